@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * accepting, lets in-flight requests finish (bounded), then closes everything.
  */
 public final class GhostFlowServer implements AutoCloseable {
+    private static final long QUIET_NANOS = 250_000_000L;
     private final ServerOptions options;
     private final ModelManager models;
     private final EventLoopGroup boss;
@@ -113,24 +114,18 @@ public final class GhostFlowServer implements AutoCloseable {
         serverChannel.close().syncUninterruptibly();
         handler.drain();
         long end = System.nanoTime() + drain.toNanos();
-        // a request may be between the socket and the handler: give the event loops a moment
+        // Requests still arriving on open connections are served and answered with
+        // "Connection: close", so clients leave on their own; a connection is cut only once it has
+        // been quiet for a moment (or the drain time is up), so no request is lost to the cut.
         boolean idle = false;
         while (System.nanoTime() < end) {
-            if (inFlight.get() == 0) {
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-                if (inFlight.get() == 0) {
-                    idle = true;
-                    break;
-                }
+            long quiet = System.nanoTime() - handler.lastRequestNanos();
+            if (inFlight.get() == 0 && (connections.isEmpty() || quiet > QUIET_NANOS)) {
+                idle = true;
+                break;
             }
-            Thread.onSpinWait();
             try {
-                Thread.sleep(1);
+                Thread.sleep(2);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

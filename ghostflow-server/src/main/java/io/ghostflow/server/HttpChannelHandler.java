@@ -33,6 +33,7 @@ final class HttpChannelHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final Executor executor;
     private final AtomicInteger inFlight;
     private volatile boolean draining;
+    private volatile long lastRequestNanos = System.nanoTime();
 
     HttpChannelHandler(Routes routes, Executor executor, AtomicInteger inFlight) {
         this.routes = routes;
@@ -44,9 +45,14 @@ final class HttpChannelHandler extends SimpleChannelInboundHandler<FullHttpReque
         draining = true;
     }
 
+    long lastRequestNanos() {
+        return lastRequestNanos;
+    }
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         long received = System.nanoTime();
+        lastRequestNanos = received;
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         if (req.decoderResult().isFailure()) {
             write(ctx, Response.error(400, "malformed HTTP request: " + req.decoderResult().cause()), false, false);

@@ -35,10 +35,8 @@ public final class MetricsEndpoint {
         sb.append("# HELP ghostflow_batch_size Rows per model execution\n# TYPE ghostflow_batch_size histogram\n");
         for (ModelVersion mv : all) {
             String labels = labels(mv);
-            long cumulative = 0;
             long sum = 0;
             var batches = mv.stats().batches();
-            int bi = 0;
             long total = 0;
             for (var e : batches.entrySet()) {
                 long c = e.getValue().computeInfer.count();
@@ -46,12 +44,11 @@ public final class MetricsEndpoint {
                 sum += c * e.getKey();
             }
             for (int le : BUCKETS) {
-                cumulative = 0;
+                long cumulative = 0;
                 for (var e : batches.headMap(le, true).values()) {
                     cumulative += e.computeInfer.count();
                 }
                 sb.append("ghostflow_batch_size_bucket{").append(labels).append(",le=\"").append(le).append("\"} ").append(cumulative).append('\n');
-                bi++;
             }
             sb.append("ghostflow_batch_size_bucket{").append(labels).append(",le=\"+Inf\"} ").append(total).append('\n');
             sb.append("ghostflow_batch_size_sum{").append(labels).append("} ").append(sum).append('\n');

@@ -72,7 +72,7 @@ public final class ModelStats implements BatchListener {
     }
 
     /** Batch size to its stats, ascending. */
-    public Map<Integer, BatchStat> batches() {
+    public java.util.NavigableMap<Integer, BatchStat> batches() {
         return batches;
     }
 
