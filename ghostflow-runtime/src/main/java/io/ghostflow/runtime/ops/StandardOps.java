@@ -9,5 +9,7 @@ final class StandardOps {
         io.ghostflow.runtime.ops.basic.BasicOps.register(r);
         io.ghostflow.runtime.ops.math.MathOps.register(r);
         io.ghostflow.runtime.ops.logic.LogicOps.register(r);
+        io.ghostflow.runtime.ops.reduce.ReduceOps.register(r);
+        io.ghostflow.runtime.ops.misc.MiscOps.register(r);
     }
 }
