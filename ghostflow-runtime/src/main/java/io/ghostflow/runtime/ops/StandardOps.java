@@ -11,5 +11,7 @@ final class StandardOps {
         io.ghostflow.runtime.ops.logic.LogicOps.register(r);
         io.ghostflow.runtime.ops.reduce.ReduceOps.register(r);
         io.ghostflow.runtime.ops.misc.MiscOps.register(r);
+        io.ghostflow.runtime.ops.quant.QuantOps.register(r);
+        io.ghostflow.runtime.ops.text.StringOps.register(r);
     }
 }

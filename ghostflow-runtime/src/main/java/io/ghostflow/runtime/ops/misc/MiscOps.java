@@ -9,5 +9,8 @@ public final class MiscOps {
 
     public static void register(OpRegistry r) {
         CastOps.register(r);
+        LossOps.register(r);
+        SignalOps.register(r);
+        RandomOps.register(r);
     }
 }
