@@ -34,6 +34,10 @@ public final class SignalOps {
                 if (ax == x.rank() - 1) {
                     throw new GhostFlowException(ErrorCode.INVALID_ARGUMENT, node.label() + ": axis must not be the last (complex) dimension");
                 }
+                if (inverse && onesided) {
+                    int n = len == null ? 2 * (x.dim(ax) - 1) : (int) len.getLong(0);
+                    return new Value[] {inverseOnesided(x, ax, n)};
+                }
                 int n = len == null ? x.dim(ax) : (int) len.getLong(0);
                 return new Value[] {dft(x, ax, n, inverse, onesided)};
             };
@@ -137,6 +141,57 @@ public final class SignalOps {
             }
         }
         return Broadcasting.fromDoubles(x.dtype(), out, outShape);
+    }
+
+    /**
+     * Inverse of a one-sided spectrum (irfft): the missing bins are the conjugates of the
+     * given ones (Hermitian symmetry), the output is real, [..., n, 1].
+     */
+    static Tensor inverseOnesided(Tensor x, int axis, int n) {
+        int[] shape = x.shape();
+        int rank = shape.length;
+        int len = shape[axis];
+        int comps = shape[rank - 1];
+        double[] a = x.asDoubles();
+        int outer = 1;
+        for (int i = 0; i < axis; i++) {
+            outer *= shape[i];
+        }
+        int inner = 1;
+        for (int i = axis + 1; i < rank - 1; i++) {
+            inner *= shape[i];
+        }
+        double[] full = new double[outer * n * inner * 2];
+        for (int o = 0; o < outer; o++) {
+            for (int k = 0; k < inner; k++) {
+                for (int f = 0; f < n; f++) {
+                    int srcBin = f < len ? f : n - f;
+                    double conj = f < len ? 1 : -1;
+                    double re = 0;
+                    double im = 0;
+                    if (srcBin < len) {
+                        int src = ((o * len + srcBin) * inner + k) * comps;
+                        re = a[src];
+                        im = comps > 1 ? conj * a[src + 1] : 0;
+                    }
+                    int dst = ((o * n + f) * inner + k) * 2;
+                    full[dst] = re;
+                    full[dst + 1] = im;
+                }
+            }
+        }
+        int[] fullShape = shape.clone();
+        fullShape[axis] = n;
+        fullShape[rank - 1] = 2;
+        Tensor spectrum = Tensor.ofDoubles(full, fullShape);
+        double[] c = dft(spectrum, axis, n, true, false).asDoubles();
+        double[] real = new double[c.length / 2];
+        for (int i = 0; i < real.length; i++) {
+            real[i] = c[2 * i];
+        }
+        int[] outShape = fullShape.clone();
+        outShape[rank - 1] = 1;
+        return Broadcasting.fromDoubles(x.dtype(), real, outShape);
     }
 
     static Tensor stft(Tensor signal, long step, Tensor window, long frameLength, boolean onesided) {
