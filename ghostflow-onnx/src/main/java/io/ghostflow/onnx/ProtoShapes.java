@@ -16,9 +16,8 @@ final class ProtoShapes {
     }
 
     static int[] shape(List<Long> dims, String what) {
-        int[] shape = new int[dims.size()];
         long n = 1;
-        for (int i = 0; i < shape.length; i++) {
+        for (int i = 0; i < dims.size(); i++) {
             long d = dims.get(i);
             if (d < 0) {
                 throw invalid(what + ": negative dimension " + d + " at axis " + i);
@@ -28,13 +27,18 @@ final class ProtoShapes {
             } catch (ArithmeticException e) {
                 throw invalid(what + ": dims " + dims + " overflow 64 bits");
             }
-            if (d > MAX_ELEMENTS) {
-                throw invalid(what + ": dimension " + d + " at axis " + i + " is larger than " + MAX_ELEMENTS);
-            }
-            shape[i] = (int) d;
         }
         if (n > MAX_ELEMENTS) {
             throw invalid(what + ": dims " + dims + " hold " + n + " elements, more than " + MAX_ELEMENTS);
+        }
+        int[] shape = new int[dims.size()];
+        for (int i = 0; i < shape.length; i++) {
+            long d = dims.get(i);
+            if (d > MAX_ELEMENTS) {
+                // only possible beside a zero dim; still not an int
+                throw invalid(what + ": dimension " + d + " at axis " + i + " is larger than " + MAX_ELEMENTS);
+            }
+            shape[i] = (int) d;
         }
         return shape;
     }
