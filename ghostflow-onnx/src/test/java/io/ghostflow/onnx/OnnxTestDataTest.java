@@ -20,6 +20,48 @@ import org.junit.jupiter.api.Test;
  */
 class OnnxTestDataTest {
     @Test
+    void everyTestSuiteModelAndSharedModelLoads() throws IOException {
+        List<Path> models;
+        try (var walk = Files.walk(SharedFiles.onnxTests())) {
+            models = new ArrayList<>(walk.filter(p -> p.toString().endsWith(".onnx")).toList());
+        }
+        try (var walk = Files.walk(SharedFiles.shared().resolve("models"))) {
+            models.addAll(walk.filter(p -> p.toString().endsWith(".onnx")).toList());
+        }
+        List<String> failures = new ArrayList<>();
+        for (Path m : models) {
+            try {
+                ModelFuzzTest.convertAll(OnnxFiles.readModel(m), m.getParent());
+            } catch (RuntimeException e) {
+                failures.add(m + ": " + e.getMessage());
+            }
+        }
+        assertThat(failures).isEmpty();
+        assertThat(models).hasSizeGreaterThan(1950);
+    }
+
+    @Test
+    void everyOtherSuiteValueFileConverts() throws IOException {
+        // outside node/ every value file is a TensorProto (README: the non-tensor files are all in node/)
+        List<String> failures = new ArrayList<>();
+        int files = 0;
+        for (String suite : List.of("simple", "pytorch-converted", "pytorch-operator", "light")) {
+            try (var walk = Files.walk(SharedFiles.onnxTests().resolve(suite))) {
+                for (Path p : walk.filter(f -> f.toString().endsWith(".pb")).toList()) {
+                    files++;
+                    try {
+                        TensorProtos.toTensor(OnnxFiles.readTensor(p), p.getParent());
+                    } catch (RuntimeException e) {
+                        failures.add(p + ": " + e.getMessage());
+                    }
+                }
+            }
+        }
+        assertThat(failures).isEmpty();
+        assertThat(files).isGreaterThan(300);
+    }
+
+    @Test
     void everyNodeTestValueConverts() throws IOException {
         Path root = SharedFiles.onnxTests();
         List<String> lines = Files.readAllLines(root.resolve("MANIFEST.tsv"));
