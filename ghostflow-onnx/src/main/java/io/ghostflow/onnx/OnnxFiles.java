@@ -25,6 +25,8 @@ import java.nio.file.StandardOpenOption;
 public final class OnnxFiles {
     /** Protobuf nesting limit: deep enough for real models with nested If/Loop bodies. */
     private static final int RECURSION_LIMIT = 256;
+    /** Files smaller than this are read rather than mapped. */
+    private static final long MAP_THRESHOLD = 64 * 1024;
 
     private OnnxFiles() {
     }
@@ -123,12 +125,24 @@ public final class OnnxFiles {
         }
     }
 
+    /**
+     * The file's bytes: small files are read onto the heap (a mapping costs a page-aligned
+     * region and a kernel map entry, and test suites open thousands of tiny files), larger ones
+     * are mapped. Either way the parse aliases them, so weights exist once.
+     */
     private static ByteBuffer map(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size > Integer.MAX_VALUE) {
                 throw new GhostFlowException(ErrorCode.INVALID_FORMAT,
                         file + " is larger than 2 GiB; store the weights as external data");
+            }
+            if (size < MAP_THRESHOLD) {
+                ByteBuffer heap = ByteBuffer.allocate((int) size);
+                while (heap.hasRemaining() && ch.read(heap) >= 0) {
+                    // read fully
+                }
+                return heap.flip();
             }
             return ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
         } catch (IOException e) {
