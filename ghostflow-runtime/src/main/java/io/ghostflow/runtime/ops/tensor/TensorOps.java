@@ -11,5 +11,8 @@ public final class TensorOps {
         ShapeOps.register(r);
         CopyOps.register(r);
         GatherOps.register(r);
+        LayoutOps.register(r);
+        MiscOps.register(r);
+        SortOps.register(r);
     }
 }
