@@ -8,5 +8,7 @@ final class StandardOps {
     static void registerAll(OpRegistry r) {
         io.ghostflow.runtime.ops.basic.BasicOps.register(r);
         io.ghostflow.runtime.ops.tensor.TensorOps.register(r);
+        io.ghostflow.runtime.ops.control.ControlOps.register(r);
+        io.ghostflow.runtime.ops.sequence.SequenceOps.register(r);
     }
 }

@@ -11,7 +11,7 @@ import io.ghostflow.tensor.Value;
 import java.util.Arrays;
 
 /** Ops that copy strided views: Transpose, Concat, Split, Slice, Expand, Tile, ConstantOfShape. */
-final class CopyOps {
+public final class CopyOps {
     private CopyOps() {
     }
 
@@ -181,7 +181,7 @@ final class CopyOps {
         return Data.wrap(x.dtype(), dst, out);
     }
 
-    static Tensor concat(Tensor[] ts, int axisAttr) {
+    public static Tensor concat(Tensor[] ts, int axisAttr) {
         Tensor first = ts[0];
         int rank = first.rank();
         int axis = Shapes.axis(axisAttr, rank, "Concat");
@@ -219,7 +219,7 @@ final class CopyOps {
         return Data.wrap(first.dtype(), dst, out);
     }
 
-    static Value[] split(Tensor x, int axis, int[] sizes) {
+    public static Value[] split(Tensor x, int axis, int[] sizes) {
         int[] s = x.shape();
         int outer = Shapes.size(Arrays.copyOfRange(s, 0, axis));
         int inner = Shapes.size(Arrays.copyOfRange(s, axis + 1, s.length));
@@ -241,7 +241,7 @@ final class CopyOps {
         return outs;
     }
 
-    static Tensor slice(Tensor x, long[] starts, long[] ends, long[] axes, long[] steps) {
+    public static Tensor slice(Tensor x, long[] starts, long[] ends, long[] axes, long[] steps) {
         int rank = x.rank();
         int[] s = x.shape();
         if (starts.length != ends.length || (axes != null && axes.length != starts.length) || (steps != null && steps.length != starts.length)) {

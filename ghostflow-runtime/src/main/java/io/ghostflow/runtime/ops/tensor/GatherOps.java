@@ -12,7 +12,7 @@ import io.ghostflow.tensor.Value;
 import java.util.Arrays;
 
 /** Indexed reads and writes: Gather, GatherElements, GatherND, Scatter, ScatterElements, ScatterND. */
-final class GatherOps {
+public final class GatherOps {
     private GatherOps() {
     }
 
@@ -55,7 +55,7 @@ final class GatherOps {
         return (int) v;
     }
 
-    static Tensor gather(Tensor x, Tensor idx, int axisAttr) {
+    public static Tensor gather(Tensor x, Tensor idx, int axisAttr) {
         int[] s = x.shape();
         int axis = Shapes.axis(axisAttr, s.length, "Gather");
         long[] ind = idx.asLongs();
