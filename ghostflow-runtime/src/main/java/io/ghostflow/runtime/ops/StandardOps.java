@@ -13,5 +13,9 @@ final class StandardOps {
         io.ghostflow.runtime.ops.misc.MiscOps.register(r);
         io.ghostflow.runtime.ops.quant.QuantOps.register(r);
         io.ghostflow.runtime.ops.text.StringOps.register(r);
+        io.ghostflow.runtime.ops.tensor.TensorOps.register(r);
+        io.ghostflow.runtime.ops.control.ControlOps.register(r);
+        io.ghostflow.runtime.ops.sequence.SequenceOps.register(r);
+        io.ghostflow.runtime.ops.image.ImageOps.register(r);
     }
 }
