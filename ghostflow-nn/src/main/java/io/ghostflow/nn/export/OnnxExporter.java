@@ -69,14 +69,16 @@ public final class OnnxExporter {
     }
 
     /**
-     * Writes {@code dir/model.onnx} and {@code dir/test_data_set_0/input_0.pb, output_0.pb}: the
-     * given batch and the module's own eval-mode output for it, so {@code ghostflow check dir}
-     * verifies that the exported file computes what the module computes.
+     * Writes {@code modelFile} and, beside it, {@code test_data_set_0/input_0.pb, output_0.pb}:
+     * the given batch and the module's own eval-mode output for it. With the file named
+     * {@code model.onnx}, {@code ghostflow check DIR} then verifies that the exported file
+     * computes what the module computes.
      */
-    public static Path exportWithTestData(Module module, Path dir, Tensor sampleBatch) {
+    public static Path exportWithTestData(Module module, Path modelFile, Tensor sampleBatch) {
         int[] shape = sampleBatch.shape();
         int[] sample = java.util.Arrays.copyOfRange(shape, 1, shape.length);
-        Path model = export(module, dir.resolve("model.onnx"), sample);
+        Path model = export(module, modelFile, sample);
+        Path dir = modelFile.toAbsolutePath().getParent();
         Tensor expected = evalForward(module, sampleBatch);
         Tensor input = module.inputType() == DType.INT64 ? Tensor.ofLongs(sampleBatch.asLongs(), shape) : sampleBatch;
         Path set = dir.resolve("test_data_set_0");
