@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CheckCommand.class,
             RunCommand.class,
+            io.ghostflow.cli.train.TrainDemoCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class GhostFlowCli implements Runnable {
