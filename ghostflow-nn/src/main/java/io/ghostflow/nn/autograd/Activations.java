@@ -1,6 +1,5 @@
 package io.ghostflow.nn.autograd;
 
-import io.ghostflow.nn.ops.Erf;
 import io.ghostflow.nn.ops.Ops;
 
 /** Element-wise activations and softmax: forward by the runtime's kernels, derivatives here. */
@@ -60,7 +59,7 @@ public final class Activations {
             float[] dx = x.gradBuffer();
             for (int i = 0; i < dx.length; i++) {
                 double v = xs[i];
-                double cdf = 0.5 * (1 + Erf.erf(v / Math.sqrt(2)));
+                double cdf = 0.5 * (1 + io.ghostflow.runtime.ops.math.Unary.erf(v / Math.sqrt(2)));
                 double pdf = Math.exp(-0.5 * v * v) / Math.sqrt(2 * Math.PI);
                 dx[i] += (float) (g[i] * (cdf + v * pdf));
             }

@@ -158,7 +158,7 @@ public final class GraphBuilder {
         Model m = new Model(bare, model.opsets(), model.irVersion(), model.producerName(), model.producerVersion(), model.metadata(), null);
         ModelProto p = ModelWriter.toProto(m);
         GraphProto.Builder gb = p.getGraph().toBuilder();
-        g.initializers().forEach((n, t) -> gb.addInitializer(TensorEncoding.toProto(t, n)));
+        g.initializers().forEach((n, t) -> gb.addInitializer(io.ghostflow.onnx.TensorProtos.fromTensor(t, n)));
         return p.toBuilder().setGraph(gb).build();
     }
 

@@ -84,8 +84,8 @@ public final class OnnxExporter {
         Path set = dir.resolve("test_data_set_0");
         try {
             Files.createDirectories(set);
-            Files.write(set.resolve("input_0.pb"), TensorEncoding.toProto(input, INPUT).toByteArray());
-            Files.write(set.resolve("output_0.pb"), TensorEncoding.toProto(expected, OUTPUT).toByteArray());
+            Files.write(set.resolve("input_0.pb"), io.ghostflow.onnx.TensorProtos.fromTensor(input, INPUT).toByteArray());
+            Files.write(set.resolve("output_0.pb"), io.ghostflow.onnx.TensorProtos.fromTensor(expected, OUTPUT).toByteArray());
         } catch (IOException e) {
             throw new GhostFlowException(ErrorCode.IO_ERROR, "cannot write test data in " + set + ": " + e.getMessage(), e);
         }

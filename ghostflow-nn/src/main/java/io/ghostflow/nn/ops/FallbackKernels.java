@@ -40,7 +40,7 @@ final class FallbackKernels {
                 if (!n.getString("approximate", "none").equals("none")) {
                     throw unsupported(n, "approximate=" + n.getString("approximate", ""));
                 }
-                return unary(x -> 0.5 * x * (1 + Erf.erf(x / Math.sqrt(2)))).create(n, c);
+                return unary(x -> 0.5 * x * (1 + io.ghostflow.runtime.ops.math.Unary.erf(x / Math.sqrt(2)))).create(n, c);
             });
             put(r, "Softmax", 13, FallbackKernels::softmax);
             put(r, "LayerNormalization", 17, FallbackKernels::layerNorm);
