@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
             CheckCommand.class,
             RunCommand.class,
             io.ghostflow.cli.serve.ServeCommand.class,
+            io.ghostflow.cli.train.TrainDemoCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class GhostFlowCli implements Runnable {
