@@ -20,7 +20,7 @@ import java.util.List;
  * row-major. When {@code data} comes before {@code datatype} its tokens are buffered and replayed.
  */
 public final class InferRequestParser {
-    static final JsonFactory JSON = JsonFactory.builder().build();
+    static final JsonFactory JSON = JsonFactory.builder().enable(com.fasterxml.jackson.core.StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
 
     private InferRequestParser() {
     }
