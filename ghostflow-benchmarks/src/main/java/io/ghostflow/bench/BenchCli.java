@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         description = "GhostFlow benchmarks.",
         subcommands = {
             PeerBench.class,
+            io.ghostflow.bench.serve.ServeLoadCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class BenchCli implements Runnable {
