@@ -5,18 +5,19 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Register and cache blocking of the fp32 GEMM, derived from the preferred vector species:
- * the micro-tile is MR rows by NR = 2 vectors (12 accumulators, which with 2 B vectors and one
- * A broadcast fits the 16 registers of AVX2 and leaves room on AVX-512). KC keeps one KC x NR B
+ * the micro-tile is MR rows by NR = 2 vectors (MR * 2 accumulators, plus 2 B vectors and one
+ * A broadcast, see {@link GemmMicroKernel} for the choice of MR). KC keeps one KC x NR B
  * micro-panel within half of a 32 KiB L1; MC x KC of packed A stays within L2; NC bounds the
  * packed B block so it stays in L2/L3 while every A block streams past it.
  */
 final class GemmBlocking {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
-    static final int MR = 6;
+    /** 6 rows (12 accumulators) need 32 vector registers to avoid spills; AVX-512 has them, AVX2 does not. */
+    static final int MR = L >= 16 ? 6 : 4;
     static final int NR = 2 * L;
     static final int KC = Math.max(64, Math.min(512, 4096 / NR));
-    static final int MC = MR * 24;
+    static final int MC = MR * (144 / MR);
     static final int NC = NR * Math.max(1, 2048 / NR);
 
     private GemmBlocking() {

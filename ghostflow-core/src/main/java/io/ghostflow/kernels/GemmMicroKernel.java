@@ -1,14 +1,17 @@
 package io.ghostflow.kernels;
 
 import static io.ghostflow.kernels.GemmBlocking.L;
+import static io.ghostflow.kernels.GemmBlocking.MR;
 import static io.ghostflow.kernels.GemmBlocking.S;
 
 import jdk.incubator.vector.FloatVector;
 
 /**
- * The MR x NR (6 x 2 vectors) register-blocked fp32 micro-kernel: 12 accumulators, per k two
- * vector loads from the packed B panel and six broadcasts from the packed A panel. Written out
- * by hand (generated once) because C2 keeps only explicit locals in registers.
+ * The register-blocked fp32 micro-kernels: MR rows by two vectors, per k two vector loads from
+ * the packed B panel and MR broadcasts from the packed A panel. Written out by hand (generated)
+ * because C2 keeps only explicit locals in registers. Two sizes: 4 x 2 (8 accumulators) for
+ * 16-register ISAs (AVX2, NEON-128 uses the same code), where 6 x 2 measurably spills under C2,
+ * and 6 x 2 (12 accumulators) for wider, 32-register ones (AVX-512).
  */
 final class GemmMicroKernel {
     private GemmMicroKernel() {
@@ -20,6 +23,63 @@ final class GemmMicroKernel {
      */
     static void kernel(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc,
                        float alpha, float beta, boolean first) {
+        if (MR == 6) {
+            kernel6(kc, a, ao, b, bo, c, co, ldc, alpha, beta, first);
+        } else {
+            kernel4(kc, a, ao, b, bo, c, co, ldc, alpha, beta, first);
+        }
+    }
+
+    static void kernel4(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc,
+                        float alpha, float beta, boolean first) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        int ap = ao;
+        int bp = bo;
+        for (int k = 0; k < kc; k++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ap + 0]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[ap + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[ap + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[ap + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            ap += 4;
+            bp += 2 * L;
+        }
+        if (first && beta == 0f) {
+            c00.mul(alpha).intoArray(c, co + 0 * ldc);
+            c01.mul(alpha).intoArray(c, co + 0 * ldc + L);
+            c10.mul(alpha).intoArray(c, co + 1 * ldc);
+            c11.mul(alpha).intoArray(c, co + 1 * ldc + L);
+            c20.mul(alpha).intoArray(c, co + 2 * ldc);
+            c21.mul(alpha).intoArray(c, co + 2 * ldc + L);
+            c30.mul(alpha).intoArray(c, co + 3 * ldc);
+            c31.mul(alpha).intoArray(c, co + 3 * ldc + L);
+        } else {
+            float cs = first ? beta : 1f;
+            c00.mul(alpha).add(FloatVector.fromArray(S, c, co + 0 * ldc).mul(cs)).intoArray(c, co + 0 * ldc);
+            c01.mul(alpha).add(FloatVector.fromArray(S, c, co + 0 * ldc + L).mul(cs)).intoArray(c, co + 0 * ldc + L);
+            c10.mul(alpha).add(FloatVector.fromArray(S, c, co + 1 * ldc).mul(cs)).intoArray(c, co + 1 * ldc);
+            c11.mul(alpha).add(FloatVector.fromArray(S, c, co + 1 * ldc + L).mul(cs)).intoArray(c, co + 1 * ldc + L);
+            c20.mul(alpha).add(FloatVector.fromArray(S, c, co + 2 * ldc).mul(cs)).intoArray(c, co + 2 * ldc);
+            c21.mul(alpha).add(FloatVector.fromArray(S, c, co + 2 * ldc + L).mul(cs)).intoArray(c, co + 2 * ldc + L);
+            c30.mul(alpha).add(FloatVector.fromArray(S, c, co + 3 * ldc).mul(cs)).intoArray(c, co + 3 * ldc);
+            c31.mul(alpha).add(FloatVector.fromArray(S, c, co + 3 * ldc + L).mul(cs)).intoArray(c, co + 3 * ldc + L);
+        }
+    }
+
+    static void kernel6(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc,
+                        float alpha, float beta, boolean first) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
