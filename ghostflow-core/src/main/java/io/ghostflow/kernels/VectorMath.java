@@ -110,13 +110,13 @@ public final class VectorMath {
 
     /** 0.5 x (1 + erf(x / sqrt 2)). */
     public static FloatVector geluErf(FloatVector x) {
-        return erf(x.mul(INV_SQRT2)).add(1f).mul(x).mul(0.5f);
+        return erf(x.mul(INV_SQRT2)).add(1f).mul(x.mul(0.5f));
     }
 
     /** 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
     public static FloatVector geluTanh(FloatVector x) {
         FloatVector inner = x.mul(x).mul(x).fma(bc(0.044715f), x).mul(SQRT_2_OVER_PI);
-        return tanh(inner).add(1f).mul(x).mul(0.5f);
+        return tanh(inner).add(1f).mul(x.mul(0.5f));
     }
 
     /** Applies {@code act} to a vector; the switch is on a final field, so it predicts perfectly. */
