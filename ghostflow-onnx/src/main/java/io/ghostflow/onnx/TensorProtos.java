@@ -72,6 +72,28 @@ public final class TensorProtos {
         }
     }
 
+    public static Tensor fromSparse(io.ghostflow.onnx.proto.Onnx.SparseTensorProto t, Path baseDir) {
+        throw new GhostFlowException(ErrorCode.NOT_IMPLEMENTED, "sparse tensors");
+    }
+
+    public static io.ghostflow.tensor.Value toValue(io.ghostflow.onnx.proto.Onnx.SequenceProto s, Path baseDir) {
+        java.util.List<Tensor> ts = new java.util.ArrayList<>();
+        for (TensorProto t : s.getTensorValuesList()) {
+            ts.add(toTensor(t, baseDir));
+        }
+        return new io.ghostflow.tensor.TensorSequence(ts.isEmpty() ? DType.FLOAT : ts.get(0).dtype(), ts);
+    }
+
+    public static io.ghostflow.tensor.Value toValue(io.ghostflow.onnx.proto.Onnx.OptionalProto o, Path baseDir) {
+        if (o.hasTensorValue()) {
+            return new io.ghostflow.tensor.OptionalValue(toTensor(o.getTensorValue(), baseDir));
+        }
+        if (o.hasSequenceValue()) {
+            return new io.ghostflow.tensor.OptionalValue(toValue(o.getSequenceValue(), baseDir));
+        }
+        return io.ghostflow.tensor.OptionalValue.EMPTY;
+    }
+
     /** Converts a tensor to a TensorProto with raw_data. */
     public static TensorProto fromTensor(Tensor t, String name) {
         throw new GhostFlowException(ErrorCode.NOT_IMPLEMENTED, "fromTensor");
