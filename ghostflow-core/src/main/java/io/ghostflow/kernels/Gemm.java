@@ -208,12 +208,14 @@ public final class Gemm {
                         aBase = 0;
                         GemmPacking.packA(a.raw, a.off, a.ld, a.trans, m, ic, mc, pc, kc, aArr, 0, aStride);
                     }
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
-                        int bo = bBase + (jr / NR) * bStride;
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            int mr = Math.min(MR, mc - ir);
-                            int ao = aBase + (ir / MR) * aStride;
+                    // Rows outer, columns inner: the A micro-panel stays in L1, the B block in L2, and
+                    // consecutive tiles of C are adjacent in memory (prefetch-friendly, no strided misses).
+                    for (int ir = 0; ir < mc; ir += MR) {
+                        int mr = Math.min(MR, mc - ir);
+                        int ao = aBase + (ir / MR) * aStride;
+                        for (int jr = 0; jr < nc; jr += NR) {
+                            int nr = Math.min(NR, nc - jr);
+                            int bo = bBase + (jr / NR) * bStride;
                             int co = cOff + (ic + ir) * ldc + jc + jr;
                             if (mr == MR && nr == NR) {
                                 GemmMicroKernel.kernel(kc, aArr, ao, bArr, bo, c, co, ldc, alpha, beta, first);

@@ -131,6 +131,7 @@ class GemmTest {
             float[] a = Tolerances.random(r, kc * rows);
             float[] b = Tolerances.random(r, kc * nr);
             float[] c = Tolerances.random(r, rows * nr);
+            float[] c0 = c.clone();
             float[] expect = new float[rows * nr];
             for (int i = 0; i < rows; i++) {
                 for (int j = 0; j < nr; j++) {
@@ -141,13 +142,18 @@ class GemmTest {
                     expect[i * nr + j] = (float) (0.5 * s + c[i * nr + j]);
                 }
             }
+            float[] set = new float[rows * nr];
             if (rows == 6) {
-                GemmMicroKernel.kernel6(kc, a, 0, b, 0, c, 0, nr, 0.5f, 0f, false);
+                GemmMicroKernel.kernel6Add(kc, a, 0, b, 0, c, 0, nr, 0.5f, 1f);
+                GemmMicroKernel.kernel6Set(kc, a, 0, b, 0, set, 0, nr, 0.5f);
             } else {
-                GemmMicroKernel.kernel4(kc, a, 0, b, 0, c, 0, nr, 0.5f, 0f, false);
+                GemmMicroKernel.kernel4Add(kc, a, 0, b, 0, c, 0, nr, 0.5f, 1f);
+                GemmMicroKernel.kernel4Set(kc, a, 0, b, 0, set, 0, nr, 0.5f);
             }
             for (int i = 0; i < expect.length; i++) {
-                assertThat((double) c[i]).as("kernel%d[%d]", rows, i).isCloseTo(expect[i],
+                assertThat((double) c[i]).as("kernel%dAdd[%d]", rows, i).isCloseTo(expect[i],
+                        org.assertj.core.data.Offset.offset(1e-4 * kc));
+                assertThat((double) set[i]).as("kernel%dSet[%d]", rows, i).isCloseTo(expect[i] - c0[i],
                         org.assertj.core.data.Offset.offset(1e-4 * kc));
             }
         }
