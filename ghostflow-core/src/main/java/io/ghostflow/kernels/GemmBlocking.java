@@ -19,7 +19,8 @@ final class GemmBlocking {
     static final int NR = 2 * L;
     static final int KC = Integer.getInteger("ghostflow.gemm.kc", Math.max(64, Math.min(512, 4096 / NR)));
     static final int MC = MR * (Integer.getInteger("ghostflow.gemm.mc", 144) / MR);
-    static final int NC = NR * Math.max(1, Integer.getInteger("ghostflow.gemm.nc", 1024) / NR);
+    /** Columns of the packed B block: KC x NC floats take 256 KiB, half of a 512 KiB L2 (rows-outer order streams it per A panel). */
+    static final int NC = NR * Math.max(1, Integer.getInteger("ghostflow.gemm.nc", 65536 / KC) / NR);
 
     private GemmBlocking() {
     }

@@ -20,6 +20,18 @@ public final class CpuTimeGemm {
     public static void main(String[] args) {
         String[] shapes = args.length == 0 ? new String[] {"1024x1024x1024"} : args;
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        FmaPeakBench peak = new FmaPeakBench();
+        double peakBest = 0;
+        for (int it = 0; it < 30; it++) {
+            long t = mx.getCurrentThreadCpuTime();
+            for (int q = 0; q < 200; q++) {
+                peak.fmaChains();
+            }
+            // fmaChains runs 10 chains x 10_000 steps of one vector FMA (2 * LANES FLOPs).
+            double g = 200.0 * 100_000 * 2 * FmaPeakBench.LANES / ((mx.getCurrentThreadCpuTime() - t) / 1e9) / 1e9;
+            peakBest = Math.max(peakBest, g);
+        }
+        System.out.printf("fp32 FMA peak: %.1f GFLOP/s per CPU-second (%d lanes)%n", peakBest, FmaPeakBench.LANES);
         for (String shape : shapes) {
             String[] d = shape.split("x");
             int m = Integer.parseInt(d[0]);
@@ -52,8 +64,8 @@ public final class CpuTimeGemm {
                     sum += g;
                 }
             }
-            System.out.printf("%s: best %.1f, mean %.1f GFLOP/s per CPU-second (1 thread)%n", shape, best,
-                    sum / (rounds - warm));
+            System.out.printf("%s: best %.1f, mean %.1f GFLOP/s per CPU-second (1 thread), best = %.0f%% of peak%n",
+                    shape, best, sum / (rounds - warm), 100 * best / peakBest);
         }
     }
 }
