@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Conv2d at resnet18's layer shapes (batch 1) with the fused bias + ReLU epilogue, plus a
- * MobileNet-style depthwise layer. Shape "C,H,M,k,stride,pad". One op is one convolution of
+ * MobileNet-style depthwise layer. Shape "C_H_M_k_stride_pad" (underscores, since JMH's -p splits on commas). One op is one convolution of
  * 2 * {@link Conv2d.Params#macs()} FLOPs; the {@code conv:gflops} row reports GFLOP/s
  * (score row: convolutions per second).
  */
@@ -32,8 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g"})
 public class ConvBench {
-    @Param({"3,224,64,7,2,3", "64,56,64,3,1,1", "64,56,128,3,2,1", "128,28,128,3,1,1", "128,28,256,3,2,1",
-        "256,14,256,3,1,1", "256,14,512,3,2,1", "512,7,512,3,1,1", "64,56,128,1,2,0", "dw96,112,96,3,1,1"})
+    @Param({"3_224_64_7_2_3", "64_56_64_3_1_1", "64_56_128_3_2_1", "128_28_128_3_1_1", "128_28_256_3_2_1",
+        "256_14_256_3_1_1", "256_14_512_3_2_1", "512_7_512_3_1_1", "64_56_128_1_2_0", "dw96_112_96_3_1_1"})
     public String shape;
 
     @Param({"1", "2"})
@@ -47,7 +47,7 @@ public class ConvBench {
     @Setup
     public void setup() {
         boolean dw = shape.startsWith("dw");
-        String[] d = shape.replace("dw", "").split(",");
+        String[] d = shape.replace("dw", "").split("_");
         int c = Integer.parseInt(d[0]);
         int h = Integer.parseInt(d[1]);
         int m = Integer.parseInt(d[2]);
