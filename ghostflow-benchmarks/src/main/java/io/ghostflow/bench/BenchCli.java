@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             PeerBench.class,
             io.ghostflow.bench.serve.ServeLoadCommand.class,
+            io.ghostflow.bench.jmh.JmhCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class BenchCli implements Runnable {
