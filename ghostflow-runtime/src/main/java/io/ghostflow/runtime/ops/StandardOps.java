@@ -7,5 +7,7 @@ final class StandardOps {
 
     static void registerAll(OpRegistry r) {
         io.ghostflow.runtime.ops.basic.BasicOps.register(r);
+        io.ghostflow.runtime.ops.nn.NnOps.register(r);
+        io.ghostflow.runtime.ops.linalg.LinalgOps.register(r);
     }
 }

