@@ -10,5 +10,9 @@ public final class LinalgOps {
     public static void register(OpRegistry r) {
         r.register("Gemm", new int[] {1, 6, 7, 9, 11, 13}, Gemm::create);
         r.register("MatMul", new int[] {1, 9, 13}, MatMul::create);
+        r.register("Einsum", new int[] {12}, Einsum::create);
+        r.register("Det", new int[] {11, 22}, Det::create);
+        r.register("MatMulInteger", new int[] {10}, QuantMatMul::integer);
+        r.register("QLinearMatMul", new int[] {10, 21}, QuantMatMul::qlinear);
     }
 }

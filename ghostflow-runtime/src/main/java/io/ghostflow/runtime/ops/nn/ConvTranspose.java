@@ -53,12 +53,14 @@ final class ConvTranspose {
                 if (outputShape != null || win.autoPad.startsWith("SAME")) {
                     out[i] = outputShape != null ? (int) outputShape[outputShape.length - nd + i] : inS[i] * s[i];
                     int total = full - out[i];
+                    // Floor division: a negative total (output_shape larger than the natural size) grows the end.
+                    int half = Math.floorDiv(total, 2);
                     if (win.autoPad.equals("SAME_UPPER")) {
-                        pb[i] = total / 2;
-                        pe[i] = total - total / 2;
+                        pb[i] = half;
+                        pe[i] = total - half;
                     } else {
-                        pb[i] = total - total / 2;
-                        pe[i] = total / 2;
+                        pb[i] = total - half;
+                        pe[i] = half;
                     }
                 } else {
                     if (win.pads != null && !win.autoPad.equals("VALID")) {

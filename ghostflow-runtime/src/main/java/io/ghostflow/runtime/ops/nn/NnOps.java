@@ -13,6 +13,8 @@ public final class NnOps {
 
     public static void register(OpRegistry r) {
         r.register("Conv", new int[] {1, 11, 22}, Conv::create);
+        r.register("ConvInteger", new int[] {10}, QuantConv::integer);
+        r.register("QLinearConv", new int[] {10}, QuantConv::qlinear);
         r.register("ConvTranspose", new int[] {1, 11, 22}, ConvTranspose::create);
         r.register("MaxPool", new int[] {1, 8, 10, 11, 12, 22}, (n, c) -> Pool.create(n, c, Pool.Kind.MAX));
         r.register("AveragePool", new int[] {1, 7, 10, 11, 19, 22}, (n, c) -> Pool.create(n, c, Pool.Kind.AVERAGE));

@@ -183,26 +183,38 @@ final class Pool {
             Tensor os = FloatIO.optional(in, 2);
             int[] xs = x.shape();
             int nd = xs.length - 2;
-            int[] ys;
-            if (os != null) {
-                ys = io.ghostflow.tensor.Shapes.toIntShape(os.asLongs(), "MaxUnpool output_shape");
-            } else {
-                int[] k = Window.ints(win.kernel, nd, -1, "MaxUnpool", "kernel_shape");
-                int[] s = Window.ints(win.strides, nd, 1, "MaxUnpool", "strides");
-                ys = xs.clone();
-                for (int i = 0; i < nd; i++) {
-                    int pads = win.pads == null ? 0 : (int) (win.pads[i] + win.pads[i + nd]);
-                    ys[i + 2] = (xs[i + 2] - 1) * s[i] + k[i] - pads;
-                }
+            int[] natural = xs.clone();
+            int[] k = Window.ints(win.kernel, nd, -1, "MaxUnpool", "kernel_shape");
+            int[] s = Window.ints(win.strides, nd, 1, "MaxUnpool", "strides");
+            for (int i = 0; i < nd; i++) {
+                int pads = win.pads == null ? 0 : (int) (win.pads[i] + win.pads[i + nd]);
+                natural[i + 2] = (xs[i + 2] - 1) * s[i] + k[i] - pads;
             }
+            int[] ys = os == null ? natural : io.ghostflow.tensor.Shapes.toIntShape(os.asLongs(), "MaxUnpool output_shape");
+            // Indices address the pooled-from tensor (the natural size); re-address them in the requested shape.
+            int[] nat = java.util.Arrays.copyOfRange(natural, 2, natural.length);
+            int[] outS = java.util.Arrays.copyOfRange(ys, 2, ys.length);
+            int natPlane = Window.Geometry.prod(nat);
+            int outPlane = Window.Geometry.prod(outS);
             Tensor y = Tensor.zeros(x.dtype(), ys);
-            long total = y.size();
             for (int i = 0; i < x.size(); i++) {
                 long at = ind.getLong(i);
-                if (at < 0 || at >= total) {
-                    throw new GhostFlowException(ErrorCode.INVALID_ARGUMENT, "MaxUnpool index " + at + " outside output of " + total + " elements");
+                long plane = at / natPlane;
+                int within = (int) (at % natPlane);
+                long flat = 0;
+                boolean ok = at >= 0 && plane < (long) ys[0] * ys[1];
+                for (int d = 0, rem = within, div = natPlane; d < nd && ok; d++) {
+                    div /= nat[d];
+                    int coord = rem / div;
+                    rem %= div;
+                    ok = coord < outS[d];
+                    flat = flat * outS[d] + coord;
                 }
-                y.setDouble(at, x.getDouble(i));
+                if (!ok) {
+                    throw new GhostFlowException(ErrorCode.INVALID_ARGUMENT, "MaxUnpool index " + at + " falls outside the output "
+                            + io.ghostflow.tensor.Shapes.toString(ys));
+                }
+                y.setDouble(plane * outPlane + flat, x.getDouble(i));
             }
             return new Value[] {y};
         };
