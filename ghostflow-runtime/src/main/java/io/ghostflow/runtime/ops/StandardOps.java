@@ -9,5 +9,6 @@ final class StandardOps {
         io.ghostflow.runtime.ops.basic.BasicOps.register(r);
         io.ghostflow.runtime.ops.nn.NnOps.register(r);
         io.ghostflow.runtime.ops.linalg.LinalgOps.register(r);
+        io.ghostflow.runtime.ops.rnn.RnnOps.register(r);
     }
 }

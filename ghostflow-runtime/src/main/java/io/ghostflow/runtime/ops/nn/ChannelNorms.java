@@ -35,7 +35,7 @@ final class ChannelNorms {
                     }
                     double norm = p == 1 ? s : Math.sqrt(s);
                     for (int k = 0; k < len; k++) {
-                        y[base + k * inner] = (float) (xv[base + k * inner] / norm);
+                        y[base + k * inner] = norm == 0 ? 0f : (float) (xv[base + k * inner] / norm);
                     }
                 }
             }
