@@ -12,6 +12,7 @@ public final class LinalgOps {
         r.register("MatMul", new int[] {1, 9, 13}, MatMul::create);
         r.register("Einsum", new int[] {12}, Einsum::create);
         r.register("Det", new int[] {11, 22}, Det::create);
+        r.register("Attention", new int[] {23, 24}, Attention::create);
         r.register("MatMulInteger", new int[] {10}, QuantMatMul::integer);
         r.register("QLinearMatMul", new int[] {10, 21}, QuantMatMul::qlinear);
     }
