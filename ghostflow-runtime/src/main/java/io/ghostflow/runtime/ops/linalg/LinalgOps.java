@@ -13,6 +13,7 @@ public final class LinalgOps {
         r.register("Einsum", new int[] {12}, Einsum::create);
         r.register("Det", new int[] {11, 22}, Det::create);
         r.register("Attention", new int[] {23, 24}, Attention::create);
+        r.register("RotaryEmbedding", new int[] {23}, RotaryEmbedding::create);
         r.register("MatMulInteger", new int[] {10}, QuantMatMul::integer);
         r.register("QLinearMatMul", new int[] {10, 21}, QuantMatMul::qlinear);
     }
