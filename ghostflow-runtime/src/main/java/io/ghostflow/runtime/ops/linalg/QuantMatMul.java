@@ -18,11 +18,13 @@ public final class QuantMatMul {
     }
 
     static OpKernel integer(Node node, OpConfig cfg) {
+        Tensor constB = cfg.constant(node.input(1));
+        int[] wideB = constB != null && (constB.dtype() == DType.UINT8 || constB.dtype() == DType.INT8) ? widen(constB) : null;
         return (ctx, in) -> {
             Tensor a = FloatIO.require(in[0], "MatMulInteger input A");
             Tensor b = FloatIO.require(in[1], "MatMulInteger input B");
             MatMul.Plan p = MatMul.plan(a.shape(), b.shape(), "MatMulInteger");
-            int[] acc = product(p, a, FloatIO.optional(in, 2), b, FloatIO.optional(in, 3), "MatMulInteger");
+            int[] acc = product(p, a, FloatIO.optional(in, 2), wideB != null ? wideB : widen(b), FloatIO.optional(in, 3), "MatMulInteger");
             return new Value[] {Tensor.ofInts(acc, p.outShape())};
         };
     }
@@ -33,7 +35,7 @@ public final class QuantMatMul {
             Tensor b = FloatIO.require(in[3], "QLinearMatMul input b");
             Tensor yzp = FloatIO.require(in[7], "QLinearMatMul input y_zero_point");
             MatMul.Plan p = MatMul.plan(a.shape(), b.shape(), "QLinearMatMul");
-            int[] acc = product(p, a, FloatIO.require(in[2], "a_zero_point"), b, FloatIO.require(in[5], "b_zero_point"), "QLinearMatMul");
+            int[] acc = product(p, a, FloatIO.require(in[2], "a_zero_point"), widen(b), FloatIO.require(in[5], "b_zero_point"), "QLinearMatMul");
             double[] as = FloatIO.require(in[1], "a_scale").asDoubles();
             double[] bs = FloatIO.require(in[4], "b_scale").asDoubles();
             double ys = FloatIO.require(in[6], "y_scale").getDouble(0);
@@ -80,14 +82,13 @@ public final class QuantMatMul {
     }
 
     /** (A - a_zp) * (B - b_zp) in int32 (wrapping as the spec's accumulator does). */
-    static int[] product(MatMul.Plan p, Tensor a, Tensor azp, Tensor b, Tensor bzp, String op) {
+    static int[] product(MatMul.Plan p, Tensor a, Tensor azp, int[] bv, Tensor bzp, String op) {
         int m = p.m();
         int k = p.k();
         int n = p.n();
         int[] za = zeroPoints(azp, azp != null && azp.size() > 1 ? m : 1, op + " A");
         int[] zb = zeroPoints(bzp, bzp != null && bzp.size() > 1 ? n : 1, op + " B");
         int[] av = widen(a);
-        int[] bv = widen(b);
         int[] out = new int[p.batchCount() * m * n];
         for (int bi = 0; bi < p.batchCount(); bi++) {
             int ao = p.aIndex(bi) * m * k;

@@ -23,6 +23,7 @@ public final class NnOps {
         r.register("GlobalMaxPool", new int[] {1, 22}, (n, c) -> Pool.global(Pool.Kind.MAX, n));
         r.register("GlobalLpPool", new int[] {1, 2, 22}, (n, c) -> Pool.global(Pool.Kind.LP, n));
         r.register("MaxUnpool", new int[] {9, 11, 22}, (n, c) -> Pool.unpool(n));
+        r.register("MaxRoiPool", new int[] {1, 22}, MaxRoiPool::create);
         r.register("BatchNormalization", new int[] {1, 6, 7, 9, 14, 15}, BatchNorm::create);
         r.register("InstanceNormalization", new int[] {1, 6, 22}, Normalization::instance);
         r.register("LayerNormalization", new int[] {17}, (n, c) -> Normalization.layer(n, c, false));

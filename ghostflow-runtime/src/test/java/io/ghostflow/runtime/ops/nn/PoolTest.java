@@ -36,4 +36,18 @@ class PoolTest {
         Tensor avg = (Tensor) OpHarness.run("AveragePool", 19, attrs, X)[0];
         assertThat(avg.floats()).containsExactly(4f, 4.5f, 7.5f, 5f);
     }
+
+    @Test
+    void maxRoiPoolTakesTheMaximumOfEachBin() {
+        float[] v = new float[16];
+        for (int i = 0; i < 16; i++) {
+            v[i] = i;
+        }
+        Tensor x = Tensor.of(v, 1, 1, 4, 4);
+        Tensor rois = Tensor.of(new float[] {0, 0, 0, 3, 3, 0, 2, 1, 3, 2}, 2, 5);
+        Tensor y = (Tensor) OpHarness.run("MaxRoiPool", 22, Map.of("pooled_shape", new long[] {2, 2}), x, rois)[0];
+        assertThat(y.shape()).containsExactly(2, 1, 2, 2);
+        // second roi: columns 2..3, rows 1..2 -> one 1x1 cell per bin
+        assertThat(y.floats()).containsExactly(5, 7, 13, 15, 6, 7, 10, 11);
+    }
 }
