@@ -10,5 +10,15 @@ final class StandardOps {
         io.ghostflow.runtime.ops.nn.NnOps.register(r);
         io.ghostflow.runtime.ops.linalg.LinalgOps.register(r);
         io.ghostflow.runtime.ops.rnn.RnnOps.register(r);
+        io.ghostflow.runtime.ops.math.MathOps.register(r);
+        io.ghostflow.runtime.ops.logic.LogicOps.register(r);
+        io.ghostflow.runtime.ops.reduce.ReduceOps.register(r);
+        io.ghostflow.runtime.ops.misc.MiscOps.register(r);
+        io.ghostflow.runtime.ops.quant.QuantOps.register(r);
+        io.ghostflow.runtime.ops.text.StringOps.register(r);
+        io.ghostflow.runtime.ops.tensor.TensorOps.register(r);
+        io.ghostflow.runtime.ops.control.ControlOps.register(r);
+        io.ghostflow.runtime.ops.sequence.SequenceOps.register(r);
+        io.ghostflow.runtime.ops.image.ImageOps.register(r);
     }
 }
