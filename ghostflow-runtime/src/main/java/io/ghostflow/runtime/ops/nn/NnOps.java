@@ -1,12 +1,11 @@
 package io.ghostflow.runtime.ops.nn;
 
 import io.ghostflow.runtime.ops.OpRegistry;
-import io.ghostflow.runtime.ops.linalg.FloatIO;
-import io.ghostflow.tensor.Shapes;
-import io.ghostflow.tensor.Tensor;
-import io.ghostflow.tensor.Value;
 
-/** Neural-network operators: convolutions, pools, normalisations, Dropout, Flatten. */
+/**
+ * Neural-network operators: convolutions, pools, normalisations, Dropout. Flatten and
+ * MaxRoiPool are registered by the tensor and image families.
+ */
 public final class NnOps {
     private NnOps() {
     }
@@ -23,7 +22,6 @@ public final class NnOps {
         r.register("GlobalMaxPool", new int[] {1, 22}, (n, c) -> Pool.global(Pool.Kind.MAX, n));
         r.register("GlobalLpPool", new int[] {1, 2, 22}, (n, c) -> Pool.global(Pool.Kind.LP, n));
         r.register("MaxUnpool", new int[] {9, 11, 22}, (n, c) -> Pool.unpool(n));
-        r.register("MaxRoiPool", new int[] {1, 22}, MaxRoiPool::create);
         r.register("BatchNormalization", new int[] {1, 6, 7, 9, 14, 15}, BatchNorm::create);
         r.register("InstanceNormalization", new int[] {1, 6, 22}, Normalization::instance);
         r.register("LayerNormalization", new int[] {17}, (n, c) -> Normalization.layer(n, c, false));
@@ -33,19 +31,5 @@ public final class NnOps {
         r.register("MeanVarianceNormalization", new int[] {1, 9, 13}, ChannelNorms::meanVariance);
         r.register("LRN", new int[] {1, 13}, ChannelNorms::lrn);
         r.register("Dropout", new int[] {1, 6, 7, 10, 12, 13, 22}, Dropout::create);
-        r.register("Flatten", new int[] {1, 9, 11, 13, 21, 23, 24, 25}, (node, cfg) -> {
-            long axisAttr = node.getInt("axis", 1);
-            return (ctx, in) -> {
-                Tensor x = FloatIO.require(in[0], "Flatten input");
-                int[] xs = x.shape();
-                int axis = axisAttr < 0 ? (int) axisAttr + xs.length : (int) axisAttr;
-                if (axis < 0 || axis > xs.length) {
-                    throw new io.ghostflow.core.GhostFlowException(io.ghostflow.core.ErrorCode.INVALID_ARGUMENT,
-                            "Flatten: axis " + axisAttr + " out of range for rank " + xs.length);
-                }
-                int outer = Shapes.size(java.util.Arrays.copyOfRange(xs, 0, axis));
-                return new Value[] {x.reshape(outer, Shapes.size(java.util.Arrays.copyOfRange(xs, axis, xs.length)))};
-            };
-        });
     }
 }
