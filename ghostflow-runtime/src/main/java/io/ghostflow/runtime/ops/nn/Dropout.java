@@ -7,12 +7,12 @@ import io.ghostflow.runtime.ops.linalg.FloatIO;
 import io.ghostflow.tensor.DType;
 import io.ghostflow.tensor.Tensor;
 import io.ghostflow.tensor.Value;
-import java.util.SplittableRandom;
 
 /**
  * Dropout. Inference (and training with ratio 0) is the identity with an all-true mask. In
  * training mode (opset 12+ input) elements are zeroed with probability ratio and the rest
- * scaled by 1/(1-ratio); the random stream is our own, so it cannot match other runtimes.
+ * scaled by 1/(1-ratio). The stream is numpy's seeded Mersenne Twister, so a given seed draws
+ * the same mask as the ONNX reference; without a seed attribute the seed is time-based.
  * Before opset 12 there is no training input: is_test=0 graphs are exported for inference too.
  */
 final class Dropout {
@@ -43,7 +43,7 @@ final class Dropout {
                 }
                 return new Value[] {x, mask};
             }
-            SplittableRandom rnd = new SplittableRandom(seed);
+            Mt19937 rnd = new Mt19937(seed);
             Tensor y = Tensor.zeros(x.dtype(), xs);
             Tensor mask = Tensor.zeros(mt, xs);
             double scale = 1.0 / (1.0 - ratio);
