@@ -25,7 +25,13 @@ final class Gemm {
         float alpha = node.getFloat("alpha", 1f);
         float beta = node.getFloat("beta", 1f);
         Tensor constB = cfg.constant(node.input(1));
-        float[] packedB = constB != null && constB.dtype().isFloatingPoint() ? constB.asFloats().clone() : null;
+        // A constant B is stored as [K, N] once, so the per-run product never transposes it.
+        float[] packedB = null;
+        if (constB != null && constB.dtype().isFloatingPoint() && constB.rank() == 2) {
+            float[] bv = constB.asFloats();
+            packedB = transB ? MatMulKernel.transpose(bv, 0, constB.dim(1), constB.dim(0), constB.dim(1)) : bv.clone();
+        }
+        float[] constPacked = packedB;
         return (ctx, in) -> {
             Tensor a = FloatIO.require(in[0], "Gemm input A");
             Tensor b = FloatIO.require(in[1], "Gemm input B");
@@ -60,8 +66,10 @@ final class Gemm {
                 }
                 av = s;
             }
-            float[] bv = packedB != null ? packedB : FloatIO.in(b, "Gemm B");
-            MatMulKernel.sgemm(m, n, k, av, 0, transA ? m : k, transA, bv, 0, transB ? k : n, transB, y, 0, n, acc, ctx.threads());
+            boolean packed = constPacked != null && b == constB;
+            float[] bv = packed ? constPacked : FloatIO.in(b, "Gemm B");
+            boolean tb = transB && !packed;
+            MatMulKernel.sgemm(m, n, k, av, 0, transA ? m : k, transA, bv, 0, tb ? k : n, tb, y, 0, n, acc, ctx.threads());
             return new Value[] {FloatIO.out(y, dt, m, n)};
         };
     }

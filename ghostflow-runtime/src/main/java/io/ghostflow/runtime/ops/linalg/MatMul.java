@@ -96,7 +96,7 @@ final class MatMul {
                 return new Value[] {integer(a, b, p)};
             }
             float[] av = FloatIO.in(a, "MatMul A");
-            float[] bv = packedB != null ? packedB : FloatIO.in(b, "MatMul B");
+            float[] bv = packedB != null && b == constB ? packedB : FloatIO.in(b, "MatMul B");
             float[] y = new float[p.batchCount() * p.m() * p.n()];
             multiply(p, av, bv, y, ctx.threads());
             return new Value[] {FloatIO.out(y, dt, p.outShape())};
