@@ -39,8 +39,9 @@ final class Conv {
                 throw new GhostFlowException(ErrorCode.SHAPE_MISMATCH, "Conv kernel_shape " + java.util.Arrays.toString(win.kernel)
                         + " disagrees with W " + Shapes.toString(ws));
             }
-            float[] wv = constW != null ? constW : FloatIO.in(w, "Conv W");
-            float[] bv = b == null ? null : constB != null ? constB : FloatIO.in(b, "Conv B");
+            // Pre-converted weights only when the run sees that same initializer (a feed may override it).
+            float[] wv = constW != null && w == cw ? constW : FloatIO.in(w, "Conv W");
+            float[] bv = b == null ? null : constB != null && b == cb ? constB : FloatIO.in(b, "Conv B");
             if (bv != null && bv.length != ws[0]) {
                 throw new GhostFlowException(ErrorCode.SHAPE_MISMATCH, "Conv B has " + bv.length + " values for " + ws[0] + " output channels");
             }
