@@ -34,7 +34,8 @@ final class Pool {
         }
         boolean includePad = node.getInt("count_include_pad", 0) != 0;
         int storageOrder = (int) node.getInt("storage_order", 0);
-        float p = kind == Kind.LP ? (cfg.sinceVersion() < 2 ? node.getFloat("p", 2f) : node.getInt("p", 2)) : 0f;
+        // p is a FLOAT attribute in opset 1 and an INT later; getFloat reads both.
+        float p = kind == Kind.LP ? node.getFloat("p", 2f) : 0f;
         return (ctx, in) -> {
             Tensor x = FloatIO.require(in[0], op + " input X");
             int[] xs = x.shape();
@@ -139,7 +140,7 @@ final class Pool {
 
     /** Global pools: reduce every spatial position of each (n, c) plane to one value. */
     static OpKernel global(Kind kind, Node node) {
-        float p = kind == Kind.LP ? node.getInt("p", 2) : 0;
+        float p = kind == Kind.LP ? node.getFloat("p", 2f) : 0f;
         return (ctx, in) -> {
             Tensor x = FloatIO.require(in[0], "global pool input X");
             int[] xs = x.shape();
