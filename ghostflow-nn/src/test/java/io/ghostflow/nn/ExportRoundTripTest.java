@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ghostflow.nn.export.GraphBuilder;
 import io.ghostflow.nn.export.OnnxExporter;
 import io.ghostflow.nn.export.ParameterLoader;
-import io.ghostflow.nn.ops.Ops;
 import io.ghostflow.nn.train.DemoModels;
 import io.ghostflow.onnx.OnnxFiles;
 import io.ghostflow.onnx.proto.Onnx.ModelProto;
@@ -109,7 +108,6 @@ class ExportRoundTripTest {
 
     @Test
     void handMadeGraphSavesLoadsAndRuns() {
-        Ops.ensureRegistered();
         Path file = GraphBuilder.create("affine_relu")
                 .input("x", DType.FLOAT, "batch", 2)
                 .initializer("W", Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 3, 2))

@@ -40,16 +40,7 @@ public final class Ops {
         }
     };
 
-    static {
-        FallbackKernels.installMissing(OpRegistry.defaults());
-    }
-
     private Ops() {
-    }
-
-    /** Makes sure every operator the modules export can run in an {@code InferenceSession}. */
-    public static void ensureRegistered() {
-        // the static initialiser does the work
     }
 
     /** Runs {@code opType} with the given attributes on the inputs (null = omitted optional input). */
