@@ -42,7 +42,8 @@ public final class InferenceSession implements AutoCloseable {
 
     private InferenceSession(Model model, SessionOptions options) {
         this.options = options;
-        this.model = GraphOptimizer.optimize(model, options);
+        this.model = GraphOptimizer.optimize(
+                io.ghostflow.runtime.ops.training.GradientGraphs.attachForwardGraphs(model), options);
         var settings = new CompiledGraph.Settings(OpRegistry.defaults(), this.model.opsets(), options.intraOpThreads());
         this.compiled = new CompiledGraph(this.model.graph(), settings, Set.of());
         this.inputs = List.copyOf(this.model.graph().requiredInputs());
