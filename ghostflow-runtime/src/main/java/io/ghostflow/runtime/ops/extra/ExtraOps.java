@@ -1,0 +1,16 @@
+package io.ghostflow.runtime.ops.extra;
+
+import io.ghostflow.runtime.ops.OpRegistry;
+
+/** Recent default-domain operators that fit no older family: bit casts, cache updates, gated units. */
+public final class ExtraOps {
+    private ExtraOps() {
+    }
+
+    public static void register(OpRegistry r) {
+        r.register("BitCast", 26, BitCastOp::create);
+        r.register("SwiGLU", 28, SwiGluOp::create);
+        r.register("TensorScatter", 24, TensorScatterOp::create);
+        r.register("CausalConvWithState", 27, CausalConvWithStateOp::create);
+    }
+}
