@@ -12,5 +12,6 @@ public final class ExtraOps {
         r.register("SwiGLU", 28, SwiGluOp::create);
         r.register("TensorScatter", 24, TensorScatterOp::create);
         r.register("CausalConvWithState", 27, CausalConvWithStateOp::create);
+        r.register("LinearAttention", 27, LinearAttentionOp::create);
     }
 }
