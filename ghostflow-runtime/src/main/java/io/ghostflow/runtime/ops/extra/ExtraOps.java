@@ -13,5 +13,6 @@ public final class ExtraOps {
         r.register("TensorScatter", 24, TensorScatterOp::create);
         r.register("CausalConvWithState", 27, CausalConvWithStateOp::create);
         r.register("LinearAttention", 27, LinearAttentionOp::create);
+        r.register("ai.onnx.preview", "FlexAttention", 1, FlexAttentionOp::create);
     }
 }
