@@ -22,5 +22,6 @@ final class StandardOps {
         io.ghostflow.runtime.ops.image.ImageOps.register(r);
         io.ghostflow.runtime.ops.training.TrainingOps.register(r);
         io.ghostflow.runtime.ops.extra.ExtraOps.register(r);
+        io.ghostflow.runtime.ops.ml.MlOps.register(r);
     }
 }
