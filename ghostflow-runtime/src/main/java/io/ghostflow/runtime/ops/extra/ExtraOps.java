@@ -9,6 +9,7 @@ public final class ExtraOps {
 
     public static void register(OpRegistry r) {
         r.register("BitCast", 26, BitCastOp::create);
+        r.register("TfIdfVectorizer", 9, TfIdfVectorizerOp::create);
         r.register("AffineGrid", 20, AffineGridOp::create);
         r.register("SwiGLU", 28, SwiGluOp::create);
         r.register("TensorScatter", 24, TensorScatterOp::create);
