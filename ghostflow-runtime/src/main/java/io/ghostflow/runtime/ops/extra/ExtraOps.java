@@ -9,6 +9,8 @@ public final class ExtraOps {
 
     public static void register(OpRegistry r) {
         r.register("BitCast", 26, BitCastOp::create);
+        r.register("DeformConv", 19, DeformConvOp::create);
+        r.register("DeformConv", 22, DeformConvOp::create);
         r.register("TfIdfVectorizer", 9, TfIdfVectorizerOp::create);
         r.register("AffineGrid", 20, AffineGridOp::create);
         r.register("SwiGLU", 28, SwiGluOp::create);
