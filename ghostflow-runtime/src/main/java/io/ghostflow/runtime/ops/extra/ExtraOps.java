@@ -9,6 +9,7 @@ public final class ExtraOps {
 
     public static void register(OpRegistry r) {
         r.register("BitCast", 26, BitCastOp::create);
+        r.register("ImageDecoder", 20, ImageDecoderOp::create);
         r.register("DeformConv", 19, DeformConvOp::create);
         r.register("DeformConv", 22, DeformConvOp::create);
         r.register("TfIdfVectorizer", 9, TfIdfVectorizerOp::create);
