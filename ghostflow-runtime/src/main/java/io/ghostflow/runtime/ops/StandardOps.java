@@ -7,5 +7,6 @@ final class StandardOps {
 
     static void registerAll(OpRegistry r) {
         io.ghostflow.runtime.ops.basic.BasicOps.register(r);
+        io.ghostflow.runtime.ops.fused.FusedOps.register(r);
     }
 }
