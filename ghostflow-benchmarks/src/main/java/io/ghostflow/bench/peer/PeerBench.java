@@ -1,0 +1,133 @@
+package io.ghostflow.bench.peer;
+
+import io.ghostflow.runtime.InferenceSession;
+import io.ghostflow.runtime.Result;
+import io.ghostflow.runtime.SessionOptions;
+import io.ghostflow.tensor.Tensor;
+import io.ghostflow.tensor.Value;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The same models through GhostFlow and ONNX Runtime in one JVM, same threads, same inputs,
+ * timed alternately so that both see the same machine state. Prints one row per model and the
+ * geometric mean of the latency ratios (GhostFlow / ONNX Runtime; below 1 means faster).
+ */
+@Command(name = "peer", description = "Compare GhostFlow with ONNX Runtime (Java) on the same models.")
+public final class PeerBench implements Callable<Integer> {
+    @Option(names = "--threads", defaultValue = "1", description = "intra-op threads for both engines (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--iters", defaultValue = "50", description = "timed runs per engine (default ${DEFAULT-VALUE})")
+    int iters;
+
+    @Option(names = "--warmup", defaultValue = "10", description = "untimed runs per engine first (default ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--batch", defaultValue = "1", description = "batch size for symbolic batch dimensions (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Parameters(arity = "1..*", paramLabel = "MODEL_DIR_OR_ONNX")
+    List<Path> models;
+
+    @Override
+    public Integer call() throws Exception {
+        System.out.printf("# peer benchmark: threads=%d batch=%d iters=%d warmup=%d cores=%d java=%s%n", threads, batch, iters, warmup,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        double logSum = 0;
+        int n = 0;
+        for (Path m : models) {
+            Path file = Files.isDirectory(m) ? m.resolve("model.onnx") : m;
+            String name = Files.isDirectory(m) ? m.getFileName().toString() : file.getFileName().toString().replace(".onnx", "");
+            try {
+                double ratio = benchOne(name, file);
+                logSum += Math.log(ratio);
+                n++;
+            } catch (Exception | Error e) {
+                System.out.println(name + " error=" + e.toString().replace('\n', ' '));
+            }
+        }
+        System.out.printf("geomean ratio=%.3f over %d models%n", n == 0 ? Double.NaN : Math.exp(logSum / n), n);
+        return 0;
+    }
+
+    private double benchOne(String name, Path file) throws Exception {
+        SessionOptions opts = SessionOptions.defaults().withIntraOpThreads(threads);
+        long t0 = System.nanoTime();
+        InferenceSession gf = InferenceSession.load(file, opts);
+        long gfLoad = System.nanoTime() - t0;
+        t0 = System.nanoTime();
+        OrtRunner ort = new OrtRunner(file, threads);
+        long ortLoad = System.nanoTime() - t0;
+        try (gf; ort) {
+            Map<String, Tensor> feeds = ModelInputs.random(file, gf.inputs(), batch, 42);
+            ort.setInputs(feeds);
+            String agreement = agreement(gf, feeds, ort.run());
+            for (int i = 0; i < warmup; i++) {
+                runGf(gf, feeds);
+                ort.run();
+            }
+            long[] gfTimes = new long[iters];
+            long[] ortTimes = new long[iters];
+            for (int i = 0; i < iters; i++) {
+                long s = System.nanoTime();
+                runGf(gf, feeds);
+                gfTimes[i] = System.nanoTime() - s;
+                s = System.nanoTime();
+                ort.run();
+                ortTimes[i] = System.nanoTime() - s;
+            }
+            double gfP50 = p50(gfTimes) / 1e6;
+            double ortP50 = p50(ortTimes) / 1e6;
+            double ratio = gfP50 / ortP50;
+            System.out.printf("%s ghostflow_p50_ms=%.4f ort_p50_ms=%.4f ratio=%.3f load_ratio=%.3f%s%n", name, gfP50, ortP50, ratio,
+                    (double) gfLoad / ortLoad, agreement);
+            return ratio;
+        }
+    }
+
+    private static void runGf(InferenceSession s, Map<String, Tensor> feeds) {
+        try (Result r = s.run(feeds)) {
+            r.size();
+        }
+    }
+
+    /** "" when every float output agrees within rtol 1e-3 / atol 1e-4, else a note for the row. */
+    private static String agreement(InferenceSession gf, Map<String, Tensor> feeds, List<float[]> ortOut) {
+        try (Result r = gf.run(feeds)) {
+            double worst = 0;
+            for (int k = 0; k < r.size() && k < ortOut.size(); k++) {
+                Value v = r.value(r.names().get(k));
+                float[] b = ortOut.get(k);
+                if (!(v instanceof Tensor t) || b.length == 0 || !t.dtype().isFloatingPoint()) {
+                    continue;
+                }
+                float[] a = t.asFloats();
+                if (a.length != b.length) {
+                    return " outputs_differ(output " + k + " has " + a.length + " values vs " + b.length + ")";
+                }
+                for (int i = 0; i < a.length; i++) {
+                    double d = Math.abs(a[i] - b[i]);
+                    if (d > 1e-4 + 1e-3 * Math.abs(b[i])) {
+                        worst = Math.max(worst, d);
+                    }
+                }
+            }
+            return worst > 0 ? String.format(" outputs_differ(max_abs=%.3g)", worst) : "";
+        }
+    }
+
+    private static double p50(long[] times) {
+        long[] s = times.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
+}
