@@ -123,8 +123,8 @@ public final class GeluFusion extends LoopPass {
             chain.add(half);
             out = mul.output(0);
         }
-        for (Node c : chain.subList(0, chain.size() - 1)) {
-            if (idx.isGraphOutput(c.output(0))) {
+        for (Node c : chain) {
+            if (!c.output(0).equals(out) && idx.isGraphOutput(c.output(0))) {
                 return false;
             }
         }
