@@ -46,7 +46,7 @@ public final class ResultCache {
                 md.update((byte) 0);
                 md.update((t.dtype() + java.util.Arrays.toString(t.shape())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 if (t.segment() != null) {
-                    md.update(t.segment().asByteBuffer());
+                    md.update(t.segment().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
                 } else {
                     for (String s : t.strings()) {
                         md.update(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
