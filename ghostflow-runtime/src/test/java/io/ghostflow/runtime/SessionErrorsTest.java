@@ -73,12 +73,20 @@ class SessionErrorsTest {
     }
 
     @Test
-    void opsetBelowFirstVersionIsNotImplemented() {
-        // Identity exists since opset 1; opset 0 does not exist.
-        ModelProto m = model(0, ModelProtos.identity().getGraph());
+    void opBeforeItsFirstOpsetIsNotImplemented() {
+        // Gelu entered the default domain at opset 20; a model importing opset 17 cannot use it.
+        ModelProto m = model(17, GraphProto.newBuilder().addNode(node("Gelu", "g", new String[] {"x"}, "y"))
+                .addInput(tensor("x", DType.FLOAT, 1)).addOutput(tensor("y", DType.FLOAT, 1)).build());
         GhostFlowException e = loadFails(m.toByteArray());
         assertThat(e.code()).isEqualTo(ErrorCode.NOT_IMPLEMENTED);
-        assertThat(e.getMessage()).contains("Identity").contains("opset 0");
+        assertThat(e.getMessage()).contains("Gelu").contains("opset 17").contains("first supported version is 20");
+    }
+
+    @Test
+    void unsupportedOpsetVersionIsRefused() {
+        GhostFlowException e = loadFails(model(0, ModelProtos.identity().getGraph()).toByteArray());
+        assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FORMAT);
+        assertThat(e.getMessage()).contains("opset");
     }
 
     @Test

@@ -7,6 +7,16 @@ final class StandardOps {
 
     static void registerAll(OpRegistry r) {
         io.ghostflow.runtime.ops.basic.BasicOps.register(r);
+        io.ghostflow.runtime.ops.math.MathOps.register(r);
+        io.ghostflow.runtime.ops.logic.LogicOps.register(r);
+        io.ghostflow.runtime.ops.reduce.ReduceOps.register(r);
+        io.ghostflow.runtime.ops.misc.MiscOps.register(r);
+        io.ghostflow.runtime.ops.quant.QuantOps.register(r);
+        io.ghostflow.runtime.ops.text.StringOps.register(r);
+        io.ghostflow.runtime.ops.tensor.TensorOps.register(r);
+        io.ghostflow.runtime.ops.control.ControlOps.register(r);
+        io.ghostflow.runtime.ops.sequence.SequenceOps.register(r);
+        io.ghostflow.runtime.ops.image.ImageOps.register(r);
         io.ghostflow.runtime.ops.fused.FusedOps.register(r);
     }
 }

@@ -1,0 +1,229 @@
+package io.ghostflow.runtime.ops.math;
+
+import io.ghostflow.core.ErrorCode;
+import io.ghostflow.core.GhostFlowException;
+import io.ghostflow.tensor.DType;
+import io.ghostflow.tensor.Shapes;
+import io.ghostflow.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * Numpy-broadcasting element-wise engine. FLOAT inputs go through a float[] path with
+ * special cases for same shape and scalar operands; every other numeric dtype goes through
+ * double (floating types) or long (integer types, wrapped to the dtype on store).
+ * Unsigned 64-bit values travel as raw bits, so ops that care (division, comparison) get
+ * the dtype.
+ */
+public final class Broadcasting {
+    private Broadcasting() {
+    }
+
+    @FunctionalInterface
+    public interface FloatBinary {
+        float apply(float a, float b);
+    }
+
+    @FunctionalInterface
+    public interface DoubleBinary {
+        double apply(double a, double b);
+    }
+
+    /** Integer op; {@code t} is the operand dtype (values are sign- or zero-extended to long). */
+    @FunctionalInterface
+    public interface LongBinary {
+        long apply(long a, long b, DType t);
+    }
+
+    /** A binary op in its three typed forms; {@code l} may be null when integers are not allowed. */
+    public record Op(String name, FloatBinary f, DoubleBinary d, LongBinary l) {
+    }
+
+    @FunctionalInterface
+    public interface DoublePredicate2 {
+        boolean test(double a, double b);
+    }
+
+    @FunctionalInterface
+    public interface LongPredicate2 {
+        boolean test(long a, long b, DType t);
+    }
+
+    /** Applies {@code op} to {@code a} and {@code b} (same dtype), result of that dtype. */
+    public static Tensor apply(Op op, Tensor a, Tensor b) {
+        DType t = a.dtype();
+        if (b.dtype() != t) {
+            throw new GhostFlowException(ErrorCode.INVALID_ARGUMENT,
+                    op.name() + ": input types differ (" + t + " and " + b.dtype() + ")");
+        }
+        if (t == DType.FLOAT && op.f() != null) {
+            return floats(a, b, op.f());
+        }
+        if (t.isFloatingPoint() && op.d() != null) {
+            return doubles(a, b, t, op.d());
+        }
+        if (t.isInteger() && op.l() != null) {
+            return longs(a, b, t, op.l());
+        }
+        throw new GhostFlowException(ErrorCode.NOT_IMPLEMENTED, op.name() + " on " + t + " tensors");
+    }
+
+    /** FLOAT op with broadcasting and fast paths. */
+    public static Tensor floats(Tensor a, Tensor b, FloatBinary f) {
+        float[] x = a.floats();
+        float[] y = b.floats();
+        int[] sa = a.shape();
+        int[] sb = b.shape();
+        if (Arrays.equals(sa, sb)) {
+            float[] out = new float[x.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = f.apply(x[i], y[i]);
+            }
+            return Tensor.of(out, sa);
+        }
+        int[] shape = Shapes.broadcast(sa, sb);
+        int n = Shapes.size(shape);
+        float[] out = new float[n];
+        if (y.length == 1 && x.length == n) {
+            float c = y[0];
+            for (int i = 0; i < n; i++) {
+                out[i] = f.apply(x[i], c);
+            }
+        } else if (x.length == 1 && y.length == n) {
+            float c = x[0];
+            for (int i = 0; i < n; i++) {
+                out[i] = f.apply(c, y[i]);
+            }
+        } else {
+            BroadcastPlan p = BroadcastPlan.of(shape, sa, sb);
+            int[] ba = p.rowBases(0);
+            int[] bb = p.rowBases(1);
+            int ia = p.innerStride[0];
+            int ib = p.innerStride[1];
+            int inner = p.inner;
+            int o = 0;
+            for (int r = 0; r < p.rows; r++) {
+                int pa = ba[r];
+                int pb = bb[r];
+                if (ia == 1 && ib == 1) {
+                    for (int j = 0; j < inner; j++) {
+                        out[o++] = f.apply(x[pa + j], y[pb + j]);
+                    }
+                } else if (ia == 1 && ib == 0) {
+                    float c = y[pb];
+                    for (int j = 0; j < inner; j++) {
+                        out[o++] = f.apply(x[pa + j], c);
+                    }
+                } else if (ia == 0 && ib == 1) {
+                    float c = x[pa];
+                    for (int j = 0; j < inner; j++) {
+                        out[o++] = f.apply(c, y[pb + j]);
+                    }
+                } else {
+                    for (int j = 0; j < inner; j++) {
+                        out[o++] = f.apply(x[pa + j * ia], y[pb + j * ib]);
+                    }
+                }
+            }
+        }
+        return Tensor.of(out, shape);
+    }
+
+    /** Floating op computed in double, stored as {@code out} dtype. */
+    public static Tensor doubles(Tensor a, Tensor b, DType out, DoubleBinary f) {
+        double[] x = a.asDoubles();
+        double[] y = b.asDoubles();
+        BroadcastPlan p = BroadcastPlan.broadcast(a.shape(), b.shape());
+        int[] ia = p.index(0);
+        int[] ib = p.index(1);
+        double[] r = new double[p.size];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = f.apply(x[ia[i]], y[ib[i]]);
+        }
+        return fromDoubles(out, r, p.outShape);
+    }
+
+    /** Integer op computed in long (values zero/sign-extended), wrapped to {@code out} on store. */
+    public static Tensor longs(Tensor a, Tensor b, DType out, LongBinary f) {
+        long[] x = a.asLongs();
+        long[] y = b.asLongs();
+        DType t = a.dtype();
+        BroadcastPlan p = BroadcastPlan.broadcast(a.shape(), b.shape());
+        int[] ia = p.index(0);
+        int[] ib = p.index(1);
+        long[] r = new long[p.size];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = f.apply(x[ia[i]], y[ib[i]], t);
+        }
+        return fromLongs(out, r, p.outShape);
+    }
+
+    /** Comparison to a BOOL tensor; floating types compare as double, integers as long. */
+    public static Tensor compare(Tensor a, Tensor b, String name, DoublePredicate2 d, LongPredicate2 l) {
+        DType t = a.dtype();
+        if (b.dtype() != t) {
+            throw new GhostFlowException(ErrorCode.INVALID_ARGUMENT, name + ": input types differ (" + t + " and " + b.dtype() + ")");
+        }
+        BroadcastPlan p = BroadcastPlan.broadcast(a.shape(), b.shape());
+        int[] ia = p.index(0);
+        int[] ib = p.index(1);
+        byte[] r = new byte[p.size];
+        if (t == DType.FLOAT) {
+            float[] x = a.floats();
+            float[] y = b.floats();
+            for (int i = 0; i < r.length; i++) {
+                r[i] = (byte) (d.test(x[ia[i]], y[ib[i]]) ? 1 : 0);
+            }
+        } else if (t.isFloatingPoint()) {
+            double[] x = a.asDoubles();
+            double[] y = b.asDoubles();
+            for (int i = 0; i < r.length; i++) {
+                r[i] = (byte) (d.test(x[ia[i]], y[ib[i]]) ? 1 : 0);
+            }
+        } else if (t.isInteger() || t.isBool()) {
+            long[] x = a.asLongs();
+            long[] y = b.asLongs();
+            for (int i = 0; i < r.length; i++) {
+                r[i] = (byte) (l.test(x[ia[i]], y[ib[i]], t) ? 1 : 0);
+            }
+        } else {
+            throw new GhostFlowException(ErrorCode.NOT_IMPLEMENTED, name + " on " + t + " tensors");
+        }
+        return Tensor.ofArray(DType.BOOL, r, p.outShape);
+    }
+
+    /** Builds a tensor of {@code t} from doubles (rounded as a cast would). */
+    public static Tensor fromDoubles(DType t, double[] v, int[] shape) {
+        if (t == DType.DOUBLE) {
+            return Tensor.ofDoubles(v, shape);
+        }
+        if (t == DType.FLOAT) {
+            float[] f = new float[v.length];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = (float) v[i];
+            }
+            return Tensor.of(f, shape);
+        }
+        Tensor out = Tensor.zeros(t, shape);
+        for (int i = 0; i < v.length; i++) {
+            out.setDouble(i, v[i]);
+        }
+        return out;
+    }
+
+    /** Builds a tensor of integer/bool type {@code t} from longs (wrapping). */
+    public static Tensor fromLongs(DType t, long[] v, int[] shape) {
+        if (t == DType.INT64) {
+            return Tensor.ofLongs(v, shape);
+        }
+        Tensor out = Tensor.zeros(t, shape);
+        for (int i = 0; i < v.length; i++) {
+            out.setLong(i, v[i]);
+        }
+        return out;
+    }
+
+    /** Unsigned-aware comparison of two integer values of dtype {@code t}. */
+    public static int compareInts(long a, long b, DType t) {
+        return t == DType.UINT64 ? Long.compareUnsigned(a, b) : Long.compare(a, b);
+    }
+}
