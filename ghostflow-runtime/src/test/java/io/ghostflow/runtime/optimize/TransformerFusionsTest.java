@@ -35,6 +35,27 @@ class TransformerFusionsTest {
     }
 
     @Test
+    void standardLayerNormRunsOnTheFusedKernelWhenOnlyItsFirstOutputIsRead() {
+        Model m = new G().input("x", 2, 3, 8).weights("gamma", 8).weights("beta", 8)
+                .node("ReduceMean", List.of("x"), "m0", Attribute.of("axes", new long[] {-1}))
+                .node("Sub", List.of("x", "m0"), "d")
+                .node("Pow", List.of("d", "two"), "p")
+                .node("ReduceMean", List.of("p"), "v", Attribute.of("axes", new long[] {-1}))
+                .scalar("two", 2).scalar("eps", 1e-5f)
+                .node("Add", List.of("v", "eps"), "ve").node("Sqrt", List.of("ve"), "s").node("Div", List.of("d", "s"), "n")
+                .node("Mul", List.of("n", "gamma"), "g").node("Add", List.of("g", "beta"), "y").output("y").model();
+        Model fused = G.optimize(m, new LayerNormFusion()).model();
+        // the fused model itself, written with the standard op, adopts the same kernel
+        Node ln = fused.graph().nodes().get(0);
+        ln.setDomain("");
+        ln.outputs().add("mean_unused");
+        Model adopted = G.optimize(fused, new LayerNormFusion()).model();
+        assertThat(adopted.graph().nodes().get(0).domain()).isEqualTo("io.ghostflow");
+        assertThat(adopted.graph().nodes().get(0).outputs()).containsExactly("y");
+        G.assertSameResults(m, adopted, G.feed("x", x), 1e-4);
+    }
+
+    @Test
     void erfGeluBecomesOneNode() {
         Model m = new G().input("x", 2, 3, 8).scalar("sqrt2", 1.4142135f).scalar("one", 1).scalar("half", 0.5f)
                 .node("Div", List.of("x", "sqrt2"), "a").node("Erf", List.of("a"), "e").node("Add", List.of("e", "one"), "p")

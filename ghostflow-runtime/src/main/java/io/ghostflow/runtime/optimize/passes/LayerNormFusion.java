@@ -29,6 +29,9 @@ public final class LayerNormFusion extends LoopPass {
 
     @Override
     boolean rewrite(Graph g, GraphIndex idx, Node mean, PassContext ctx) {
+        if (Fused.is(mean, "LayerNormalization")) {
+            return adoptStandard(mean, idx, ctx);
+        }
         if (!Fused.is(mean, "ReduceMean") || !lastAxis(mean, idx, ctx) || !idx.singleUse(mean.output(0))) {
             return false;
         }
@@ -91,6 +94,31 @@ public final class LayerNormFusion extends LoopPass {
                 java.util.Map.of("axis", Attribute.of("axis", -1L), "epsilon", Attribute.of("epsilon", (float) eps)));
         ctx.useFusedDomain();
         io.ghostflow.runtime.optimize.Rewrites.replaceChain(g, chain, ln);
+        return true;
+    }
+
+    /**
+     * A standard LayerNormalization-17 whose Mean and InvStdDev outputs nobody reads runs on the
+     * same fused row kernel (one pass per row, float only).
+     */
+    private static boolean adoptStandard(Node ln, GraphIndex idx, PassContext ctx) {
+        for (int i = 1; i < ln.outputs().size(); i++) {
+            String o = ln.output(i);
+            if (!o.isEmpty() && (idx.isGraphOutput(o) || !idx.consumers(o).isEmpty())) {
+                return false;
+            }
+        }
+        io.ghostflow.tensor.DType t = ctx.shapes().type(ln.input(0));
+        io.ghostflow.tensor.DType ts = ctx.shapes().type(ln.input(1));
+        boolean notFloat = (t != null && t != io.ghostflow.tensor.DType.FLOAT) || (ts != null && ts != io.ghostflow.tensor.DType.FLOAT);
+        if (notFloat || ln.getInt("stash_type", 1) != 1) {
+            return false;
+        }
+        String out = ln.output(0);
+        ln.outputs().clear();
+        ln.outputs().add(out);
+        ln.setDomain(FusedOps.DOMAIN);
+        ctx.useFusedDomain();
         return true;
     }
 
