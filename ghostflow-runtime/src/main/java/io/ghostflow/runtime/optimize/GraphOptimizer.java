@@ -54,6 +54,9 @@ public final class GraphOptimizer {
                 new ConvResidualFusion(),
                 new ConvActivationFusion(),
                 new GemmActivationFusion(),
+                new RefreshShapes(),
+                new ConstantFolding(),
+                new EliminateNoOps(),
                 new DeadNodeElimination());
     }
 
@@ -80,6 +83,10 @@ public final class GraphOptimizer {
             PassContext ctx = new PassContext(copy, registry, options, shapes);
             for (GraphPass p : passes) {
                 if (p.level().compareTo(options.optimizationLevel()) <= 0) {
+                    if (p instanceof RefreshShapes) {
+                        ctx = new PassContext(copy, registry, options, ShapeAnalysis.analyze(g, copy.opsets(), registry, options.freeDimensions()));
+                        continue;
+                    }
                     results.add(new PassResult(p.name(), p.apply(g, ctx)));
                 }
             }

@@ -1,6 +1,5 @@
 package io.ghostflow.runtime.shape;
 
-import io.ghostflow.runtime.exec.CompiledGraph;
 import io.ghostflow.runtime.exec.TopologicalOrder;
 import io.ghostflow.runtime.graph.Dim;
 import io.ghostflow.runtime.graph.Graph;
@@ -9,6 +8,7 @@ import io.ghostflow.runtime.graph.ValueInfo;
 import io.ghostflow.runtime.ops.OpRegistry;
 import io.ghostflow.tensor.DType;
 import io.ghostflow.tensor.Tensor;
+import io.ghostflow.tensor.Value;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -69,21 +69,50 @@ public final class ShapeAnalysis {
             }
         }
         if (allFixed) {
-            try {
-                var settings = new CompiledGraph.Settings(registry, opsets, 1);
-                new CompiledGraph(graph, settings, Set.of()).run(feeds, (node, start, dur, ins, outs) -> {
-                    for (int i = 0; i < node.outputs().size() && outs != null && i < outs.length; i++) {
-                        if (outs[i] instanceof Tensor t && !node.output(i).isEmpty()) {
-                            types.put(node.output(i), t.dtype());
-                            recorded.put(node.output(i), t.shape());
-                        }
-                    }
-                }, null);
-            } catch (RuntimeException e) {
-                // A kernel is missing or rejects placeholder data: fall back to declared shapes only.
-            }
+            record(graph, opsets, registry, feeds, types, recorded);
         }
         return new ShapeInfo(types, staticOnly(graph, recorded, initNames));
+    }
+
+    /**
+     * Executes node by node on the placeholders. A node without a kernel (or that fails) is
+     * skipped and so is everything downstream of it: its shapes stay unknown, the rest is kept.
+     */
+    private static void record(Graph graph, Map<String, Integer> opsets, OpRegistry registry, Map<String, Tensor> feeds,
+                               Map<String, DType> types, Map<String, int[]> recorded) {
+        Map<String, Value> values = new HashMap<>(graph.initializers());
+        values.putAll(feeds);
+        Set<String> available = new HashSet<>(values.keySet());
+        graph.inputs().forEach(i -> available.add(i.name()));
+        List<Node> order;
+        try {
+            order = TopologicalOrder.sort(graph, available);
+        } catch (RuntimeException e) {
+            return;
+        }
+        for (Node n : order) {
+            Value[] args = new Value[n.inputs().size()];
+            boolean ready = true;
+            for (int i = 0; i < args.length && ready; i++) {
+                if (n.hasInput(i)) {
+                    args[i] = values.get(n.input(i));
+                    ready = args[i] != null;
+                }
+            }
+            Value[] outs = ready ? NodeKernels.run(n, args, registry, opsets, values) : null;
+            if (outs == null) {
+                continue;
+            }
+            for (int i = 0; i < n.outputs().size() && i < outs.length; i++) {
+                if (outs[i] != null && !n.output(i).isEmpty()) {
+                    values.put(n.output(i), outs[i]);
+                    if (outs[i] instanceof Tensor t) {
+                        types.put(n.output(i), t.dtype());
+                        recorded.put(n.output(i), t.shape());
+                    }
+                }
+            }
+        }
     }
 
     /** The declared shape with free dimensions substituted, or null when any dim stays unknown. */

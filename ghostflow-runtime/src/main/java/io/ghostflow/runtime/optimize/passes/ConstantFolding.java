@@ -4,11 +4,6 @@ import io.ghostflow.runtime.SessionOptions.OptimizationLevel;
 import io.ghostflow.runtime.exec.TopologicalOrder;
 import io.ghostflow.runtime.graph.Graph;
 import io.ghostflow.runtime.graph.Node;
-import io.ghostflow.runtime.ops.ExecContext;
-import io.ghostflow.runtime.ops.OpConfig;
-import io.ghostflow.runtime.ops.OpKernel;
-import io.ghostflow.runtime.ops.OpRegistry;
-import io.ghostflow.runtime.ops.SubgraphRunner;
 import io.ghostflow.runtime.optimize.GraphIndex;
 import io.ghostflow.runtime.optimize.GraphPass;
 import io.ghostflow.runtime.optimize.PassContext;
@@ -125,71 +120,23 @@ public final class ConstantFolding implements GraphPass {
                 }
             }
         }
-        try {
-            OpKernel kernel = kernel(n, ctx, known);
-            Value[] out = kernel.run(FOLD_CONTEXT, args);
-            Tensor[] tensors = new Tensor[n.outputs().size()];
-            for (int i = 0; i < tensors.length; i++) {
-                if (n.output(i).isEmpty()) {
-                    continue;
-                }
-                if (out == null || i >= out.length || !(out[i] instanceof Tensor t) || t.size() > MAX_FOLDED_ELEMENTS) {
-                    return null;
-                }
-                tensors[i] = t;
+        Value[] out = io.ghostflow.runtime.shape.NodeKernels.run(n, args, ctx.registry(), ctx.opsets(), known);
+        Tensor[] tensors = new Tensor[n.outputs().size()];
+        for (int i = 0; i < tensors.length; i++) {
+            if (n.output(i).isEmpty()) {
+                continue;
             }
-            return tensors;
-        } catch (RuntimeException e) {
-            // Missing kernel or an op that refuses these inputs: leave the node for run time.
-            return null;
+            if (out == null || i >= out.length || !(out[i] instanceof Tensor t) || t.size() > MAX_FOLDED_ELEMENTS) {
+                // no kernel, or an op that refuses these inputs: leave the node for run time
+                return null;
+            }
+            tensors[i] = t;
         }
+        return tensors;
     }
 
     private static int clamp(int v, int r) {
         int x = v < 0 ? v + r : v;
         return Math.max(0, Math.min(r, x));
     }
-
-    private static OpKernel kernel(Node n, PassContext ctx, Map<String, Tensor> known) {
-        int opset = ctx.opsets().getOrDefault(n.domain(), -1);
-        OpRegistry.Match m = ctx.registry().lookup(n.domain(), n.opType(), opset);
-        return m.factory().create(n, new OpConfig() {
-            @Override
-            public int opset() {
-                return opset;
-            }
-
-            @Override
-            public int sinceVersion() {
-                return m.sinceVersion();
-            }
-
-            @Override
-            public int threads() {
-                return 1;
-            }
-
-            @Override
-            public Tensor constant(String name) {
-                return known.get(name);
-            }
-
-            @Override
-            public SubgraphRunner compile(Graph body) {
-                throw new UnsupportedOperationException("no subgraphs while folding");
-            }
-        });
-    }
-
-    private static final ExecContext FOLD_CONTEXT = new ExecContext() {
-        @Override
-        public int threads() {
-            return 1;
-        }
-
-        @Override
-        public Value lookup(String name) {
-            return null;
-        }
-    };
 }
