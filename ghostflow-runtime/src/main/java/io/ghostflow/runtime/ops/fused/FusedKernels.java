@@ -97,6 +97,77 @@ public final class FusedKernels {
         return result;
     }
 
+    /**
+     * In place on a fresh product {@code y}: {@code + bias} along the last axis, {@code + residual}
+     * (broadcast to y), then the activation; one pass over y.
+     */
+    static Tensor epilogue(Tensor y, Tensor bias, Tensor residual, Activation act, int threads) {
+        float[] v = y.floats();
+        if (residual != null) {
+            addInPlace(v, y.shape(), residual);
+        }
+        float[] b = bias == null ? null : bias.asFloats();
+        int n = b == null ? 1 : b.length;
+        if (b != null && (y.rank() == 0 || y.dim(-1) != n)) {
+            throw new GhostFlowException(ErrorCode.SHAPE_MISMATCH, "fused bias of " + n + " values for output " + Shapes.toString(y.shape()));
+        }
+        int rows = v.length / Math.max(1, n);
+        Parallel.forRange(threads, rows, Math.max(1, 16384 / n), (s, e) -> {
+            for (int r = s; r < e; r++) {
+                int base = r * n;
+                if (b != null) {
+                    for (int j = 0; j < n; j++) {
+                        v[base + j] += b[j];
+                    }
+                }
+                act.apply(v, base, base + n);
+            }
+        });
+        return y;
+    }
+
+    /** In place: {@code softmax(s * scale + mask)} over the last axis; all -inf rows give 0 when nanToZero. */
+    static void softmaxRows(Tensor s, Tensor mask, float scale, boolean nanToZero, int threads) {
+        int[] shape = s.shape();
+        int r = shape.length;
+        int t = shape[r - 1];
+        float[] v = s.floats();
+        float[] mv = mask == null ? null : mask.asFloats();
+        int[] mst = mask == null ? null : Shapes.broadcastStrides(mask.shape(), shape);
+        int[] strides = Shapes.strides(shape);
+        Parallel.forRange(threads, v.length / t, 8, (st, en) -> {
+            for (int row = st; row < en; row++) {
+                int base = row * t;
+                int moff = 0;
+                if (mv != null) {
+                    for (int d = 0; d < r - 1; d++) {
+                        moff += (base / strides[d] % shape[d]) * mst[d];
+                    }
+                }
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < t; j++) {
+                    float x = v[base + j] * scale + (mv == null ? 0 : mv[moff + j * mst[r - 1]]);
+                    v[base + j] = x;
+                    max = Math.max(max, x);
+                }
+                if (max == Float.NEGATIVE_INFINITY || Float.isNaN(max)) {
+                    java.util.Arrays.fill(v, base, base + t, nanToZero ? 0f : Float.NaN);
+                    continue;
+                }
+                double sum = 0;
+                for (int j = 0; j < t; j++) {
+                    float e = (float) Math.exp(v[base + j] - max);
+                    v[base + j] = e;
+                    sum += e;
+                }
+                float inv = (float) (1 / sum);
+                for (int j = 0; j < t; j++) {
+                    v[base + j] *= inv;
+                }
+            }
+        });
+    }
+
     /** {@code out += r}, with r broadcast to out's shape. */
     static void addInPlace(float[] out, int[] shape, Tensor r) {
         float[] rv = r.asFloats();
