@@ -71,7 +71,40 @@ public final class ShapeAnalysis {
         if (allFixed) {
             record(graph, opsets, registry, feeds, types, recorded);
         }
+        propagateTypes(graph, types);
         return new ShapeInfo(types, staticOnly(graph, recorded, initNames));
+    }
+
+    private static final Set<String> TO_BOOL = Set.of("Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or",
+            "Xor", "IsNaN", "IsInf");
+    private static final Set<String> TO_INT64 = Set.of("Shape", "Size", "ArgMax", "ArgMin", "NonZero");
+
+    /**
+     * Element types nobody recorded, guessed forward: comparisons give bool, Shape and friends
+     * int64, everything else the type of its first typed data input. Passes use this only to
+     * refuse float-only fusions on other types, so a rough guess errs on the safe side.
+     */
+    private static void propagateTypes(Graph graph, Map<String, DType> types) {
+        Set<String> available = new HashSet<>(graph.initializers().keySet());
+        graph.inputs().forEach(i -> available.add(i.name()));
+        List<Node> order;
+        try {
+            order = TopologicalOrder.sort(graph, available);
+        } catch (RuntimeException e) {
+            return;
+        }
+        for (Node n : order) {
+            String op = n.domain().isEmpty() ? n.opType() : "";
+            DType t = TO_BOOL.contains(op) ? DType.BOOL : TO_INT64.contains(op) ? DType.INT64 : null;
+            if (t == null) {
+                for (int i = op.equals("Where") ? 1 : 0; i < n.inputs().size() && t == null; i++) {
+                    t = types.get(n.input(i));
+                }
+            }
+            if (t != null && n.outputs().size() >= 1 && !n.output(0).isEmpty()) {
+                types.putIfAbsent(n.output(0), t);
+            }
+        }
     }
 
     /**

@@ -34,11 +34,15 @@ final class G {
     private final Random rnd = new Random(7);
 
     G input(String name, Object... dims) {
+        return typedInput(name, DType.FLOAT, dims);
+    }
+
+    G typedInput(String name, DType type, Object... dims) {
         List<Dim> d = new ArrayList<>();
         for (Object o : dims) {
             d.add(o instanceof String s ? Dim.symbolic(s) : Dim.of(((Number) o).longValue()));
         }
-        inputs.add(new ValueInfo(name, ValueType.tensor(DType.FLOAT, d)));
+        inputs.add(new ValueInfo(name, ValueType.tensor(type, d)));
         return this;
     }
 

@@ -118,6 +118,16 @@ class TransformerFusionsTest {
     }
 
     @Test
+    void doubleAttentionIsLeftToTheStandardOps() {
+        Model m = new G().typedInput("q", io.ghostflow.tensor.DType.DOUBLE, 2, 5, 4).typedInput("kt", io.ghostflow.tensor.DType.DOUBLE, 2, 4, 5)
+                .typedInput("v", io.ghostflow.tensor.DType.DOUBLE, 2, 5, 3)
+                .node("MatMul", List.of("q", "kt"), "scores")
+                .node("Softmax", List.of("scores"), "p", Attribute.of("axis", -1L))
+                .node("MatMul", List.of("p", "v"), "y").output("y").model();
+        assertThat(G.ops(G.optimize(m, new AttentionFusion()).model())).containsExactly("MatMul", "Softmax", "MatMul");
+    }
+
+    @Test
     void softmaxReadTwiceIsNotFused() {
         Model m = new G().input("q", 2, 5, 4).input("kt", 2, 4, 5).input("v", 2, 5, 3)
                 .node("MatMul", List.of("q", "kt"), "scores")

@@ -98,6 +98,9 @@ public final class AttentionFusion extends LoopPass {
         chain.add(n);
         String q = n.input(0);
         String kt = n.input(1);
+        if (Fused.notFloat(ctx, q) || Fused.notFloat(ctx, kt) || Fused.notFloat(ctx, v)) {
+            return false;
+        }
         Node qs = producer(idx, q);
         if (Fused.is(qs, "Mul") && !Double.isNaN(idx.scalar(qs.input(1)))) {
             scale *= idx.scalar(qs.input(1));

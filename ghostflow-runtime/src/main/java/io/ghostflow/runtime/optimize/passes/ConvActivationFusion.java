@@ -28,6 +28,9 @@ public final class ConvActivationFusion extends LoopPass {
         if (Fused.activation(n).kind() != Activation.Kind.NONE) {
             return false;
         }
+        if (Fused.notFloat(ctx, n.input(0))) {
+            return false;
+        }
         ActivationMatch m = ActivationMatch.after(n.output(0), idx);
         if (m == null) {
             return false;

@@ -34,6 +34,9 @@ public final class ConvResidualFusion extends LoopPass {
             if (!ok || !idx.singleUse(add.input(side)) || idx.constant(add.input(1 - side)) != null) {
                 continue;
             }
+            if (Fused.notFloat(ctx, conv.input(0)) || Fused.notFloat(ctx, add.input(1 - side))) {
+                continue;
+            }
             // the residual must exist before the conv runs its epilogue; any graph value does
             Fused.promote(conv);
             ctx.useFusedDomain();

@@ -17,6 +17,12 @@ final class Fused {
         return n != null && n.domain().equals(FusedOps.DOMAIN) && n.opType().equals(op);
     }
 
+    /** True when {@code value} is known to hold something other than float32 (fused kernels are float only). */
+    static boolean notFloat(io.ghostflow.runtime.optimize.PassContext ctx, String value) {
+        io.ghostflow.tensor.DType t = ctx.shapes().type(value);
+        return t != null && t != io.ghostflow.tensor.DType.FLOAT;
+    }
+
     /** Activation currently on a fused node (NONE for standard nodes). */
     static Activation activation(Node n) {
         return n.domain().equals(FusedOps.DOMAIN) ? Activation.from(n) : Activation.NONE;

@@ -41,6 +41,9 @@ public final class GemmActivationFusion extends LoopPass {
         if (Fused.activation(n).kind() != Activation.Kind.NONE) {
             return false;
         }
+        if (Fused.notFloat(ctx, n.input(0)) || Fused.notFloat(ctx, n.input(1))) {
+            return false;
+        }
         ActivationMatch m = ActivationMatch.after(n.output(0), idx);
         if (m == null) {
             return false;

@@ -36,6 +36,9 @@ public final class LayerNormFusion extends LoopPass {
             return false;
         }
         String x = mean.input(0);
+        if (Fused.notFloat(ctx, x)) {
+            return false;
+        }
         Node sub = idx.consumers(mean.output(0)).get(0);
         if (!Fused.is(sub, "Sub") || !sub.input(0).equals(x) || !sub.input(1).equals(mean.output(0))) {
             return false;

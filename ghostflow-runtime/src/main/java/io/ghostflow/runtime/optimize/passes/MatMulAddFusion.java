@@ -38,6 +38,9 @@ public final class MatMulAddFusion extends LoopPass {
                 continue;
             }
             Tensor w = idx.constant(mm.input(1));
+            if (Fused.notFloat(ctx, mm.input(0))) {
+                continue;
+            }
             if (w == null || w.rank() != 2 || w.dtype() != DType.FLOAT || bias.dtype() != DType.FLOAT) {
                 continue;
             }
