@@ -91,11 +91,10 @@ public final class GeluFusion extends LoopPass {
             return false;
         }
         chain.add(n);
-        // tail
         if (Fused.notFloat(ctx, x)) {
             return false;
         }
-: Add(t, 1) then Mul with x and 0.5 in either order
+        // tail: Add(t, 1) then Mul with x and 0.5 in either order
         Node plus = LayerNormFusion.single(idx, n, "Add");
         if (plus == null || !Near.is(idx.scalar(plus.input(plus.input(0).equals(n.output(0)) ? 1 : 0)), 1)) {
             return false;
