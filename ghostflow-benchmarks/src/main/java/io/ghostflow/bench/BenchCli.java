@@ -9,6 +9,8 @@ import picocli.CommandLine.Command;
         description = "GhostFlow benchmarks.",
         subcommands = {
             PeerBench.class,
+            io.ghostflow.bench.serve.ServeLoadCommand.class,
+            io.ghostflow.bench.jmh.JmhCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class BenchCli implements Runnable {

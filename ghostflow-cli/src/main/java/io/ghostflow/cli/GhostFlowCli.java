@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
             io.ghostflow.cli.tools.InspectCommand.class,
             io.ghostflow.cli.tools.OptimizeCommand.class,
             io.ghostflow.cli.tools.BenchCommand.class,
+            io.ghostflow.cli.serve.ServeCommand.class,
+            io.ghostflow.cli.train.TrainDemoCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class GhostFlowCli implements Runnable {

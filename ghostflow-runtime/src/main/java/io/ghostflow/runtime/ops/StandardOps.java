@@ -7,6 +7,9 @@ final class StandardOps {
 
     static void registerAll(OpRegistry r) {
         io.ghostflow.runtime.ops.basic.BasicOps.register(r);
+        io.ghostflow.runtime.ops.nn.NnOps.register(r);
+        io.ghostflow.runtime.ops.linalg.LinalgOps.register(r);
+        io.ghostflow.runtime.ops.rnn.RnnOps.register(r);
         io.ghostflow.runtime.ops.math.MathOps.register(r);
         io.ghostflow.runtime.ops.logic.LogicOps.register(r);
         io.ghostflow.runtime.ops.reduce.ReduceOps.register(r);

@@ -1,0 +1,210 @@
+package io.ghostflow.kernels;
+
+import io.ghostflow.core.GhostFlowException;
+import io.ghostflow.core.Parallel;
+
+/**
+ * fp32 2-D convolution, NCHW, weights [outC, C / groups, kH, kW] packed once by
+ * {@link #prepare}. Three paths: depthwise (groups == C == outC) runs a dedicated vector kernel;
+ * 1x1 / stride 1 / no padding multiplies the packed weights straight into the input (the input
+ * is already the [C, H*W] GEMM operand, no im2col); everything else goes through im2col into a
+ * per-thread scratch buffer and the packed GEMM. Each group of each image is one GEMM
+ * {@code Y_g[outC/g, OH*OW] = W_g[outC/g, C/g*kH*kW] * X_g}.
+ *
+ * <p>The epilogue is indexed as a [outC, OH*OW] matrix per image: bias per row
+ * ({@link Epilogue#withRowBias}, one per output channel) and a residual laid out like the
+ * output, [N, outC, OH, OW] ({@link Epilogue#withResidual} with ld = OH*OW).
+ */
+public final class Conv2d {
+    /** Shape and attributes; pads are (top, left, bottom, right) as ONNX orders them per axis. */
+    public record Params(int n, int c, int h, int w, int outC, int kH, int kW, int strideH, int strideW,
+                         int padTop, int padLeft, int padBottom, int padRight, int dilationH, int dilationW,
+                         int groups) {
+        public Params {
+            if (n < 0 || c <= 0 || h < 0 || w < 0 || outC <= 0 || kH <= 0 || kW <= 0) {
+                throw GhostFlowException.invalidArgument("Conv2d: bad sizes " + describe(n, c, h, w, outC, kH, kW));
+            }
+            if (strideH <= 0 || strideW <= 0 || dilationH <= 0 || dilationW <= 0) {
+                throw GhostFlowException.invalidArgument("Conv2d: strides and dilations must be positive");
+            }
+            if (padTop < 0 || padLeft < 0 || padBottom < 0 || padRight < 0) {
+                throw GhostFlowException.invalidArgument("Conv2d: pads must be non-negative");
+            }
+            if (groups <= 0 || c % groups != 0 || outC % groups != 0) {
+                throw GhostFlowException.invalidArgument("Conv2d: group " + groups + " must divide C=" + c
+                        + " and M=" + outC);
+            }
+        }
+
+        /** Stride 1, no padding, dilation 1, one group. */
+        public static Params simple(int n, int c, int h, int w, int outC, int kH, int kW) {
+            return new Params(n, c, h, w, outC, kH, kW, 1, 1, 0, 0, 0, 0, 1, 1, 1);
+        }
+
+        private static String describe(int n, int c, int h, int w, int outC, int kH, int kW) {
+            return "N=" + n + " C=" + c + " H=" + h + " W=" + w + " M=" + outC + " kernel=" + kH + "x" + kW;
+        }
+
+        public int outH() {
+            return (h + padTop + padBottom - dilationH * (kH - 1) - 1) / strideH + 1;
+        }
+
+        public int outW() {
+            return (w + padLeft + padRight - dilationW * (kW - 1) - 1) / strideW + 1;
+        }
+
+        /** Multiply-adds of one run (2x this is the FLOP count). */
+        public long macs() {
+            return (long) n * outC * outH() * outW() * (c / groups) * kH * kW;
+        }
+
+        public boolean isDepthwise() {
+            return groups == c && groups == outC;
+        }
+
+        boolean isPointwise() {
+            return kH == 1 && kW == 1 && strideH == 1 && strideW == 1
+                    && padTop == 0 && padLeft == 0 && padBottom == 0 && padRight == 0;
+        }
+    }
+
+    private static final ThreadLocal<float[][]> COLUMNS = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    private final Params p;
+    private final PackedA[] packed;
+    private final float[] depthwiseWeights;
+
+    private Conv2d(Params p, PackedA[] packed, float[] depthwiseWeights) {
+        this.p = p;
+        this.packed = packed;
+        this.depthwiseWeights = depthwiseWeights;
+    }
+
+    /** Packs weights [outC, C / groups, kH, kW] starting at weights[offset]; the array is not kept. */
+    public static Conv2d prepare(float[] weights, int offset, Params p) {
+        int mg = p.outC / p.groups;
+        int kg = p.c / p.groups * p.kH * p.kW;
+        if (weights.length - offset < (long) p.outC * kg) {
+            throw GhostFlowException.shapeMismatch("Conv2d: weights hold " + (weights.length - offset)
+                    + " floats, need " + (long) p.outC * kg);
+        }
+        if (p.isDepthwise()) {
+            float[] w = new float[p.outC * kg];
+            System.arraycopy(weights, offset, w, 0, w.length);
+            return new Conv2d(p, null, w);
+        }
+        PackedA[] packed = new PackedA[p.groups];
+        for (int g = 0; g < p.groups; g++) {
+            packed[g] = Gemm.packA(weights, offset + g * mg * kg, mg, kg, false);
+        }
+        return new Conv2d(p, packed, null);
+    }
+
+    public static Conv2d prepare(float[] weights, Params p) {
+        return prepare(weights, 0, p);
+    }
+
+    public Params params() {
+        return p;
+    }
+
+    public void run(float[] x, float[] y, Epilogue epi, int threads) {
+        run(x, 0, y, 0, epi, threads);
+    }
+
+    /** y[yOff ..] = epi(conv(x[xOff ..])); x is [N, C, H, W] and y is [N, outC, OH, OW]. */
+    public void run(float[] x, int xOff, float[] y, int yOff, Epilogue epi, int threads) {
+        Epilogue e = epi == null ? Epilogue.NONE : epi;
+        int oh = p.outH();
+        int ow = p.outW();
+        if (oh <= 0 || ow <= 0 || p.n == 0) {
+            return;
+        }
+        if (p.isDepthwise()) {
+            DepthwiseConv.run(p, depthwiseWeights, x, xOff, y, yOff, e, threads);
+            return;
+        }
+        int hw = p.h * p.w;
+        int ohw = oh * ow;
+        int cg = p.c / p.groups;
+        int mg = p.outC / p.groups;
+        int kg = cg * p.kH * p.kW;
+        boolean pointwise = p.isPointwise();
+        float[] col = pointwise ? null : columns(kg * ohw);
+        for (int n = 0; n < p.n; n++) {
+            // Rows of the per-image output matrix are channels: bias stays, the residual moves by one image.
+            Epilogue en = e.residual() == null ? e
+                    : e.withResidual(e.residual(), e.residualOffset() + n * p.outC * e.residualLd(), e.residualLd());
+            for (int g = 0; g < p.groups; g++) {
+                int xo = xOff + (n * p.c + g * cg) * hw;
+                int yo = yOff + (n * p.outC + g * mg) * ohw;
+                Epilogue eg = en.shifted(g * mg, 0);
+                if (pointwise) {
+                    Gemm.gemm(mg, ohw, kg, 1f, packed[g], x, xo, hw, false, 0f, y, yo, ohw, eg, threads);
+                } else {
+                    im2col(x, xo, cg, col, threads);
+                    Gemm.gemm(mg, ohw, kg, 1f, packed[g], col, 0, ohw, false, 0f, y, yo, ohw, eg, threads);
+                }
+            }
+        }
+    }
+
+    private static float[] columns(int size) {
+        float[][] holder = COLUMNS.get();
+        if (holder[0].length < size) {
+            holder[0] = new float[size];
+        }
+        return holder[0];
+    }
+
+    /** col[(ci * kH + kh) * kW + kw, oh * OW + ow] = x[ci, oh*sH + kh*dH - padTop, ow*sW + kw*dW - padLeft] or 0. */
+    private void im2col(float[] x, int xo, int cg, float[] col, int threads) {
+        int oh = p.outH();
+        int ow = p.outW();
+        int ohw = oh * ow;
+        int khw = p.kH * p.kW;
+        Parallel.forRange(threads, cg, Math.max(1, 4096 / Math.max(1, khw * ohw)), (c0, c1) -> {
+            for (int ci = c0; ci < c1; ci++) {
+                for (int kh = 0; kh < p.kH; kh++) {
+                    for (int kw = 0; kw < p.kW; kw++) {
+                        int row = (ci * p.kH + kh) * p.kW + kw;
+                        im2colRow(x, xo + ci * p.h * p.w, kh, kw, col, row * ohw, oh, ow);
+                    }
+                }
+            }
+        });
+    }
+
+    private void im2colRow(float[] x, int plane, int kh, int kw, float[] col, int dst, int oh, int ow) {
+        int colShift = kw * p.dilationW - p.padLeft;
+        // Output columns whose input column lies inside [0, W).
+        int lo = Math.min(ow, Math.max(0, ceilDiv(-colShift, p.strideW)));
+        int hi = Math.min(ow, Math.max(lo, floorDiv(p.w - 1 - colShift, p.strideW) + 1));
+        for (int r = 0; r < oh; r++) {
+            int d = dst + r * ow;
+            int ih = r * p.strideH + kh * p.dilationH - p.padTop;
+            if (ih < 0 || ih >= p.h) {
+                java.util.Arrays.fill(col, d, d + ow, 0f);
+                continue;
+            }
+            java.util.Arrays.fill(col, d, d + lo, 0f);
+            int src = plane + ih * p.w + colShift;
+            if (p.strideW == 1) {
+                System.arraycopy(x, src + lo, col, d + lo, hi - lo);
+            } else {
+                for (int c = lo; c < hi; c++) {
+                    col[d + c] = x[src + c * p.strideW];
+                }
+            }
+            java.util.Arrays.fill(col, d + hi, d + ow, 0f);
+        }
+    }
+
+    static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
+    }
+
+    static int floorDiv(int a, int b) {
+        return Math.floorDiv(a, b);
+    }
+}

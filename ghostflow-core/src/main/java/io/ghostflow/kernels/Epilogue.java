@@ -1,0 +1,179 @@
+package io.ghostflow.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * What a GEMM or convolution does to each output element after the dot product, while the
+ * output tile is still in L1: {@code c = act(c + bias + residual)}. The bias is indexed per
+ * output column (Gemm / MatMul bias) or per output row (convolution channel); the residual is
+ * a second matrix of the output's shape with its own offset and leading dimension, read at
+ * the same (row, column). Immutable; the {@code with*} methods return copies.
+ */
+public final class Epilogue {
+    /** How the bias vector is indexed. */
+    public enum BiasMode { NONE, PER_COLUMN, PER_ROW }
+
+    public static final Epilogue NONE = new Epilogue(BiasMode.NONE, null, 0, null, 0, 0, Activation.NONE);
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private final BiasMode biasMode;
+    private final float[] bias;
+    private final int biasOff;
+    private final float[] residual;
+    private final int residualOff;
+    private final int residualLd;
+    private final Activation activation;
+
+    private Epilogue(BiasMode biasMode, float[] bias, int biasOff, float[] residual, int residualOff,
+                     int residualLd, Activation activation) {
+        this.biasMode = biasMode;
+        this.bias = bias;
+        this.biasOff = biasOff;
+        this.residual = residual;
+        this.residualOff = residualOff;
+        this.residualLd = residualLd;
+        this.activation = activation == null ? Activation.NONE : activation;
+    }
+
+    public static Epilogue of(Activation act) {
+        return NONE.withActivation(act);
+    }
+
+    /** bias[biasOff + column] is added to every row. */
+    public Epilogue withColumnBias(float[] b, int off) {
+        return new Epilogue(b == null ? BiasMode.NONE : BiasMode.PER_COLUMN, b, off, residual, residualOff,
+                residualLd, activation);
+    }
+
+    /** bias[biasOff + row] is added to every column (a convolution's per-channel bias). */
+    public Epilogue withRowBias(float[] b, int off) {
+        return new Epilogue(b == null ? BiasMode.NONE : BiasMode.PER_ROW, b, off, residual, residualOff,
+                residualLd, activation);
+    }
+
+    /** residual[off + row * ld + column] is added before the activation. */
+    public Epilogue withResidual(float[] r, int off, int ld) {
+        return new Epilogue(biasMode, bias, biasOff, r, off, ld, activation);
+    }
+
+    public Epilogue withActivation(Activation act) {
+        return new Epilogue(biasMode, bias, biasOff, residual, residualOff, residualLd, act);
+    }
+
+    /**
+     * The same epilogue for a sub-block whose row 0 / column 0 is (rowShift, colShift) of this
+     * one's: bias and residual offsets move along, so callers that split an output (batches,
+     * groups) need no index arithmetic of their own.
+     */
+    public Epilogue shifted(int rowShift, int colShift) {
+        if (this == NONE || (rowShift == 0 && colShift == 0)) {
+            return this;
+        }
+        int bo = switch (biasMode) {
+            case NONE -> biasOff;
+            case PER_COLUMN -> biasOff + colShift;
+            case PER_ROW -> biasOff + rowShift;
+        };
+        int ro = residual == null ? residualOff : residualOff + rowShift * residualLd + colShift;
+        return new Epilogue(biasMode, bias, bo, residual, ro, residualLd, activation);
+    }
+
+    public BiasMode biasMode() {
+        return biasMode;
+    }
+
+    public float[] bias() {
+        return bias;
+    }
+
+    public int biasOffset() {
+        return biasOff;
+    }
+
+    public float[] residual() {
+        return residual;
+    }
+
+    public int residualOffset() {
+        return residualOff;
+    }
+
+    public int residualLd() {
+        return residualLd;
+    }
+
+    public Activation activation() {
+        return activation;
+    }
+
+    public boolean isIdentity() {
+        return biasMode == BiasMode.NONE && residual == null && activation.isIdentity();
+    }
+
+    /** Scalar reference for one element at logical (row, col). */
+    public float applyScalar(float v, int row, int col) {
+        float r = v;
+        if (biasMode == BiasMode.PER_COLUMN) {
+            r += bias[biasOff + col];
+        } else if (biasMode == BiasMode.PER_ROW) {
+            r += bias[biasOff + row];
+        }
+        if (residual != null) {
+            r += residual[residualOff + row * residualLd + col];
+        }
+        return activation.apply(r);
+    }
+
+    /**
+     * Applies the epilogue in place to the block c[cOff + r * ldc + j], r < rows, j < cols, whose
+     * element (0, 0) is logical output (row0, col0).
+     */
+    void apply(float[] c, int cOff, int ldc, int row0, int col0, int rows, int cols) {
+        if (isIdentity()) {
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            int co = cOff + r * ldc;
+            int row = row0 + r;
+            float rowBias = biasMode == BiasMode.PER_ROW ? bias[biasOff + row] : 0f;
+            int ro = residual == null ? 0 : residualOff + row * residualLd + col0;
+            int bo = biasOff + col0;
+            int j = 0;
+            int bound = S.loopBound(cols);
+            for (; j < bound; j += L) {
+                FloatVector v = FloatVector.fromArray(S, c, co + j);
+                if (biasMode == BiasMode.PER_COLUMN) {
+                    v = v.add(FloatVector.fromArray(S, bias, bo + j));
+                } else if (biasMode == BiasMode.PER_ROW) {
+                    v = v.add(rowBias);
+                }
+                if (residual != null) {
+                    v = v.add(FloatVector.fromArray(S, residual, ro + j));
+                }
+                VectorMath.activate(activation, v).intoArray(c, co + j);
+            }
+            if (j < cols) {
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                FloatVector v = FloatVector.fromArray(S, c, co + j, m);
+                if (biasMode == BiasMode.PER_COLUMN) {
+                    v = v.add(FloatVector.fromArray(S, bias, bo + j, m));
+                } else if (biasMode == BiasMode.PER_ROW) {
+                    v = v.add(rowBias);
+                }
+                if (residual != null) {
+                    v = v.add(FloatVector.fromArray(S, residual, ro + j, m));
+                }
+                VectorMath.activate(activation, v).intoArray(c, co + j, m);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Epilogue[bias=" + biasMode + ", residual=" + (residual != null) + ", act=" + activation + "]";
+    }
+}

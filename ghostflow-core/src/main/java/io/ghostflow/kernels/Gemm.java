@@ -1,0 +1,253 @@
+package io.ghostflow.kernels;
+
+import static io.ghostflow.kernels.GemmBlocking.KC;
+import static io.ghostflow.kernels.GemmBlocking.MC;
+import static io.ghostflow.kernels.GemmBlocking.MR;
+import static io.ghostflow.kernels.GemmBlocking.NC;
+import static io.ghostflow.kernels.GemmBlocking.NR;
+
+import io.ghostflow.core.GhostFlowException;
+import io.ghostflow.core.Parallel;
+
+/**
+ * fp32 GEMM: {@code C[M,N] = epilogue(alpha * op(A)[M,K] * op(B)[K,N] + beta * C)}.
+ * Matrices are row-major {@code float[]} with an offset and a leading dimension (the distance
+ * between rows as stored, i.e. of A^T when transA). Either operand may be pre-packed once
+ * ({@link #packA}, {@link #packB}); an unpacked operand is packed block by block into per-thread
+ * scratch. With beta == 0, C is not read (NaN in C does not leak). The epilogue is applied to
+ * each micro-tile right after its last K block, while the tile is in L1.
+ *
+ * <p>Threads: the output is split into {@code threads} stripes along M or N (whichever has more
+ * micro-tiles) and run through {@link Parallel}; 1 runs inline on the caller.
+ */
+public final class Gemm {
+    /** Below this many multiply-adds the fork/join hand-off costs more than it saves. */
+    private static final long PARALLEL_MIN_MACS = 1L << 17;
+
+    private Gemm() {
+    }
+
+    /** Rows of the register tile (for callers that size work items). */
+    public static int tileRows() {
+        return MR;
+    }
+
+    /** Columns of the register tile: two vectors of the preferred species. */
+    public static int tileColumns() {
+        return NR;
+    }
+
+    /** Packs op(B) [K, N] (B stored [K, N] with row stride ldb, or [N, K] if transB). */
+    public static PackedB packB(float[] b, int offset, int ldb, int k, int n, boolean transB) {
+        checkDims("packB", k, n);
+        float[] data = new float[PackedB.panels(n) * NR * Math.max(k, 0)];
+        GemmPacking.packB(b, offset, ldb, transB, n, 0, k, 0, n, data, 0, k * NR);
+        return new PackedB(k, n, data);
+    }
+
+    /** {@link #packB(float[], int, int, int, int, boolean)} for a dense matrix (ldb = N, or K if transB). */
+    public static PackedB packB(float[] b, int offset, int k, int n, boolean transB) {
+        return packB(b, offset, transB ? k : n, k, n, transB);
+    }
+
+    /** Packs op(A) [M, K] (A stored [M, K] with row stride lda, or [K, M] if transA). */
+    public static PackedA packA(float[] a, int offset, int lda, int m, int k, boolean transA) {
+        checkDims("packA", m, k);
+        float[] data = new float[PackedA.panels(m) * MR * Math.max(k, 0)];
+        GemmPacking.packA(a, offset, lda, transA, m, 0, m, 0, k, data, 0, k * MR);
+        return new PackedA(m, k, data);
+    }
+
+    /** {@link #packA(float[], int, int, int, int, boolean)} for a dense matrix (lda = K, or M if transA). */
+    public static PackedA packA(float[] a, int offset, int m, int k, boolean transA) {
+        return packA(a, offset, transA ? m : k, m, k, transA);
+    }
+
+    /** C = epi(op(A) * B) with pre-packed B (alpha 1, beta 0). */
+    public static void gemm(int m, int n, int k, float[] a, int aOff, int lda, boolean transA, PackedB b,
+                            float[] c, int cOff, int ldc, Epilogue epi, int threads) {
+        gemm(m, n, k, 1f, a, aOff, lda, transA, b, 0f, c, cOff, ldc, epi, threads);
+    }
+
+    /** C = epi(alpha * op(A) * B + beta * C) with pre-packed B. */
+    public static void gemm(int m, int n, int k, float alpha, float[] a, int aOff, int lda, boolean transA,
+                            PackedB b, float beta, float[] c, int cOff, int ldc, Epilogue epi, int threads) {
+        if (b.k != k || b.n != n) {
+            throw GhostFlowException.shapeMismatch("gemm: packed B is [" + b.k + ", " + b.n + "], expected ["
+                    + k + ", " + n + "]");
+        }
+        run(m, n, k, alpha, new Operand(a, aOff, lda, transA, null, null), new Operand(null, 0, 0, false, null, b),
+                beta, c, cOff, ldc, epi, threads);
+    }
+
+    /** C = epi(alpha * op(A) * op(B) + beta * C), both operands unpacked. */
+    public static void gemm(int m, int n, int k, float alpha, float[] a, int aOff, int lda, boolean transA,
+                            float[] b, int bOff, int ldb, boolean transB, float beta, float[] c, int cOff, int ldc,
+                            Epilogue epi, int threads) {
+        run(m, n, k, alpha, new Operand(a, aOff, lda, transA, null, null), new Operand(b, bOff, ldb, transB, null, null),
+                beta, c, cOff, ldc, epi, threads);
+    }
+
+    /** C = epi(alpha * A * op(B) + beta * C) with pre-packed A (convolution weights). */
+    public static void gemm(int m, int n, int k, float alpha, PackedA a, float[] b, int bOff, int ldb, boolean transB,
+                            float beta, float[] c, int cOff, int ldc, Epilogue epi, int threads) {
+        if (a.m != m || a.k != k) {
+            throw GhostFlowException.shapeMismatch("gemm: packed A is [" + a.m + ", " + a.k + "], expected ["
+                    + m + ", " + k + "]");
+        }
+        run(m, n, k, alpha, new Operand(null, 0, 0, false, a, null), new Operand(b, bOff, ldb, transB, null, null),
+                beta, c, cOff, ldc, epi, threads);
+    }
+
+    /** One operand: either a raw matrix (array, offset, ld, trans) or a packed one; panel0 shifts packed panels. */
+    private record Operand(float[] raw, int off, int ld, boolean trans, PackedA packedA, PackedB packedB) {
+        /** The same operand restricted to rows (A) or columns (B) starting at {@code start}. */
+        Operand from(int start, boolean isA) {
+            if (start == 0) {
+                return this;
+            }
+            if (raw == null) {
+                throw new IllegalStateException("packed operands are offset by panel, not here");
+            }
+            // A: row start (stride ld, or 1 if transposed). B: column start (1, or ld if transposed).
+            int shift = isA == trans ? start : start * ld;
+            return new Operand(raw, off + shift, ld, trans, null, null);
+        }
+    }
+
+    private static void checkDims(String what, int x, int y) {
+        if (x < 0 || y < 0) {
+            throw GhostFlowException.invalidArgument(what + ": negative dimension " + x + "x" + y);
+        }
+    }
+
+    private static void run(int m, int n, int k, float alpha, Operand a, Operand b, float beta,
+                            float[] c, int cOff, int ldc, Epilogue epi, int threads) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw GhostFlowException.invalidArgument("gemm: negative dimension M=" + m + " N=" + n + " K=" + k);
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        Epilogue e = epi == null ? Epilogue.NONE : epi;
+        if (k == 0) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    int idx = cOff + i * ldc + j;
+                    c[idx] = beta == 0f ? 0f : beta * c[idx];
+                }
+            }
+            e.apply(c, cOff, ldc, 0, 0, m, n);
+            return;
+        }
+        int tilesM = (m + MR - 1) / MR;
+        int tilesN = (n + NR - 1) / NR;
+        long macs = (long) m * n * k;
+        if (threads <= 1 || macs < PARALLEL_MIN_MACS || (tilesM < 2 && tilesN < 2)) {
+            serial(m, n, k, alpha, a, 0, b, 0, beta, c, cOff, ldc, e);
+            return;
+        }
+        if (tilesM >= tilesN) {
+            Parallel.forRange(threads, tilesM, 1, (s, t) -> {
+                int i0 = s * MR;
+                int i1 = Math.min(m, t * MR);
+                Operand as = a.raw == null ? a : a.from(i0, true);
+                int panel = a.raw == null ? s : 0;
+                serial(i1 - i0, n, k, alpha, as, panel, b, 0, beta, c, cOff + i0 * ldc, ldc, e.shifted(i0, 0));
+            });
+        } else {
+            Parallel.forRange(threads, tilesN, 1, (s, t) -> {
+                int j0 = s * NR;
+                int j1 = Math.min(n, t * NR);
+                Operand bs = b.raw == null ? b : b.from(j0, false);
+                int panel = b.raw == null ? s : 0;
+                serial(m, j1 - j0, k, alpha, a, 0, bs, panel, beta, c, cOff + j0, ldc, e.shifted(0, j0));
+            });
+        }
+    }
+
+    /**
+     * The five-loop blocked GEMM over one stripe. aPanel0 / bPanel0 are the first packed panel of
+     * a pre-packed operand belonging to this stripe.
+     */
+    private static void serial(int m, int n, int k, float alpha, Operand a, int aPanel0, Operand b, int bPanel0,
+                               float beta, float[] c, int cOff, int ldc, Epilogue epi) {
+        GemmBlocking.Scratch scratch = GemmBlocking.SCRATCH.get();
+        float[] tile = scratch.tile;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean first = pc == 0;
+                boolean last = pc + kc == k;
+                float[] bArr;
+                int bBase;
+                int bStride;
+                if (b.packedB != null) {
+                    bArr = b.packedB.data;
+                    bStride = k * NR;
+                    bBase = (bPanel0 + jc / NR) * bStride + pc * NR;
+                } else {
+                    bArr = scratch.b;
+                    bStride = kc * NR;
+                    bBase = 0;
+                    GemmPacking.packB(b.raw, b.off, b.ld, b.trans, n, pc, kc, jc, nc, bArr, 0, bStride);
+                }
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    float[] aArr;
+                    int aBase;
+                    int aStride;
+                    if (a.packedA != null) {
+                        aArr = a.packedA.data;
+                        aStride = k * MR;
+                        aBase = (aPanel0 + ic / MR) * aStride + pc * MR;
+                    } else {
+                        aArr = scratch.a;
+                        aStride = kc * MR;
+                        aBase = 0;
+                        GemmPacking.packA(a.raw, a.off, a.ld, a.trans, m, ic, mc, pc, kc, aArr, 0, aStride);
+                    }
+                    // Rows outer, columns inner: the A micro-panel stays in L1, the B block in L2, and
+                    // consecutive tiles of C are adjacent in memory (prefetch-friendly, no strided misses).
+                    for (int ir = 0; ir < mc; ir += MR) {
+                        int mr = Math.min(MR, mc - ir);
+                        int ao = aBase + (ir / MR) * aStride;
+                        for (int jr = 0; jr < nc; jr += NR) {
+                            int nr = Math.min(NR, nc - jr);
+                            int bo = bBase + (jr / NR) * bStride;
+                            int co = cOff + (ic + ir) * ldc + jc + jr;
+                            if (mr == MR && nr == NR) {
+                                GemmMicroKernel.kernel(kc, aArr, ao, bArr, bo, c, co, ldc, alpha, beta, first);
+                            } else {
+                                GemmMicroKernel.kernel(kc, aArr, ao, bArr, bo, tile, 0, NR, 1f, 0f, true);
+                                mergeEdge(tile, c, co, ldc, mr, nr, alpha, beta, first);
+                            }
+                            if (last) {
+                                epi.apply(c, co, ldc, ic + ir, jc + jr, mr, nr);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void mergeEdge(float[] tile, float[] c, int co, int ldc, int mr, int nr, float alpha, float beta,
+                                  boolean first) {
+        for (int r = 0; r < mr; r++) {
+            int t = r * NR;
+            int d = co + r * ldc;
+            for (int j = 0; j < nr; j++) {
+                float acc = alpha * tile[t + j];
+                if (!first) {
+                    c[d + j] += acc;
+                } else if (beta == 0f) {
+                    c[d + j] = acc;
+                } else {
+                    c[d + j] = acc + beta * c[d + j];
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.ghostflow.kernels;
+
+import static io.ghostflow.kernels.GemmBlocking.MR;
+import static io.ghostflow.kernels.GemmBlocking.NR;
+
+import java.util.Arrays;
+
+/** Copies blocks of row-major (optionally transposed) matrices into micro-panel order. */
+final class GemmPacking {
+    private GemmPacking() {
+    }
+
+    /**
+     * Packs rows [i0, i0 + mc) and depth [k0, k0 + kc) of op(A) into MR-row panels of stride
+     * {@code panelStride} floats starting at dst[dOff]; element (r, k) of panel p goes to
+     * dst[dOff + p * panelStride + k * MR + r]. Rows past M are zero-filled.
+     */
+    static void packA(float[] a, int aOff, int lda, boolean transA, int m, int i0, int mc, int k0, int kc,
+                      float[] dst, int dOff, int panelStride) {
+        for (int p = 0; p * MR < mc; p++) {
+            int i = i0 + p * MR;
+            int h = Math.min(MR, m - i);
+            int base = dOff + p * panelStride;
+            if (h < MR) {
+                Arrays.fill(dst, base, base + kc * MR, 0f);
+            }
+            if (!transA) {
+                for (int r = 0; r < h; r++) {
+                    int src = aOff + (i + r) * lda + k0;
+                    int d = base + r;
+                    for (int k = 0; k < kc; k++, d += MR) {
+                        dst[d] = a[src + k];
+                    }
+                }
+            } else {
+                for (int k = 0; k < kc; k++) {
+                    int src = aOff + (k0 + k) * lda + i;
+                    int d = base + k * MR;
+                    for (int r = 0; r < h; r++) {
+                        dst[d + r] = a[src + r];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs depth [k0, k0 + kc) and columns [j0, j0 + nc) of op(B) into NR-column panels of
+     * stride {@code panelStride}; element (k, c) of panel q goes to dst[dOff + q * panelStride + k * NR + c].
+     * Columns past N are zero-filled.
+     */
+    static void packB(float[] b, int bOff, int ldb, boolean transB, int n, int k0, int kc, int j0, int nc,
+                      float[] dst, int dOff, int panelStride) {
+        for (int q = 0; q * NR < nc; q++) {
+            int j = j0 + q * NR;
+            int w = Math.min(NR, n - j);
+            int base = dOff + q * panelStride;
+            if (!transB) {
+                for (int k = 0; k < kc; k++) {
+                    int src = bOff + (k0 + k) * ldb + j;
+                    int d = base + k * NR;
+                    System.arraycopy(b, src, dst, d, w);
+                    if (w < NR) {
+                        Arrays.fill(dst, d + w, d + NR, 0f);
+                    }
+                }
+            } else {
+                if (w < NR) {
+                    Arrays.fill(dst, base, base + kc * NR, 0f);
+                }
+                for (int c = 0; c < w; c++) {
+                    int src = bOff + (j + c) * ldb + k0;
+                    int d = base + c;
+                    for (int k = 0; k < kc; k++, d += NR) {
+                        dst[d] = b[src + k];
+                    }
+                }
+            }
+        }
+    }
+}

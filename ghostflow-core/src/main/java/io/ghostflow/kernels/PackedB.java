@@ -1,0 +1,37 @@
+package io.ghostflow.kernels;
+
+import static io.ghostflow.kernels.GemmBlocking.NR;
+
+/**
+ * A right-hand [K, N] matrix (typically MatMul / Gemm weights) packed once into NR-column
+ * panels, k-major inside a panel: element (k, j) lives at {@code ((j / NR) * K + k) * NR + j % NR};
+ * columns beyond N are zero. Immutable after packing and safe to share between threads.
+ */
+public final class PackedB {
+    final int k;
+    final int n;
+    final float[] data;
+
+    PackedB(int k, int n, float[] data) {
+        this.k = k;
+        this.n = n;
+        this.data = data;
+    }
+
+    public int depth() {
+        return k;
+    }
+
+    public int columns() {
+        return n;
+    }
+
+    /** Floats held (including padding), for memory accounting. */
+    public int packedSize() {
+        return data.length;
+    }
+
+    static int panels(int n) {
+        return (n + NR - 1) / NR;
+    }
+}

@@ -1,0 +1,401 @@
+package io.ghostflow.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vectorized elementwise math on {@code float[]} ranges (array + offset + length). Every loop
+ * runs full vectors up to {@code loopBound} and finishes the ragged tail with a masked vector,
+ * so results do not depend on where a lane falls. Transcendentals are polynomial
+ * approximations accurate to a few ulp (within rtol 1e-5 / atol 1e-6 of double references over
+ * the whole float range, including +-Inf and NaN). Input and output ranges may alias exactly.
+ */
+public final class VectorMath {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    /** 1.5 * 2^23: adding and subtracting it rounds a float of magnitude < 2^22 to an integer. */
+    private static final float ROUND_MAGIC = 12582912f;
+    private static final float INV_SQRT2 = 0.70710678118654752f;
+    private static final float SQRT_2_OVER_PI = 0.79788456080286536f;
+
+    private VectorMath() {
+    }
+
+    public static VectorSpecies<Float> species() {
+        return S;
+    }
+
+    // ---------------------------------------------------------------- vector primitives
+
+    private static FloatVector bc(float v) {
+        return FloatVector.broadcast(S, v);
+    }
+
+    /** e^x. Overflows to +Inf above ~88.72, underflows through subnormals to 0, NaN stays NaN. */
+    public static FloatVector exp(FloatVector x) {
+        FloatVector xc = x.max(-110f).min(89f);
+        FloatVector t = xc.mul(LOG2E).add(ROUND_MAGIC);
+        IntVector n = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUND_MAGIC));
+        FloatVector fn = t.sub(ROUND_MAGIC);
+        FloatVector r = fn.fma(bc(-LN2_HI), xc);
+        r = fn.fma(bc(-LN2_LO), r);
+        FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
+        p = p.fma(r, bc(8.3334519073e-3f));
+        p = p.fma(r, bc(4.1665795894e-2f));
+        p = p.fma(r, bc(1.6666665459e-1f));
+        p = p.fma(r, bc(5.0000001201e-1f));
+        p = p.mul(r.mul(r)).add(r).add(1f);
+        // 2^n as two factors so that n in [-159, 129] never leaves the normal exponent range.
+        IntVector n1 = n.lanewise(VectorOperators.ASHR, 1);
+        IntVector n2 = n.sub(n1);
+        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector res = p.mul(s1).mul(s2);
+        return res.blend(x, x.test(VectorOperators.IS_NAN));
+    }
+
+    /** tanh(x): odd polynomial below |x| 0.625, 1 - 2/(e^{2|x|}+1) above. */
+    public static FloatVector tanh(FloatVector x) {
+        FloatVector ax = x.abs();
+        FloatVector z = x.mul(x);
+        FloatVector p = z.fma(-5.70498872745e-3f, 2.06390887954e-2f);
+        p = p.fma(z, bc(-5.37397155531e-2f));
+        p = p.fma(z, bc(1.33314422036e-1f));
+        p = p.fma(z, bc(-3.33332819422e-1f));
+        FloatVector small = p.mul(z).fma(x, x);
+        FloatVector e = exp(ax.mul(2f));
+        FloatVector big = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(e.add(1f)));
+        big = big.blend(big.neg(), x.compare(VectorOperators.LT, 0f));
+        return big.blend(small, ax.compare(VectorOperators.LT, 0.625f));
+    }
+
+    /** 1 / (1 + e^-x). */
+    public static FloatVector sigmoid(FloatVector x) {
+        return FloatVector.broadcast(S, 1f).div(exp(x.neg()).add(1f));
+    }
+
+    /**
+     * erf(x): Taylor series to x^13 below |x| 0.5 (relative error < 1e-9), Abramowitz-Stegun
+     * 7.1.26 above (absolute error 1.5e-7, i.e. relative < 3e-7 there since |erf| > 0.52).
+     */
+    public static FloatVector erf(FloatVector x) {
+        FloatVector ax = x.abs();
+        FloatVector z = x.mul(x);
+        FloatVector s = z.fma(1f / 75600f * -1f, 1f / 9360f);
+        s = s.fma(z, bc(-1f / 1320f));
+        s = s.fma(z, bc(1f / 216f));
+        s = s.fma(z, bc(-1f / 42f));
+        s = s.fma(z, bc(1f / 10f));
+        s = s.fma(z, bc(-1f / 3f));
+        s = s.fma(z, bc(1f));
+        FloatVector small = s.mul(x).mul(1.12837916709551257f);
+        FloatVector t = FloatVector.broadcast(S, 1f).div(ax.fma(0.3275911f, 1f));
+        FloatVector q = t.fma(1.061405429f, -1.453152027f);
+        q = q.fma(t, bc(1.421413741f));
+        q = q.fma(t, bc(-0.284496736f));
+        q = q.fma(t, bc(0.254829592f));
+        q = q.mul(t);
+        FloatVector big = FloatVector.broadcast(S, 1f).sub(q.mul(exp(z.neg())));
+        big = big.blend(big.neg(), x.compare(VectorOperators.LT, 0f));
+        FloatVector r = big.blend(small, ax.compare(VectorOperators.LT, 0.5f));
+        return r.blend(x, x.test(VectorOperators.IS_NAN));
+    }
+
+    /** 0.5 x (1 + erf(x / sqrt 2)). */
+    public static FloatVector geluErf(FloatVector x) {
+        return erf(x.mul(INV_SQRT2)).add(1f).mul(x.mul(0.5f));
+    }
+
+    /** 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
+    public static FloatVector geluTanh(FloatVector x) {
+        FloatVector inner = x.mul(x).mul(x).fma(bc(0.044715f), x).mul(SQRT_2_OVER_PI);
+        return tanh(inner).add(1f).mul(x.mul(0.5f));
+    }
+
+    /** Applies {@code act} to a vector; the switch is on a final field, so it predicts perfectly. */
+    public static FloatVector activate(Activation act, FloatVector x) {
+        return switch (act.kind()) {
+            case NONE -> x;
+            // max(x, 0) would turn NaN into 0 on some paths; compare-and-blend keeps NaN.
+            case RELU -> x.blend(0f, x.compare(VectorOperators.LT, 0f));
+            case CLIP -> x.blend(act.alpha(), x.compare(VectorOperators.LT, act.alpha()))
+                    .blend(act.beta(), x.compare(VectorOperators.GT, act.beta()));
+            case LEAKY_RELU -> x.blend(x.mul(act.alpha()), x.compare(VectorOperators.LT, 0f));
+            case SIGMOID -> sigmoid(x);
+            case TANH -> tanh(x);
+            case HARD_SIGMOID -> clamp01(x.mul(act.alpha()).add(act.beta()));
+            case HARD_SWISH -> x.mul(clamp01(x.mul(1f / 6f).add(0.5f)));
+            case GELU_ERF -> geluErf(x);
+            case GELU_TANH -> geluTanh(x);
+            case SILU -> x.mul(sigmoid(x));
+        };
+    }
+
+    private static FloatVector clamp01(FloatVector v) {
+        return v.blend(0f, v.compare(VectorOperators.LT, 0f)).blend(1f, v.compare(VectorOperators.GT, 1f));
+    }
+
+    // ---------------------------------------------------------------- unary array helpers
+
+    /** y[yOff + i] = act(x[xOff + i]) for i in [0, n). */
+    public static void activation(Activation act, float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            activate(act, FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            activate(act, FloatVector.fromArray(S, x, xOff + i, m)).intoArray(y, yOff + i, m);
+        }
+    }
+
+    public static void relu(float[] x, int xOff, float[] y, int yOff, int n) {
+        activation(Activation.RELU, x, xOff, y, yOff, n);
+    }
+
+    public static void sigmoid(float[] x, int xOff, float[] y, int yOff, int n) {
+        activation(Activation.SIGMOID, x, xOff, y, yOff, n);
+    }
+
+    public static void tanh(float[] x, int xOff, float[] y, int yOff, int n) {
+        activation(Activation.TANH, x, xOff, y, yOff, n);
+    }
+
+    public static void geluErf(float[] x, int xOff, float[] y, int yOff, int n) {
+        activation(Activation.GELU_ERF, x, xOff, y, yOff, n);
+    }
+
+    public static void geluTanh(float[] x, int xOff, float[] y, int yOff, int n) {
+        activation(Activation.GELU_TANH, x, xOff, y, yOff, n);
+    }
+
+    public static void silu(float[] x, int xOff, float[] y, int yOff, int n) {
+        activation(Activation.SILU, x, xOff, y, yOff, n);
+    }
+
+    public static void exp(float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            exp(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            exp(FloatVector.fromArray(S, x, xOff + i, m)).intoArray(y, yOff + i, m);
+        }
+    }
+
+    public static void erf(float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            erf(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            erf(FloatVector.fromArray(S, x, xOff + i, m)).intoArray(y, yOff + i, m);
+        }
+    }
+
+    // ---------------------------------------------------------------- binary array helpers
+
+    private static FloatVector op(BinaryOp op, FloatVector a, FloatVector b) {
+        return switch (op) {
+            case ADD -> a.add(b);
+            case SUB -> a.sub(b);
+            case MUL -> a.mul(b);
+            case DIV -> a.div(b);
+            case MAX -> a.max(b);
+            case MIN -> a.min(b);
+        };
+    }
+
+    /** out[i] = a[i] op b[i] (same shape). */
+    public static void binary(BinaryOp op, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            op(op, FloatVector.fromArray(S, a, aOff + i), FloatVector.fromArray(S, b, bOff + i))
+                    .intoArray(out, outOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            op(op, FloatVector.fromArray(S, a, aOff + i, m), FloatVector.fromArray(S, b, bOff + i, m))
+                    .intoArray(out, outOff + i, m);
+        }
+    }
+
+    /** out[i] = a[i] op s. */
+    public static void binaryScalar(BinaryOp op, float[] a, int aOff, float s, float[] out, int outOff, int n) {
+        FloatVector sv = FloatVector.broadcast(S, s);
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            op(op, FloatVector.fromArray(S, a, aOff + i), sv).intoArray(out, outOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            op(op, FloatVector.fromArray(S, a, aOff + i, m), sv).intoArray(out, outOff + i, m);
+        }
+    }
+
+    /** out[i] = s op b[i] (the scalar on the left, for SUB/DIV). */
+    public static void scalarBinary(BinaryOp op, float s, float[] b, int bOff, float[] out, int outOff, int n) {
+        FloatVector sv = FloatVector.broadcast(S, s);
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            op(op, sv, FloatVector.fromArray(S, b, bOff + i)).intoArray(out, outOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            op(op, sv, FloatVector.fromArray(S, b, bOff + i, m)).intoArray(out, outOff + i, m);
+        }
+    }
+
+    /** out[r, c] = a[r, c] op row[c] for a row-major [rows, cols] block: a row vector broadcast over rows. */
+    public static void binaryRowBroadcast(BinaryOp op, float[] a, int aOff, float[] row, int rowOff,
+                                          float[] out, int outOff, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            binary(op, a, aOff + r * cols, row, rowOff, out, outOff + r * cols, cols);
+        }
+    }
+
+    /** out[r, c] = row[c] op a[r, c]: the broadcast operand on the left. */
+    public static void rowBroadcastBinary(BinaryOp op, float[] row, int rowOff, float[] a, int aOff,
+                                          float[] out, int outOff, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            binary(op, row, rowOff, a, aOff + r * cols, out, outOff + r * cols, cols);
+        }
+    }
+
+    /** out[r, c] = a[r, c] op col[r]: a column vector broadcast over columns (per-channel). */
+    public static void binaryColumnBroadcast(BinaryOp op, float[] a, int aOff, float[] col, int colOff,
+                                             float[] out, int outOff, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            binaryScalar(op, a, aOff + r * cols, col[colOff + r], out, outOff + r * cols, cols);
+        }
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    public static float sum(float[] x, int off, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            acc = acc.add(FloatVector.fromArray(S, x, off + i));
+        }
+        if (i < n) {
+            acc = acc.add(FloatVector.fromArray(S, x, off + i, S.indexInRange(i, n)));
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Maximum, -Inf for an empty range, NaN if any element is NaN. */
+    public static float max(float[] x, int off, int n) {
+        FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            acc = acc.max(FloatVector.fromArray(S, x, off + i));
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            acc = acc.max(FloatVector.fromArray(S, x, off + i, m).blend(Float.NEGATIVE_INFINITY, m.not()));
+        }
+        return acc.reduceLanes(VectorOperators.MAX);
+    }
+
+    /** Sum of x[i] * y[i]. */
+    public static float dot(float[] x, int xOff, float[] y, int yOff, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            acc = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            acc = FloatVector.fromArray(S, x, xOff + i, m).fma(FloatVector.fromArray(S, y, yOff + i, m), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    // ---------------------------------------------------------------- row-wise normalizations
+
+    /** Softmax over each row of a row-major [rows, cols] block (the last axis). */
+    public static void softmaxRows(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int xo = xOff + r * cols;
+            int yo = yOff + r * cols;
+            float mx = max(x, xo, cols);
+            FloatVector mv = FloatVector.broadcast(S, mx);
+            FloatVector acc = FloatVector.zero(S);
+            int i = 0;
+            int bound = S.loopBound(cols);
+            for (; i < bound; i += L) {
+                FloatVector e = exp(FloatVector.fromArray(S, x, xo + i).sub(mv));
+                e.intoArray(y, yo + i);
+                acc = acc.add(e);
+            }
+            if (i < cols) {
+                VectorMask<Float> m = S.indexInRange(i, cols);
+                FloatVector e = exp(FloatVector.fromArray(S, x, xo + i, m).sub(mv));
+                e.intoArray(y, yo + i, m);
+                acc = acc.add(e.blend(0f, m.not()));
+            }
+            float inv = 1f / acc.reduceLanes(VectorOperators.ADD);
+            binaryScalar(BinaryOp.MUL, y, yo, inv, y, yo, cols);
+        }
+    }
+
+    /**
+     * Layer normalization over each row of a row-major [rows, cols] block:
+     * y = (x - mean) / sqrt(var + eps) * gamma + beta, with the biased (population) variance.
+     * {@code gamma} and {@code beta} (length cols) may be null.
+     */
+    public static void layerNormRows(float[] x, int xOff, float[] y, int yOff, int rows, int cols,
+                                     float[] gamma, int gammaOff, float[] beta, int betaOff, float eps) {
+        for (int r = 0; r < rows; r++) {
+            int xo = xOff + r * cols;
+            int yo = yOff + r * cols;
+            float mean = sum(x, xo, cols) / cols;
+            FloatVector mv = FloatVector.broadcast(S, mean);
+            FloatVector acc = FloatVector.zero(S);
+            int i = 0;
+            int bound = S.loopBound(cols);
+            for (; i < bound; i += L) {
+                FloatVector d = FloatVector.fromArray(S, x, xo + i).sub(mv);
+                acc = d.fma(d, acc);
+            }
+            if (i < cols) {
+                VectorMask<Float> m = S.indexInRange(i, cols);
+                FloatVector d = FloatVector.fromArray(S, x, xo + i, m).sub(mv).blend(0f, m.not());
+                acc = d.fma(d, acc);
+            }
+            float var = acc.reduceLanes(VectorOperators.ADD) / cols;
+            float inv = (float) (1.0 / Math.sqrt(var + eps));
+            FloatVector iv = FloatVector.broadcast(S, inv);
+            for (i = 0; i < cols; i += L) {
+                VectorMask<Float> m = S.indexInRange(i, cols);
+                FloatVector v = FloatVector.fromArray(S, x, xo + i, m).sub(mv).mul(iv);
+                if (gamma != null) {
+                    v = v.mul(FloatVector.fromArray(S, gamma, gammaOff + i, m));
+                }
+                if (beta != null) {
+                    v = v.add(FloatVector.fromArray(S, beta, betaOff + i, m));
+                }
+                v.intoArray(y, yo + i, m);
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.ghostflow.kernels;
+
+import io.ghostflow.kernels.reference.ReferenceConv2d;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Conv2d (pointwise, im2col, grouped, depthwise) against the direct 7-loop reference. */
+class Conv2dTest {
+    private static void check(Conv2d.Params p, Epilogue epiTemplate, Random r, int threads) {
+        int cg = p.c() / p.groups();
+        float[] w = Tolerances.random(r, p.outC() * cg * p.kH() * p.kW());
+        float[] x = Tolerances.random(r, p.n() * p.c() * p.h() * p.w());
+        int ohw = p.outH() * p.outW();
+        int outSize = p.n() * p.outC() * ohw;
+        float[] bias = Tolerances.random(r, p.outC());
+        float[] res = Tolerances.random(r, outSize);
+        Epilogue epi = epiTemplate;
+        if (epi.biasMode() != Epilogue.BiasMode.NONE) {
+            epi = epi.withRowBias(bias, 0);
+        }
+        if (epi.residual() != null) {
+            epi = epi.withResidual(res, 0, ohw);
+        }
+        float[] got = new float[outSize];
+        float[] ref = new float[outSize];
+        Conv2d.prepare(w, p).run(x, got, epi, threads);
+        double[] abs = new double[outSize];
+        ReferenceConv2d.run(p, w, x, ref, epi, abs);
+        for (int i = 0; i < abs.length; i++) {
+            abs[i] += 2.0;
+        }
+        Tolerances.assertDotClose(p.toString() + " " + epi, got, ref, abs);
+    }
+
+    @Test
+    void randomGeneralConvolutions() {
+        Random r = new Random(21);
+        Activation[] acts = {Activation.NONE, Activation.RELU, Activation.relu6(), Activation.SILU, Activation.HARD_SWISH};
+        for (int iter = 0; iter < 80; iter++) {
+            int groups = r.nextInt(4) == 0 ? 1 + r.nextInt(3) : 1;
+            int c = groups * (1 + r.nextInt(4));
+            int m = groups * (1 + r.nextInt(5));
+            int kh = 1 + r.nextInt(4);
+            int kw = 1 + r.nextInt(4);
+            int dh = 1 + r.nextInt(2);
+            int dw = 1 + r.nextInt(2);
+            int h = (kh - 1) * dh + 1 + r.nextInt(9);
+            int w = (kw - 1) * dw + 1 + r.nextInt(11);
+            Conv2d.Params p = new Conv2d.Params(1 + r.nextInt(2), c, h, w, m, kh, kw, 1 + r.nextInt(3), 1 + r.nextInt(3),
+                    r.nextInt(3), r.nextInt(3), r.nextInt(3), r.nextInt(3), dh, dw, groups);
+            Epilogue epi = Epilogue.of(acts[iter % acts.length]);
+            if (r.nextBoolean()) {
+                epi = epi.withRowBias(new float[0], 0);
+            }
+            if (r.nextInt(3) == 0) {
+                epi = epi.withResidual(new float[0], 0, 0);
+            }
+            check(p, epi, r, 1 + (iter & 1));
+        }
+    }
+
+    @Test
+    void pointwiseAndResnetLikeShapes() {
+        Random r = new Random(22);
+        check(Conv2d.Params.simple(2, 16, 7, 9, 24, 1, 1), Epilogue.of(Activation.RELU).withRowBias(new float[0], 0), r, 2);
+        check(new Conv2d.Params(1, 8, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+                Epilogue.of(Activation.RELU).withRowBias(new float[0], 0).withResidual(new float[0], 0, 0), r, 2);
+        check(new Conv2d.Params(1, 3, 32, 32, 8, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1), Epilogue.NONE, r, 2);
+    }
+
+    @Test
+    void depthwise() {
+        Random r = new Random(23);
+        for (int iter = 0; iter < 40; iter++) {
+            int c = 1 + r.nextInt(6);
+            int kh = 1 + r.nextInt(5);
+            int kw = 1 + r.nextInt(5);
+            int dh = 1 + r.nextInt(2);
+            int dw = 1 + r.nextInt(2);
+            int h = (kh - 1) * dh + 1 + r.nextInt(12);
+            int w = (kw - 1) * dw + 1 + r.nextInt(30);
+            Conv2d.Params p = new Conv2d.Params(1 + r.nextInt(2), c, h, w, c, kh, kw, 1 + r.nextInt(3), 1 + r.nextInt(3),
+                    r.nextInt(3), r.nextInt(3), r.nextInt(3), r.nextInt(3), dh, dw, c);
+            Epilogue epi = Epilogue.of(iter % 2 == 0 ? Activation.relu6() : Activation.NONE);
+            if (iter % 3 != 0) {
+                epi = epi.withRowBias(new float[0], 0);
+            }
+            if (iter % 4 == 1) {
+                epi = epi.withResidual(new float[0], 0, 0);
+            }
+            check(p, epi, r, 1 + (iter & 1));
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package io.ghostflow.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ghostflow.kernels.reference.ReferenceGemm;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Vector GEMM against {@link ReferenceGemm}: ragged shapes, transposes, alpha/beta, packing, epilogues, threads. */
+class GemmTest {
+    private static final Activation[] ACTS = {
+        Activation.NONE, Activation.RELU, Activation.relu6(), Activation.clip(-0.3f, 0.4f), Activation.leakyRelu(0.1f),
+        Activation.SIGMOID, Activation.TANH, Activation.hardSigmoid(0.2f, 0.5f), Activation.HARD_SWISH,
+        Activation.GELU_ERF, Activation.GELU_TANH, Activation.SILU
+    };
+
+    private static int dim(Random r, int max) {
+        return r.nextInt(4) == 0 ? 1 + r.nextInt(3) : 1 + r.nextInt(max);
+    }
+
+    @Test
+    void randomShapesTransposesAlphaBeta() {
+        Random r = new Random(42);
+        for (int iter = 0; iter < 150; iter++) {
+            int m = dim(r, 70);
+            int n = dim(r, 90);
+            int k = iter % 25 == 0 ? 600 + r.nextInt(50) : dim(r, 80); // some K beyond one KC block
+            boolean ta = r.nextBoolean();
+            boolean tb = r.nextBoolean();
+            float alpha = r.nextBoolean() ? 1f : r.nextFloat() * 2 - 1;
+            float beta = switch (r.nextInt(3)) {
+                case 0 -> 0f;
+                case 1 -> 1f;
+                default -> r.nextFloat() * 2 - 1;
+            };
+            int lda = (ta ? m : k) + r.nextInt(3);
+            int ldb = (tb ? k : n) + r.nextInt(3);
+            int ldc = n + r.nextInt(3);
+            float[] a = Tolerances.random(r, (ta ? k : m) * lda + 2);
+            float[] b = Tolerances.random(r, (tb ? n : k) * ldb + 3);
+            float[] c0 = Tolerances.random(r, m * ldc + 1);
+            if (beta == 0f) {
+                c0[0] = Float.NaN; // beta == 0 must not read C
+            }
+            int mode = r.nextInt(3);
+            int threads = 1 + r.nextInt(2);
+            float[] got = c0.clone();
+            float[] ref = c0.clone();
+            switch (mode) {
+                case 0 -> Gemm.gemm(m, n, k, alpha, a, 2, lda, ta, b, 3, ldb, tb, beta, got, 1, ldc, Epilogue.NONE, threads);
+                case 1 -> Gemm.gemm(m, n, k, alpha, a, 2, lda, ta, Gemm.packB(b, 3, ldb, k, n, tb), beta, got, 1, ldc,
+                        Epilogue.NONE, threads);
+                default -> {
+                    PackedA pa = Gemm.packA(a, 2, lda, m, k, ta);
+                    Gemm.gemm(m, n, k, alpha, pa, b, 3, ldb, tb, beta, got, 1, ldc, Epilogue.NONE, threads);
+                }
+            }
+            double[] abs = new double[m * n];
+            ReferenceGemm.gemm(m, n, k, alpha, a, 2, lda, ta, b, 3, ldb, tb, beta, ref, 1, ldc, Epilogue.NONE, abs);
+            compare("gemm m=" + m + " n=" + n + " k=" + k + " ta=" + ta + " tb=" + tb + " mode=" + mode,
+                    got, ref, abs, m, n, 1, ldc);
+        }
+    }
+
+    @Test
+    void everyEpilogueBiasAndResidual() {
+        Random r = new Random(7);
+        for (Activation act : ACTS) {
+            for (int variant = 0; variant < 4; variant++) {
+                int m = dim(r, 40) + 3;
+                int n = dim(r, 50) + 5;
+                int k = dim(r, 60);
+                float[] a = Tolerances.random(r, m * k);
+                float[] b = Tolerances.random(r, k * n);
+                float[] bias = Tolerances.random(r, Math.max(m, n) + 1);
+                float[] res = Tolerances.random(r, m * n + 2);
+                Epilogue epi = Epilogue.of(act);
+                if ((variant & 1) != 0) {
+                    epi = variant == 1 ? epi.withColumnBias(bias, 1) : epi.withRowBias(bias, 1);
+                }
+                if ((variant & 2) != 0) {
+                    epi = epi.withResidual(res, 2, n);
+                }
+                float[] got = new float[m * n];
+                float[] ref = new float[m * n];
+                Gemm.gemm(m, n, k, a, 0, k, false, Gemm.packB(b, 0, k, n, false), got, 0, n, epi, 2);
+                double[] abs = new double[m * n];
+                ReferenceGemm.gemm(m, n, k, 1f, a, 0, k, false, b, 0, n, false, 0f, ref, 0, n, epi, abs);
+                for (int i = 0; i < m * n; i++) {
+                    abs[i] += 1.0 + 1.0; // |bias| + |residual| <= 1 each
+                }
+                compare("epilogue " + epi, got, ref, abs, m, n, 0, n);
+            }
+        }
+    }
+
+    @Test
+    void largeSquareMultiThreadedMatchesSingleThreaded() {
+        Random r = new Random(3);
+        int n = 301;
+        float[] a = Tolerances.random(r, n * n);
+        float[] b = Tolerances.random(r, n * n);
+        PackedB pb = Gemm.packB(b, 0, n, n, false);
+        float[] one = new float[n * n];
+        float[] two = new float[n * n];
+        Gemm.gemm(n, n, n, a, 0, n, false, pb, one, 0, n, Epilogue.NONE, 1);
+        Gemm.gemm(n, n, n, a, 0, n, false, pb, two, 0, n, Epilogue.NONE, 2);
+        // Each element is computed by one thread in the same order: identical bits.
+        assertThat(two).containsExactly(one);
+        float[] ref = new float[n * n];
+        double[] abs = new double[n * n];
+        ReferenceGemm.gemm(n, n, n, 1f, a, 0, n, false, b, 0, n, false, 0f, ref, 0, n, null, abs);
+        compare("301^3", one, ref, abs, n, n, 0, n);
+    }
+
+    @Test
+    void zeroDepthScalesC() {
+        float[] c = {1f, Float.NaN, 3f, 4f};
+        Gemm.gemm(2, 2, 0, 1f, new float[0], 0, 0, false, new float[0], 0, 2, false, 0f, c, 0, 2,
+                Epilogue.NONE.withColumnBias(new float[] {5f, 6f}, 0), 1);
+        assertThat(c).containsExactly(5f, 6f, 5f, 6f);
+    }
+
+    @Test
+    void bothMicroKernelsMatchReference() {
+        // Exercise the 6-row and 4-row kernels directly, whichever the driver picked on this CPU.
+        Random r = new Random(11);
+        int nr = GemmBlocking.NR;
+        for (int rows : new int[] {4, 6}) {
+            int kc = 37;
+            float[] a = Tolerances.random(r, kc * rows);
+            float[] b = Tolerances.random(r, kc * nr);
+            float[] c = Tolerances.random(r, rows * nr);
+            float[] c0 = c.clone();
+            float[] expect = new float[rows * nr];
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < nr; j++) {
+                    double s = 0;
+                    for (int p = 0; p < kc; p++) {
+                        s += (double) a[p * rows + i] * b[p * nr + j];
+                    }
+                    expect[i * nr + j] = (float) (0.5 * s + c[i * nr + j]);
+                }
+            }
+            float[] set = new float[rows * nr];
+            if (rows == 6) {
+                GemmMicroKernel.kernel6Add(kc, a, 0, b, 0, c, 0, nr, 0.5f, 1f);
+                GemmMicroKernel.kernel6Set(kc, a, 0, b, 0, set, 0, nr, 0.5f);
+            } else {
+                GemmMicroKernel.kernel4Add(kc, a, 0, b, 0, c, 0, nr, 0.5f, 1f);
+                GemmMicroKernel.kernel4Set(kc, a, 0, b, 0, set, 0, nr, 0.5f);
+            }
+            for (int i = 0; i < expect.length; i++) {
+                assertThat((double) c[i]).as("kernel%dAdd[%d]", rows, i).isCloseTo(expect[i],
+                        org.assertj.core.data.Offset.offset(1e-4 * kc));
+                assertThat((double) set[i]).as("kernel%dSet[%d]", rows, i).isCloseTo(expect[i] - c0[i],
+                        org.assertj.core.data.Offset.offset(1e-4 * kc));
+            }
+        }
+    }
+
+    private static void compare(String what, float[] got, float[] ref, double[] abs, int m, int n, int cOff, int ldc) {
+        float[] g = new float[m * n];
+        float[] e = new float[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                g[i * n + j] = got[cOff + i * ldc + j];
+                e[i * n + j] = ref[cOff + i * ldc + j];
+            }
+        }
+        Tolerances.assertDotClose(what, g, e, abs);
+        // Padding between rows (ldc > n) and before cOff must be untouched.
+        for (int i = 0; i < got.length; i++) {
+            int rel = i - cOff;
+            boolean inside = rel >= 0 && rel / ldc < m && rel % ldc < n;
+            if (!inside) {
+                assertThat(Float.floatToRawIntBits(got[i])).as(what + " untouched " + i)
+                        .isEqualTo(Float.floatToRawIntBits(ref[i]));
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.ghostflow.runtime.ops.linalg;
+
+import io.ghostflow.core.ErrorCode;
+import io.ghostflow.core.GhostFlowException;
+import io.ghostflow.runtime.graph.Node;
+import io.ghostflow.runtime.ops.OpConfig;
+import io.ghostflow.runtime.ops.OpKernel;
+import io.ghostflow.tensor.DType;
+import io.ghostflow.tensor.Shapes;
+import io.ghostflow.tensor.Tensor;
+import io.ghostflow.tensor.Value;
+
+/**
+ * Gemm, all versions: Y = alpha * A' * B' + beta * C. C broadcasts to [M, N] (unidirectional;
+ * before opset 7 only with broadcast=1, which we accept either way), optional from opset 11.
+ * A constant B is converted to float once.
+ */
+final class Gemm {
+    private Gemm() {
+    }
+
+    static OpKernel create(Node node, OpConfig cfg) {
+        boolean transA = node.getInt("transA", 0) != 0;
+        boolean transB = node.getInt("transB", 0) != 0;
+        float alpha = node.getFloat("alpha", 1f);
+        float beta = node.getFloat("beta", 1f);
+        Tensor constB = cfg.constant(node.input(1));
+        // A constant B is stored as [K, N] once, so the per-run product never transposes it.
+        float[] packedB = null;
+        if (constB != null && constB.dtype().isFloatingPoint() && constB.rank() == 2) {
+            float[] bv = constB.asFloats();
+            packedB = transB ? MatMulKernel.transpose(bv, 0, constB.dim(1), constB.dim(0), constB.dim(1)) : bv.clone();
+        }
+        float[] constPacked = packedB;
+        return (ctx, in) -> {
+            Tensor a = FloatIO.require(in[0], "Gemm input A");
+            Tensor b = FloatIO.require(in[1], "Gemm input B");
+            Tensor c = FloatIO.optional(in, 2);
+            if (a.rank() != 2 || b.rank() != 2) {
+                throw new GhostFlowException(ErrorCode.SHAPE_MISMATCH, "Gemm needs 2-D A and B, got "
+                        + Shapes.toString(a.shape()) + " and " + Shapes.toString(b.shape()));
+            }
+            int m = transA ? a.dim(1) : a.dim(0);
+            int k = transA ? a.dim(0) : a.dim(1);
+            int kb = transB ? b.dim(1) : b.dim(0);
+            int n = transB ? b.dim(0) : b.dim(1);
+            if (k != kb) {
+                throw new GhostFlowException(ErrorCode.SHAPE_MISMATCH, "Gemm inner dimensions differ: A " + Shapes.toString(a.shape())
+                        + (transA ? "^T" : "") + ", B " + Shapes.toString(b.shape()) + (transB ? "^T" : ""));
+            }
+            DType dt = a.dtype();
+            if (dt.isInteger()) {
+                return new Value[] {integer(a, b, c, m, n, k, transA, transB, alpha, beta)};
+            }
+            float[] y = new float[m * n];
+            boolean acc = false;
+            if (c != null && beta != 0f) {
+                broadcastC(c, m, n, beta, y);
+                acc = true;
+            }
+            float[] av = FloatIO.in(a, "Gemm A");
+            if (alpha != 1f) {
+                float[] s = new float[av.length];
+                for (int i = 0; i < s.length; i++) {
+                    s[i] = av[i] * alpha;
+                }
+                av = s;
+            }
+            boolean packed = constPacked != null && b == constB;
+            float[] bv = packed ? constPacked : FloatIO.in(b, "Gemm B");
+            boolean tb = transB && !packed;
+            MatMulKernel.sgemm(m, n, k, av, 0, transA ? m : k, transA, bv, 0, tb ? k : n, tb, y, 0, n, acc, ctx.threads());
+            return new Value[] {FloatIO.out(y, dt, m, n)};
+        };
+    }
+
+    private static void broadcastC(Tensor c, int m, int n, float beta, float[] y) {
+        int[] cs = c.shape();
+        if (cs.length > 2) {
+            throw new GhostFlowException(ErrorCode.SHAPE_MISMATCH, "Gemm C has rank " + cs.length);
+        }
+        int cr = cs.length == 2 ? cs[0] : 1;
+        int cc = cs.length >= 1 ? cs[cs.length - 1] : 1;
+        if ((cr != 1 && cr != m) || (cc != 1 && cc != n)) {
+            throw new GhostFlowException(ErrorCode.SHAPE_MISMATCH, "Gemm C " + Shapes.toString(cs) + " does not broadcast to [" + m + ", " + n + "]");
+        }
+        float[] cv = c.asFloats();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                y[i * n + j] = beta * cv[(cr == 1 ? 0 : i) * cc + (cc == 1 ? 0 : j)];
+            }
+        }
+    }
+
+    private static Tensor integer(Tensor a, Tensor b, Tensor c, int m, int n, int k, boolean ta, boolean tb, float alpha, float beta) {
+        Tensor y = Tensor.zeros(a.dtype(), m, n);
+        int[] cs = c == null ? new int[0] : c.shape();
+        int cr = cs.length == 2 ? cs[0] : 1;
+        int cc = cs.length >= 1 ? cs[cs.length - 1] : 1;
+        long al = (long) alpha;
+        long be = (long) beta;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                long s = 0;
+                for (int p = 0; p < k; p++) {
+                    s += a.getLong(ta ? p * m + i : i * k + p) * b.getLong(tb ? j * k + p : p * n + j);
+                }
+                s *= al;
+                if (c != null) {
+                    s += be * c.getLong((cr == 1 ? 0 : i) * cc + (cc == 1 ? 0 : j));
+                }
+                y.setLong(i * n + j, s);
+            }
+        }
+        return y;
+    }
+}

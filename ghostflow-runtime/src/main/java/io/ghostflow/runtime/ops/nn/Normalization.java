@@ -1,0 +1,148 @@
+package io.ghostflow.runtime.ops.nn;
+
+import io.ghostflow.core.ErrorCode;
+import io.ghostflow.core.GhostFlowException;
+import io.ghostflow.runtime.graph.Node;
+import io.ghostflow.runtime.ops.OpConfig;
+import io.ghostflow.runtime.ops.OpKernel;
+import io.ghostflow.runtime.ops.linalg.FloatIO;
+import io.ghostflow.tensor.Shapes;
+import io.ghostflow.tensor.Tensor;
+import io.ghostflow.tensor.Value;
+
+/**
+ * Statistics-based normalisations over a trailing block of each row: LayerNormalization,
+ * RMSNormalization, InstanceNormalization and GroupNormalization. Statistics accumulate in
+ * double (the stash type is at least float).
+ */
+final class Normalization {
+    private Normalization() {
+    }
+
+    /** Mean and 1/sqrt(var + eps) of x[off, off+len); with {@code rms}, the mean is taken as 0. */
+    private static void stats(float[] x, int off, int len, float eps, boolean rms, double[] out) {
+        double mean = 0;
+        if (!rms) {
+            for (int i = off; i < off + len; i++) {
+                mean += x[i];
+            }
+            mean /= len;
+        }
+        double sq = 0;
+        for (int i = off; i < off + len; i++) {
+            double d = x[i] - mean;
+            sq += d * d;
+        }
+        out[0] = mean;
+        out[1] = 1.0 / Math.sqrt(sq / len + eps);
+    }
+
+    static OpKernel layer(Node node, OpConfig cfg, boolean rms) {
+        String op = rms ? "RMSNormalization" : "LayerNormalization";
+        long axisAttr = node.getInt("axis", -1);
+        float eps = node.getFloat("epsilon", 1e-5f);
+        return (ctx, in) -> {
+            Tensor x = FloatIO.require(in[0], op + " input X");
+            int[] xs = x.shape();
+            int axis = Shapes.axis((int) axisAttr, xs.length, op);
+            int[] tail = java.util.Arrays.copyOfRange(xs, axis, xs.length);
+            int inner = Shapes.size(tail);
+            int outer = inner == 0 ? 0 : x.size() / inner;
+            float[] xv = FloatIO.in(x, op + " X");
+            float[] scale = FloatIO.expand(FloatIO.require(in[1], op + " Scale"), tail, op + " Scale");
+            Tensor bt = rms ? null : FloatIO.optional(in, 2);
+            float[] bias = bt == null ? null : FloatIO.expand(bt, tail, op + " B");
+            float[] y = new float[xv.length];
+            float[] means = new float[outer];
+            float[] inv = new float[outer];
+            double[] st = new double[2];
+            for (int r = 0; r < outer; r++) {
+                int off = r * inner;
+                stats(xv, off, inner, eps, rms, st);
+                means[r] = (float) st[0];
+                inv[r] = (float) st[1];
+                for (int i = 0; i < inner; i++) {
+                    float v = (float) ((xv[off + i] - st[0]) * st[1]) * scale[i];
+                    y[off + i] = bias == null ? v : v + bias[i];
+                }
+            }
+            Tensor yt = FloatIO.out(y, x.dtype(), xs);
+            if (rms) {
+                return new Value[] {yt};
+            }
+            int[] ms = xs.clone();
+            for (int i = axis; i < ms.length; i++) {
+                ms[i] = 1;
+            }
+            return new Value[] {yt, Tensor.of(means, ms), Tensor.of(inv, ms)};
+        };
+    }
+
+    static OpKernel instance(Node node, OpConfig cfg) {
+        float eps = node.getFloat("epsilon", 1e-5f);
+        return (ctx, in) -> {
+            Tensor x = FloatIO.require(in[0], "InstanceNormalization input X");
+            int[] xs = x.shape();
+            int c = xs[1];
+            int inner = x.size() / Math.max(1, xs[0] * c);
+            float[] xv = FloatIO.in(x, "InstanceNormalization X");
+            float[] scale = FloatIO.in(FloatIO.require(in[1], "scale"), "scale");
+            float[] bias = FloatIO.in(FloatIO.require(in[2], "B"), "B");
+            float[] y = new float[xv.length];
+            double[] st = new double[2];
+            for (int p = 0; p < xs[0] * c; p++) {
+                int ch = p % c;
+                int off = p * inner;
+                stats(xv, off, inner, eps, false, st);
+                for (int i = 0; i < inner; i++) {
+                    y[off + i] = (float) ((xv[off + i] - st[0]) * st[1]) * scale[ch] + bias[ch];
+                }
+            }
+            return new Value[] {FloatIO.out(y, x.dtype(), xs)};
+        };
+    }
+
+    /** GroupNormalization: opset 18 has one scale/bias per group, opset 21 one per channel. */
+    static OpKernel group(Node node, OpConfig cfg) {
+        float eps = node.getFloat("epsilon", 1e-5f);
+        int groups = (int) node.requireInt("num_groups");
+        boolean perChannel = cfg.sinceVersion() >= 21;
+        return (ctx, in) -> {
+            Tensor x = FloatIO.require(in[0], "GroupNormalization input X");
+            int[] xs = x.shape();
+            int n = xs[0];
+            int c = xs[1];
+            if (groups <= 0 || c % groups != 0) {
+                throw new GhostFlowException(ErrorCode.INVALID_ARGUMENT, "GroupNormalization: " + c + " channels do not split into "
+                        + groups + " groups");
+            }
+            int spatial = x.size() / Math.max(1, n * c);
+            int cpg = c / groups;
+            float[] xv = FloatIO.in(x, "GroupNormalization X");
+            float[] scale = FloatIO.in(FloatIO.require(in[1], "scale"), "scale");
+            float[] bias = FloatIO.in(FloatIO.require(in[2], "bias"), "bias");
+            int need = perChannel ? c : groups;
+            if (scale.length != need || bias.length != need) {
+                throw new GhostFlowException(ErrorCode.SHAPE_MISMATCH, "GroupNormalization: scale and bias need " + need + " values");
+            }
+            float[] y = new float[xv.length];
+            double[] st = new double[2];
+            for (int b = 0; b < n; b++) {
+                for (int gi = 0; gi < groups; gi++) {
+                    int off = (b * c + gi * cpg) * spatial;
+                    stats(xv, off, cpg * spatial, eps, false, st);
+                    for (int ci = 0; ci < cpg; ci++) {
+                        int ch = gi * cpg + ci;
+                        float s = scale[perChannel ? ch : gi];
+                        float bb = bias[perChannel ? ch : gi];
+                        int o = off + ci * spatial;
+                        for (int i = 0; i < spatial; i++) {
+                            y[o + i] = (float) ((xv[o + i] - st[0]) * st[1]) * s + bb;
+                        }
+                    }
+                }
+            }
+            return new Value[] {FloatIO.out(y, x.dtype(), xs)};
+        };
+    }
+}

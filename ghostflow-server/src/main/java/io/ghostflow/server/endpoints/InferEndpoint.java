@@ -1,0 +1,132 @@
+package io.ghostflow.server.endpoints;
+
+import io.ghostflow.core.ErrorCode;
+import io.ghostflow.core.GhostFlowException;
+import io.ghostflow.runtime.graph.ValueInfo;
+import io.ghostflow.server.http.Request;
+import io.ghostflow.server.http.Response;
+import io.ghostflow.server.protocol.DataTypes;
+import io.ghostflow.server.protocol.InferInput;
+import io.ghostflow.server.protocol.InferRequest;
+import io.ghostflow.server.protocol.InferRequestParser;
+import io.ghostflow.server.protocol.InferResponseWriter;
+import io.ghostflow.server.protocol.TensorData;
+import io.ghostflow.server.repository.ModelManager;
+import io.ghostflow.server.repository.ModelVersion;
+import io.ghostflow.tensor.Tensor;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code POST /v2/models/<m>[/versions/<v>]/infer}: JSON or binary-extension request in,
+ * JSON or binary-extension response out, through the model version's dynamic batcher.
+ */
+public final class InferEndpoint {
+    public static final String HEADER_LENGTH = "Inference-Header-Content-Length";
+    private final ModelManager models;
+
+    public InferEndpoint(ModelManager models) {
+        this.models = models;
+    }
+
+    public Response infer(Request r, String name, String version) {
+        ModelVersion mv = models.acquire(name, version);
+        try {
+            Response resp = run(r, mv);
+            mv.stats().success.add(System.nanoTime() - r.receivedNanos());
+            return resp;
+        } catch (RuntimeException e) {
+            mv.stats().fail.add(System.nanoTime() - r.receivedNanos());
+            throw e;
+        } finally {
+            mv.release();
+        }
+    }
+
+    private Response run(Request r, ModelVersion mv) {
+        ByteBuf body = r.body();
+        int total = body.readableBytes();
+        int jsonLength = total;
+        String hl = r.header(HEADER_LENGTH);
+        if (hl != null) {
+            try {
+                jsonLength = Integer.parseInt(hl.trim());
+            } catch (NumberFormatException e) {
+                throw new GhostFlowException(ErrorCode.INVALID_ARGUMENT, HEADER_LENGTH + " '" + hl + "' is not a number");
+            }
+            if (jsonLength < 0 || jsonLength > total) {
+                throw new GhostFlowException(ErrorCode.INVALID_ARGUMENT, HEADER_LENGTH + " " + jsonLength + " exceeds the body of " + total + " bytes");
+            }
+        }
+        InferRequest req = InferRequestParser.parse(new ByteBufInputStream(body.slice(body.readerIndex(), jsonLength)));
+        Map<String, ValueInfo> declared = new HashMap<>();
+        mv.session().inputs().forEach(v -> declared.put(v.name(), v));
+        Map<String, Tensor> feeds = new LinkedHashMap<>();
+        long offset = jsonLength;
+        for (InferInput in : req.inputs()) {
+            ValueInfo info = declared.get(in.name());
+            if (info == null) {
+                throw new GhostFlowException(ErrorCode.INVALID_ARGUMENT, "unknown input '" + in.name() + "'; model '" + mv.name()
+                        + "' has inputs " + declared.keySet());
+            }
+            if (info.type().elementType() != null && info.type().elementType() != in.dtype()) {
+                throw new GhostFlowException(ErrorCode.INVALID_ARGUMENT, "input '" + in.name() + "': datatype " + DataTypes.name(in.dtype())
+                        + " does not match the model's " + DataTypes.name(info.type().elementType()));
+            }
+            Tensor t = in.tensor();
+            if (in.isBinary()) {
+                if (offset + in.binarySize() > total) {
+                    throw new GhostFlowException(ErrorCode.INVALID_ARGUMENT, "input '" + in.name() + "': binary_data_size " + in.binarySize()
+                            + " runs past the end of the body (" + (total - offset) + " bytes left)");
+                }
+                MemorySegment seg = MemorySegment.ofBuffer(body.nioBuffer(body.readerIndex() + (int) offset, (int) in.binarySize()));
+                t = TensorData.fromBytes(seg, in.dtype(), in.shape(), in.name());
+                offset += in.binarySize();
+            }
+            if (feeds.put(in.name(), t) != null) {
+                throw new GhostFlowException(ErrorCode.INVALID_ARGUMENT, "input '" + in.name() + "' is given twice");
+            }
+        }
+        if (offset != total) {
+            throw new GhostFlowException(ErrorCode.INVALID_ARGUMENT, (total - offset) + " bytes of binary data follow the inputs that no input claims");
+        }
+        for (String n : declared.keySet()) {
+            if (!feeds.containsKey(n)) {
+                throw new GhostFlowException(ErrorCode.INVALID_ARGUMENT, "missing input '" + n + "' of model '" + mv.name() + "'");
+            }
+        }
+        List<String> outputNames = mv.session().outputs().stream().map(ValueInfo::name).toList();
+        for (var o : req.outputs()) {
+            if (!outputNames.contains(o.name())) {
+                throw new GhostFlowException(ErrorCode.INVALID_ARGUMENT, "unknown output '" + o.name() + "'; model '" + mv.name()
+                        + "' has outputs " + outputNames);
+            }
+        }
+        Duration timeout = req.timeoutMicros() > 0 ? Duration.ofNanos(req.timeoutMicros() * 1000) : null;
+        Map<String, Tensor> result = mv.batcher().infer(feeds, timeout);
+        List<InferResponseWriter.Output> outs = new ArrayList<>();
+        if (req.outputs().isEmpty()) {
+            for (String n : outputNames) {
+                outs.add(new InferResponseWriter.Output(n, result.get(n), req.binaryDataOutput()));
+            }
+        } else {
+            for (var o : req.outputs()) {
+                boolean binary = o.binaryData() != null ? o.binaryData() : req.binaryDataOutput();
+                outs.add(new InferResponseWriter.Output(o.name(), result.get(o.name()), binary));
+            }
+        }
+        var written = InferResponseWriter.write(mv.name(), mv.version(), req.id(), outs);
+        if (written.hasBinary()) {
+            return new Response(200, "application/octet-stream", written.body(),
+                    Map.of(HEADER_LENGTH, Integer.toString(written.jsonLength())));
+        }
+        return Response.json(200, written.body());
+    }
+}
