@@ -71,8 +71,9 @@ public final class ShapeAnalysis {
         if (allFixed) {
             record(graph, opsets, registry, feeds, types, recorded);
         }
-        propagateTypes(graph, types);
-        return new ShapeInfo(types, staticOnly(graph, recorded, initNames));
+        Map<String, DType> guessed = new HashMap<>(types);
+        propagateTypes(graph, guessed);
+        return new ShapeInfo(types, staticOnly(graph, recorded, initNames), guessed);
     }
 
     private static final Set<String> TO_BOOL = Set.of("Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or",

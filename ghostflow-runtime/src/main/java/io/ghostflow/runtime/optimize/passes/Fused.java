@@ -19,7 +19,7 @@ final class Fused {
 
     /** True when {@code value} is known to hold something other than float32 (fused kernels are float only). */
     static boolean notFloat(io.ghostflow.runtime.optimize.PassContext ctx, String value) {
-        io.ghostflow.tensor.DType t = ctx.shapes().type(value);
+        io.ghostflow.tensor.DType t = ctx.shapes().typeOrGuess(value);
         return t != null && t != io.ghostflow.tensor.DType.FLOAT;
     }
 
