@@ -23,5 +23,6 @@ final class StandardOps {
         io.ghostflow.runtime.ops.training.TrainingOps.register(r);
         io.ghostflow.runtime.ops.extra.ExtraOps.register(r);
         io.ghostflow.runtime.ops.ml.MlOps.register(r);
+        io.ghostflow.runtime.ops.fused.FusedOps.register(r);
     }
 }
