@@ -38,7 +38,7 @@ public final class Routing {
                 .get(M + V + "/stats", (r, m) -> stats.stats(name(m), version(m)))
                 .get(M + V + "/ready", (r, m) -> meta.modelReady(name(m), version(m)))
                 .get(M + V + "/config", (r, m) -> meta.config(name(m), version(m)))
-                .guardedPost(M + V + "/infer", (r, m) -> infer.infer(r, name(m), version(m)))
+                .guardedPostAsync(M + V + "/infer", (r, m, offload) -> infer.infer(r, name(m), version(m), offload))
                 .get(M + V, (r, m) -> meta.model(name(m), version(m)))
                 .guardedPost("/v2/repository/index", (r, m) -> repo.index())
                 .guardedPost("/v2/repository/models/([^/]+)/load", (r, m) -> repo.load(name(m)))

@@ -23,11 +23,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Load benchmark of the model server ({@code ghostflow-bench serve-load}): starts a local server
@@ -111,53 +109,13 @@ public final class ServeLoad {
     }
 
     private static Result run(int port, byte[] req, int clients, double seconds) throws Exception {
-        long end = System.nanoTime() + (long) (seconds * 1e9);
-        AtomicLong errors = new AtomicLong();
-        List<long[]> lat = new ArrayList<>();
-        List<Thread> threads = new ArrayList<>();
-        long[] counts = new long[clients];
-        long start = System.nanoTime();
-        for (int c = 0; c < clients; c++) {
-            long[] mine = new long[1 << 20];
-            lat.add(mine);
-            int id = c;
-            threads.add(Thread.ofPlatform().start(() -> {
-                int n = 0;
-                try (HttpLoadClient client = new HttpLoadClient("127.0.0.1", port)) {
-                    while (System.nanoTime() < end) {
-                        long t0 = System.nanoTime();
-                        int status = client.exchange(req);
-                        long t = System.nanoTime() - t0;
-                        if (status != 200) {
-                            errors.incrementAndGet();
-                        } else if (n < mine.length) {
-                            mine[n++] = t;
-                        }
-                    }
-                } catch (Exception e) {
-                    errors.incrementAndGet();
-                }
-                counts[id] = n;
-            }));
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
-        double secs = (System.nanoTime() - start) / 1e9;
-        int total = 0;
-        for (long n : counts) {
-            total += (int) n;
-        }
-        long[] all = new long[total];
-        int at = 0;
-        for (int c = 0; c < clients; c++) {
-            System.arraycopy(lat.get(c), 0, all, at, (int) counts[c]);
-            at += (int) counts[c];
-        }
+        NioLoadClient.Outcome o = NioLoadClient.run(port, req, clients, seconds);
+        long[] all = o.latencies();
         Arrays.sort(all);
+        int total = all.length;
         long p50 = total == 0 ? 0 : all[total / 2];
         long p99 = total == 0 ? 0 : all[Math.min(total - 1, (int) (total * 0.99))];
-        return new Result(total, errors.get(), secs, p50, p99);
+        return new Result(total, o.errors(), o.seconds(), p50, p99);
     }
 
     private static byte[] jsonRequest(String path, String input, Tensor x) {
@@ -168,7 +126,7 @@ public final class ServeLoad {
             sb.append(i > 0 ? "," : "").append(f[i]);
         }
         sb.append("]}]}");
-        return HttpLoadClient.request(path, "127.0.0.1", sb.toString().getBytes(StandardCharsets.UTF_8), null);
+        return NioLoadClient.request(path, "127.0.0.1", sb.toString().getBytes(StandardCharsets.UTF_8), null);
     }
 
     private static byte[] binaryRequest(String path, String input, Tensor x) throws Exception {
@@ -183,7 +141,7 @@ public final class ServeLoad {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(header);
         out.write(bb.array());
-        return HttpLoadClient.request(path, "127.0.0.1", out.toByteArray(), "Inference-Header-Content-Length: " + header.length);
+        return NioLoadClient.request(path, "127.0.0.1", out.toByteArray(), "Inference-Header-Content-Length: " + header.length);
     }
 
     private static Path findShared() {
