@@ -38,6 +38,10 @@ public final class InferRequestParser {
             buf.getBytes(index, bytes);
             offset = 0;
         }
+        InferRequest fast = FastRequestReader.tryRead(bytes, offset, length);
+        if (fast != null) {
+            return fast;
+        }
         try (JsonParser p = JSON.createParser(bytes, offset, length)) {
             return parse(p);
         } catch (GhostFlowException e) {
