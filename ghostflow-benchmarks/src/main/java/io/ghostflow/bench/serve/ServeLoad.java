@@ -54,8 +54,8 @@ public final class ServeLoad {
         List<String> batching = List.of(opt.getOrDefault("batching", "off,on").split(","));
         Path shared = Path.of(opt.getOrDefault("shared", findShared().toString()));
 
-        System.out.printf("%-10s %-8s %-7s %4s %12s %10s %10s %7s %14s%n", "model", "batching", "mode", "c", "inf/s", "p50 us",
-                "p99 us", "errors", "overhead us");
+        System.out.printf("%-10s %-8s %-7s %4s %12s %10s %10s %7s %14s %11s %9s%n", "model", "batching", "mode", "c", "inf/s", "p50 us",
+                "p99 us", "errors", "overhead us", "compute us", "queue us");
         for (String model : models) {
             for (String b : batching) {
                 runModel(shared, model, b.equals("on"), modes, conc, seconds);
@@ -80,15 +80,17 @@ public final class ServeLoad {
             String path = "/v2/models/" + model + "/infer";
             for (String mode : modes) {
                 byte[] req = mode.equals("binary") ? binaryRequest(path, in.name(), x) : jsonRequest(path, in.name(), x);
-                run(server.port(), req, 1, Math.min(1.0, seconds / 4)); // warm-up
+                run(server.port(), req, 8, Math.min(3.0, Math.max(1.0, seconds / 3))); // warm-up: let the JIT compile the hot path first
                 for (int c : conc) {
                     long[] before = stats(server, model);
                     Result r = run(server.port(), req, c, seconds);
                     long[] after = stats(server, model);
                     long n = after[0] - before[0];
                     double overheadUs = n == 0 ? 0 : ((after[1] - before[1]) - (after[2] - before[2])) / 1e3 / n;
-                    System.out.printf("%-10s %-8s %-7s %4d %12.0f %10.0f %10.0f %7d %14.1f%n", model, batch ? "on" : "off", mode, c,
-                            r.count / r.seconds, r.p50 / 1e3, r.p99 / 1e3, r.errors, overheadUs);
+                    double computeUs = n == 0 ? 0 : (after[2] - before[2]) / 1e3 / n;
+                    double queueUs = n == 0 ? 0 : (after[3] - before[3]) / 1e3 / n;
+                    System.out.printf("%-10s %-8s %-7s %4d %12.0f %10.0f %10.0f %7d %14.1f %11.1f %9.1f%n", model, batch ? "on" : "off", mode, c,
+                            r.count / r.seconds, r.p50 / 1e3, r.p99 / 1e3, r.errors, overheadUs, computeUs, queueUs);
                 }
             }
         } finally {
@@ -96,13 +98,13 @@ public final class ServeLoad {
         }
     }
 
-    /** success count, success ns, compute_infer ns per request of the model, from the statistics extension. */
+    /** success count, success ns, compute_infer ns, queue ns of the model, from the statistics extension. */
     private static long[] stats(GhostFlowServer server, String model) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.url() + "/v2/models/" + model + "/stats"))
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
         JsonNode s = JSON.readTree(r.body()).path("model_stats").get(0).path("inference_stats");
         return new long[] {s.path("success").path("count").asLong(), s.path("success").path("ns").asLong(),
-                s.path("compute_infer").path("ns").asLong()};
+                s.path("compute_infer").path("ns").asLong(), s.path("queue").path("ns").asLong()};
     }
 
     private record Result(long count, long errors, double seconds, long p50, long p99) {

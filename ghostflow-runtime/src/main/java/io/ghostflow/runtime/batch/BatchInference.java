@@ -266,17 +266,26 @@ public final class BatchInference implements AutoCloseable {
     }
 
     /**
-     * Runs one unstacked sample right now on the calling thread when batching is off and an
-     * instance is free at once; null otherwise (the caller then uses {@link #infer} elsewhere).
+     * Runs one unstacked sample on the calling thread when batching is off and an instance frees
+     * up within {@code maxWaitNanos}; null otherwise (the caller then uses {@link #infer} elsewhere).
      * Lets a server run tiny models on its I/O thread without a thread hand-off.
      */
-    public Map<String, Tensor> tryRunNow(Map<String, Tensor> sample) {
-        if (options.batches() || closed || !slots.tryAcquire()) {
+    public Map<String, Tensor> tryRunNow(Map<String, Tensor> sample, long maxWaitNanos) {
+        if (options.batches() || closed) {
+            return null;
+        }
+        long start = System.nanoTime();
+        try {
+            if (!slots.tryAcquire() && (maxWaitNanos <= 0 || !slots.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS))) {
+                return null;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return null;
         }
         outstanding.incrementAndGet();
         try {
-            listener.dequeued(0);
+            listener.dequeued(System.nanoTime() - start);
             return execute(List.of(sample), options.maxBatchSize() == 0 ? 1 : rowsOf(sample)).get(0);
         } finally {
             slots.release();

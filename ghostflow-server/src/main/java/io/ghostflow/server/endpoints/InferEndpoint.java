@@ -35,7 +35,7 @@ public final class InferEndpoint {
     /** Bodies up to this size may be parsed on the I/O thread (a few hundred microseconds at most). */
     static final int INLINE_BODY_BYTES = 256 << 10;
     /** Models whose runs average at most this long may run on the I/O thread. */
-    static final long INLINE_RUN_NS = 300_000;
+    static final long INLINE_RUN_NS = 1_000_000;
     private final ModelManager models;
 
     public InferEndpoint(ModelManager models) {
@@ -71,7 +71,7 @@ public final class InferEndpoint {
                     return respond(mv, parsed, out);
                 }));
             }
-            result = mv.batcher().tryRunNow(parsed.feeds);
+            result = mv.batcher().tryRunNow(parsed.feeds, 2 * recent); // waiting briefly beats a hand-off for runs this short
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(completed(r, mv, () -> {
                 throw e;

@@ -67,8 +67,10 @@ public final class ModelStats implements BatchListener {
         lastInferenceMillis = System.currentTimeMillis();
         long total = inputNs + inferNs + outputNs;
         long recent = recentRunNs;
-        // a racy moving average is fine: it only decides where requests run
-        recentRunNs = recent < 0 ? total : recent - (recent >> 3) + (total >> 3);
+        // A racy moving average is fine: it only decides where requests run. One sample counts at
+        // most twice the average, so a run stretched by a preemption does not flip the decision,
+        // while a model that really is slow still pushes it up within a few dozen runs.
+        recentRunNs = recent < 0 ? total : recent - (recent >> 3) + (Math.min(total, 2 * recent + 1000) >> 3);
     }
 
     /** Moving average of one run's time (ns), -1 before the first run. */
