@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AttributeKey;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -65,7 +66,13 @@ final class HttpChannelHandler extends SimpleChannelInboundHandler<FullHttpReque
         String uri = req.uri();
         int q = uri.indexOf('?');
         String path = q < 0 ? uri : uri.substring(0, q);
-        Request request = new Request(req.method().name(), path, req.headers(), req.content(), received);
+        Request request = new Request(req.method().name(), path, req.headers(), req.content(), received, task -> {
+            try {
+                ctx.executor().execute(task);
+            } catch (RejectedExecutionException e) {
+                task.run(); // the I/O thread is shutting down: finish here rather than leave the request hanging
+            }
+        });
         boolean head = req.method() == HttpMethod.HEAD;
         var attr = ctx.channel().attr(TAIL);
         CompletableFuture<Void> tail = attr.get();

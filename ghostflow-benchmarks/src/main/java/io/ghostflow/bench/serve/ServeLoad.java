@@ -38,6 +38,8 @@ import java.util.Map;
  */
 public final class ServeLoad {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final com.sun.management.OperatingSystemMXBean CPU =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
     private ServeLoad() {
     }
@@ -54,8 +56,8 @@ public final class ServeLoad {
         List<String> batching = List.of(opt.getOrDefault("batching", "off,on").split(","));
         Path shared = Path.of(opt.getOrDefault("shared", findShared().toString()));
 
-        System.out.printf("%-10s %-8s %-7s %4s %12s %10s %10s %7s %14s %11s %9s%n", "model", "batching", "mode", "c", "inf/s", "p50 us",
-                "p99 us", "errors", "overhead us", "compute us", "queue us");
+        System.out.printf("%-10s %-8s %-7s %4s %12s %10s %10s %7s %14s %11s %9s %11s%n", "model", "batching", "mode", "c", "inf/s", "p50 us",
+                "p99 us", "errors", "overhead us", "compute us", "queue us", "cpu us/inf");
         for (String model : models) {
             for (String b : batching) {
                 runModel(shared, model, b.equals("on"), modes, conc, seconds);
@@ -65,11 +67,14 @@ public final class ServeLoad {
 
     private static void runModel(Path shared, String model, boolean batch, List<String> modes, int[] conc, double seconds) throws Exception {
         Path file = shared.resolve("models").resolve(model).resolve("model.onnx");
-        SessionOptions so = SessionOptions.defaults();
-        InferenceSession probe = InferenceSession.load(file, so);
+        SessionOptions defaults = SessionOptions.defaults();
+        InferenceSession probe = InferenceSession.load(file, defaults);
         ValueInfo in = probe.inputs().get(0);
         Tensor x = TensorProtos.toTensor(OnnxFiles.readTensor(file.getParent().resolve("test_data_set_0/input_0.pb")), file.getParent());
         boolean big = x.size() > 10_000;
+        // a tiny model gains nothing from splitting one kernel over threads, and under concurrent
+        // requests the fork/join hand-offs cost more than the kernels themselves
+        SessionOptions so = big ? defaults : defaults.withIntraOpThreads(1);
         int maxBatch = big ? 8 : 32;
         ModelConfig cfg = ModelConfig.defaults(model).withBatching(batch ? maxBatch : 0, batch, big ? 2_000 : 300);
         ModelManager mm = new ModelManager(null, so, Duration.ofSeconds(10));
@@ -83,14 +88,19 @@ public final class ServeLoad {
                 run(server.port(), req, 8, Math.min(3.0, Math.max(1.0, seconds / 3))); // warm-up: let the JIT compile the hot path first
                 for (int c : conc) {
                     long[] before = stats(server, model);
+                    long cpu0 = CPU.getProcessCpuTime();
                     Result r = run(server.port(), req, c, seconds);
+                    long cpu1 = CPU.getProcessCpuTime();
                     long[] after = stats(server, model);
+                    // CPU time of this process (server and client) per inference: unlike throughput,
+                    // barely moved by other processes competing for the same cores
+                    double cpuUs = r.count == 0 ? 0 : (cpu1 - cpu0) / 1e3 / r.count;
                     long n = after[0] - before[0];
                     double overheadUs = n == 0 ? 0 : ((after[1] - before[1]) - (after[2] - before[2])) / 1e3 / n;
                     double computeUs = n == 0 ? 0 : (after[2] - before[2]) / 1e3 / n;
                     double queueUs = n == 0 ? 0 : (after[3] - before[3]) / 1e3 / n;
-                    System.out.printf("%-10s %-8s %-7s %4d %12.0f %10.0f %10.0f %7d %14.1f %11.1f %9.1f%n", model, batch ? "on" : "off", mode, c,
-                            r.count / r.seconds, r.p50 / 1e3, r.p99 / 1e3, r.errors, overheadUs, computeUs, queueUs);
+                    System.out.printf("%-10s %-8s %-7s %4d %12.0f %10.0f %10.0f %7d %14.1f %11.1f %9.1f %11.1f%n", model, batch ? "on" : "off", mode, c,
+                            r.count / r.seconds, r.p50 / 1e3, r.p99 / 1e3, r.errors, overheadUs, computeUs, queueUs, cpuUs);
                 }
             }
         } finally {

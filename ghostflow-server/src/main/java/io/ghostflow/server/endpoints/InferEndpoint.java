@@ -64,12 +64,13 @@ public final class InferEndpoint {
         try {
             parsed = parse(r, mv);
             if (batched) {
-                return mv.batcher().submit(parsed.feeds, parsed.timeout).handle((out, e) -> completed(r, mv, () -> {
+                // the response is built on the I/O thread, so the batcher goes straight on to its next batch
+                return mv.batcher().submit(parsed.feeds, parsed.timeout).handleAsync((out, e) -> completed(r, mv, () -> {
                     if (e != null) {
                         throw asRuntime(e);
                     }
                     return respond(mv, parsed, out);
-                }));
+                }), r.io());
             }
             result = mv.batcher().tryRunNow(parsed.feeds, 2 * recent); // waiting briefly beats a hand-off for runs this short
         } catch (RuntimeException e) {
