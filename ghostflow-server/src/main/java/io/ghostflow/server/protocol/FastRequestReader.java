@@ -2,6 +2,9 @@ package io.ghostflow.server.protocol;
 
 import io.ghostflow.tensor.DType;
 import io.ghostflow.tensor.Tensor;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +19,7 @@ import java.util.List;
  */
 final class FastRequestReader {
     private static final double[] POW10 = new double[23];
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     static {
         double p = 1;
@@ -263,6 +267,18 @@ final class FastRequestReader {
         if (at < end && b[at] == '.') {
             at++;
             int fracStart = at;
+            // eight digits at a time while they fit in m (counting leading zeros too is merely
+            // conservative: at worst a number takes the Float.parseFloat route)
+            while (digits <= 11 && at + 8 <= b.length) {
+                int eight = eightDigits((long) LONG_LE.get(b, at));
+                if (eight < 0) {
+                    break;
+                }
+                m = m * 100_000_000L + eight;
+                digits += 8;
+                exp -= 8;
+                at += 8;
+            }
             while (at < end && (c = b[at]) >= '0' && c <= '9') {
                 if (digits < 19) {
                     if (m != 0 || c != '0') {
@@ -320,6 +336,17 @@ final class FastRequestReader {
             }
         }
         return Float.parseFloat(new String(b, start, at - start, StandardCharsets.ISO_8859_1));
+    }
+
+    /** The value of eight ASCII digits (little-endian in {@code chunk}), or -1 if any byte is not a digit. */
+    static int eightDigits(long chunk) {
+        long val = chunk - 0x3030303030303030L;
+        if ((((chunk + 0x4646464646464646L) | val) & 0x8080808080808080L) != 0L) {
+            return -1;
+        }
+        val = val * 10 + (val >>> 8);
+        val = (((val & 0x000000FF000000FFL) * 0x000F424000000064L) + (((val >>> 16) & 0x000000FF000000FFL) * 0x0000271000000001L)) >>> 32;
+        return (int) val;
     }
 
     private long integer() {

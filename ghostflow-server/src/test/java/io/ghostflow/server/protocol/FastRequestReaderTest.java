@@ -55,6 +55,18 @@ class FastRequestReaderTest {
     }
 
     @Test
+    void eightDigitsAtOnce() {
+        for (String d : new String[] {"00000000", "12345678", "99999999", "00000001", "10000000", "40960512"}) {
+            long chunk = 0;
+            for (int i = 7; i >= 0; i--) {
+                chunk = chunk << 8 | d.charAt(i);
+            }
+            assertThat(FastRequestReader.eightDigits(chunk)).as(d).isEqualTo(Integer.parseInt(d));
+        }
+        assertThat(FastRequestReader.eightDigits(0x3030303030302C30L)).isEqualTo(-1); // a comma among digits
+    }
+
+    @Test
     void binaryInputsAreRead() {
         InferRequest f = fast("{\"inputs\":[{\"name\":\"x\",\"shape\":[1,3],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":12}}]}");
         assertThat(f).isNotNull();
