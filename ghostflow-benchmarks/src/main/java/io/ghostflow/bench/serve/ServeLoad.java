@@ -34,10 +34,11 @@ import java.util.Map;
  * server overhead from the statistics extension (request time minus compute time, mean).
  *
  * <p>Arguments: {@code [--models mlp_mnist,resnet18] [--seconds 10] [--concurrency 1,8,32]
- * [--modes json,binary] [--batching off,on] [--shared DIR]}.
+ * [--modes json,binary] [--batching off,on] [--io-threads N] [--shared DIR]}.
  */
 public final class ServeLoad {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static int ioThreads;
     private static final com.sun.management.OperatingSystemMXBean CPU =
             (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
@@ -55,6 +56,7 @@ public final class ServeLoad {
         List<String> modes = List.of(opt.getOrDefault("modes", "json,binary").split(","));
         List<String> batching = List.of(opt.getOrDefault("batching", "off,on").split(","));
         Path shared = Path.of(opt.getOrDefault("shared", findShared().toString()));
+        ioThreads = Integer.parseInt(opt.getOrDefault("io-threads", Integer.toString(ServerOptions.defaults().ioThreads())));
 
         System.out.printf("%-10s %-8s %-7s %4s %12s %10s %10s %7s %14s %11s %9s %11s%n", "model", "batching", "mode", "c", "inf/s", "p50 us",
                 "p99 us", "errors", "overhead us", "compute us", "queue us", "cpu us/inf");
@@ -80,7 +82,7 @@ public final class ServeLoad {
         ModelManager mm = new ModelManager(null, so, Duration.ofSeconds(10));
         mm.register(cfg, Map.of(1L, v -> InferenceSession.load(file, so)));
         mm.loadAll();
-        GhostFlowServer server = GhostFlowServer.start(ServerOptions.localFreePort(), mm);
+        GhostFlowServer server = GhostFlowServer.start(ServerOptions.localFreePort().withIoThreads(ioThreads), mm);
         try {
             String path = "/v2/models/" + model + "/infer";
             for (String mode : modes) {
@@ -99,7 +101,7 @@ public final class ServeLoad {
                     double overheadUs = n == 0 ? 0 : ((after[1] - before[1]) - (after[2] - before[2])) / 1e3 / n;
                     double computeUs = n == 0 ? 0 : (after[2] - before[2]) / 1e3 / n;
                     double queueUs = n == 0 ? 0 : (after[3] - before[3]) / 1e3 / n;
-                    System.out.printf("%-10s %-8s %-7s %4d %12.0f %10.0f %10.0f %7d %14.1f %11.1f %9.1f %11.1f%n", model, batch ? "on" : "off", mode, c,
+                    System.out.printf("%-10s %-8s %-7s %4d %12.1f %10.0f %10.0f %7d %14.1f %11.1f %9.1f %11.1f%n", model, batch ? "on" : "off", mode, c,
                             r.count / r.seconds, r.p50 / 1e3, r.p99 / 1e3, r.errors, overheadUs, computeUs, queueUs, cpuUs);
                 }
             }
