@@ -20,11 +20,14 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AttributeKey;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Hands each request to a virtual thread (never runs routes on the event loop) and writes the
- * response back. Requests of one connection run in order, so pipelined responses keep their order.
+ * Dispatches each request from the I/O thread: routes decide where their work runs (inference of
+ * a small, fast model runs right here, batched inference goes to the batcher, everything that may
+ * block goes to a virtual thread), so the common case has no thread hand-off at all. Requests of
+ * one connection run in order, so pipelined responses keep their order.
  */
 @ChannelHandler.Sharable
 final class HttpChannelHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -63,22 +66,50 @@ final class HttpChannelHandler extends SimpleChannelInboundHandler<FullHttpReque
         String uri = req.uri();
         int q = uri.indexOf('?');
         String path = q < 0 ? uri : uri.substring(0, q);
-        Request request = new Request(req.method().name(), path, req.headers(), req.content(), received);
-        boolean head = req.method() == HttpMethod.HEAD;
-        Runnable task = () -> {
+        Request request = new Request(req.method().name(), path, req.headers(), req.content(), received, task -> {
             try {
-                Response r = routes.dispatch(request);
-                write(ctx, r, keepAlive && !draining, head);
-            } catch (Throwable e) {
-                write(ctx, Response.error(500, "internal error: " + e), false, head);
-            } finally {
-                req.release();
-                inFlight.decrementAndGet();
+                ctx.executor().execute(task);
+            } catch (RejectedExecutionException e) {
+                task.run(); // the I/O thread is shutting down: finish here rather than leave the request hanging
             }
-        };
+        });
+        boolean head = req.method() == HttpMethod.HEAD;
         var attr = ctx.channel().attr(TAIL);
         CompletableFuture<Void> tail = attr.get();
-        attr.set(tail == null || tail.isDone() ? CompletableFuture.runAsync(task, executor) : tail.thenRunAsync(task, executor));
+        if (tail == null || tail.isDone()) {
+            CompletableFuture<Void> done = serve(ctx, req, request, keepAlive, head);
+            attr.set(done.isDone() ? null : done);
+        } else {
+            // an earlier request of this connection is still running: this one waits its turn
+            attr.set(tail.thenComposeAsync(v -> serve(ctx, req, request, keepAlive, head), ctx.executor()));
+        }
+    }
+
+    /** Dispatches one request and writes its response when ready; the future completes once written. */
+    private CompletableFuture<Void> serve(ChannelHandlerContext ctx, FullHttpRequest req, Request request, boolean keepAlive, boolean head) {
+        CompletableFuture<Response> f;
+        try {
+            f = routes.dispatch(request, executor);
+        } catch (Throwable e) {
+            f = CompletableFuture.completedFuture(Response.error(500, "internal error: " + e));
+        }
+        if (f.isDone()) {
+            finish(ctx, req, f.join(), keepAlive, head);
+            return CompletableFuture.completedFuture(null);
+        }
+        return f.handle((r, e) -> {
+            finish(ctx, req, r != null ? r : Response.error(500, "internal error: " + e), keepAlive, head);
+            return null;
+        });
+    }
+
+    private void finish(ChannelHandlerContext ctx, FullHttpRequest req, Response r, boolean keepAlive, boolean head) {
+        try {
+            write(ctx, r, keepAlive && !draining, head);
+        } finally {
+            req.release();
+            inFlight.decrementAndGet();
+        }
     }
 
     static void write(ChannelHandlerContext ctx, Response r, boolean keepAlive, boolean head) {

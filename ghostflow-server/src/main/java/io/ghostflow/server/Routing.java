@@ -31,6 +31,8 @@ public final class Routing {
         var metrics = new MetricsEndpoint(models);
         return new Routes()
                 .guard(new ApiKeyGuard(options.apiKey()))
+                // first: the hot path should not try every other pattern (no other route ends in /infer)
+                .guardedPostAsync(M + V + "/infer", (r, m, offload) -> infer.infer(r, name(m), version(m), offload))
                 .get("/v2/health/live", (r, m) -> meta.live())
                 .get("/v2/health/ready", (r, m) -> meta.ready())
                 .get("/v2/?", (r, m) -> meta.server())
@@ -38,7 +40,6 @@ public final class Routing {
                 .get(M + V + "/stats", (r, m) -> stats.stats(name(m), version(m)))
                 .get(M + V + "/ready", (r, m) -> meta.modelReady(name(m), version(m)))
                 .get(M + V + "/config", (r, m) -> meta.config(name(m), version(m)))
-                .guardedPost(M + V + "/infer", (r, m) -> infer.infer(r, name(m), version(m)))
                 .get(M + V, (r, m) -> meta.model(name(m), version(m)))
                 .guardedPost("/v2/repository/index", (r, m) -> repo.index())
                 .guardedPost("/v2/repository/models/([^/]+)/load", (r, m) -> repo.load(name(m)))

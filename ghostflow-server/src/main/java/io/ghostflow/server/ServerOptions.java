@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param apiKey        when set, inference and repository endpoints need it (Bearer or X-API-Key)
  * @param maxBodyBytes  larger request bodies are refused with 413
  * @param drainTimeout  how long shutdown and version swaps wait for in-flight requests
- * @param ioThreads     Netty event-loop threads (request work itself runs on virtual threads)
+ * @param ioThreads     Netty event-loop threads (they also parse small requests and run fast models;
+ *                      slow work runs on virtual threads)
  */
 public record ServerOptions(String host, int port, String apiKey, int maxBodyBytes, Duration drainTimeout, int ioThreads) {
     public static final int DEFAULT_MAX_BODY = 64 << 20;
@@ -43,5 +44,9 @@ public record ServerOptions(String host, int port, String apiKey, int maxBodyByt
 
     public ServerOptions withDrainTimeout(Duration d) {
         return new ServerOptions(host, port, apiKey, maxBodyBytes, d, ioThreads);
+    }
+
+    public ServerOptions withIoThreads(int n) {
+        return new ServerOptions(host, port, apiKey, maxBodyBytes, drainTimeout, n);
     }
 }

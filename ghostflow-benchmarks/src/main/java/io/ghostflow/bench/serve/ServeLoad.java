@@ -23,11 +23,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Load benchmark of the model server ({@code ghostflow-bench serve-load}): starts a local server
@@ -36,10 +34,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * server overhead from the statistics extension (request time minus compute time, mean).
  *
  * <p>Arguments: {@code [--models mlp_mnist,resnet18] [--seconds 10] [--concurrency 1,8,32]
- * [--modes json,binary] [--batching off,on] [--shared DIR]}.
+ * [--modes json,binary] [--batching off,on] [--io-threads N] [--shared DIR]}.
  */
 public final class ServeLoad {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static int ioThreads;
+    private static final com.sun.management.OperatingSystemMXBean CPU =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
     private ServeLoad() {
     }
@@ -55,9 +56,10 @@ public final class ServeLoad {
         List<String> modes = List.of(opt.getOrDefault("modes", "json,binary").split(","));
         List<String> batching = List.of(opt.getOrDefault("batching", "off,on").split(","));
         Path shared = Path.of(opt.getOrDefault("shared", findShared().toString()));
+        ioThreads = Integer.parseInt(opt.getOrDefault("io-threads", Integer.toString(ServerOptions.defaults().ioThreads())));
 
-        System.out.printf("%-10s %-8s %-7s %4s %12s %10s %10s %7s %14s%n", "model", "batching", "mode", "c", "inf/s", "p50 us",
-                "p99 us", "errors", "overhead us");
+        System.out.printf("%-10s %-8s %-7s %4s %12s %10s %10s %7s %14s %11s %9s %11s%n", "model", "batching", "mode", "c", "inf/s", "p50 us",
+                "p99 us", "errors", "overhead us", "compute us", "queue us", "cpu us/inf");
         for (String model : models) {
             for (String b : batching) {
                 runModel(shared, model, b.equals("on"), modes, conc, seconds);
@@ -67,30 +69,40 @@ public final class ServeLoad {
 
     private static void runModel(Path shared, String model, boolean batch, List<String> modes, int[] conc, double seconds) throws Exception {
         Path file = shared.resolve("models").resolve(model).resolve("model.onnx");
-        SessionOptions so = SessionOptions.defaults();
-        InferenceSession probe = InferenceSession.load(file, so);
+        SessionOptions defaults = SessionOptions.defaults();
+        InferenceSession probe = InferenceSession.load(file, defaults);
         ValueInfo in = probe.inputs().get(0);
         Tensor x = TensorProtos.toTensor(OnnxFiles.readTensor(file.getParent().resolve("test_data_set_0/input_0.pb")), file.getParent());
         boolean big = x.size() > 10_000;
+        // a tiny model gains nothing from splitting one kernel over threads, and under concurrent
+        // requests the fork/join hand-offs cost more than the kernels themselves
+        SessionOptions so = big ? defaults : defaults.withIntraOpThreads(1);
         int maxBatch = big ? 8 : 32;
         ModelConfig cfg = ModelConfig.defaults(model).withBatching(batch ? maxBatch : 0, batch, big ? 2_000 : 300);
         ModelManager mm = new ModelManager(null, so, Duration.ofSeconds(10));
         mm.register(cfg, Map.of(1L, v -> InferenceSession.load(file, so)));
         mm.loadAll();
-        GhostFlowServer server = GhostFlowServer.start(ServerOptions.localFreePort(), mm);
+        GhostFlowServer server = GhostFlowServer.start(ServerOptions.localFreePort().withIoThreads(ioThreads), mm);
         try {
             String path = "/v2/models/" + model + "/infer";
             for (String mode : modes) {
                 byte[] req = mode.equals("binary") ? binaryRequest(path, in.name(), x) : jsonRequest(path, in.name(), x);
-                run(server.port(), req, 1, Math.min(1.0, seconds / 4)); // warm-up
+                run(server.port(), req, 8, Math.min(3.0, Math.max(1.0, seconds / 3))); // warm-up: let the JIT compile the hot path first
                 for (int c : conc) {
                     long[] before = stats(server, model);
+                    long cpu0 = CPU.getProcessCpuTime();
                     Result r = run(server.port(), req, c, seconds);
+                    long cpu1 = CPU.getProcessCpuTime();
                     long[] after = stats(server, model);
+                    // CPU time of this process (server and client) per inference: unlike throughput,
+                    // barely moved by other processes competing for the same cores
+                    double cpuUs = r.count == 0 ? 0 : (cpu1 - cpu0) / 1e3 / r.count;
                     long n = after[0] - before[0];
                     double overheadUs = n == 0 ? 0 : ((after[1] - before[1]) - (after[2] - before[2])) / 1e3 / n;
-                    System.out.printf("%-10s %-8s %-7s %4d %12.0f %10.0f %10.0f %7d %14.1f%n", model, batch ? "on" : "off", mode, c,
-                            r.count / r.seconds, r.p50 / 1e3, r.p99 / 1e3, r.errors, overheadUs);
+                    double computeUs = n == 0 ? 0 : (after[2] - before[2]) / 1e3 / n;
+                    double queueUs = n == 0 ? 0 : (after[3] - before[3]) / 1e3 / n;
+                    System.out.printf("%-10s %-8s %-7s %4d %12.1f %10.0f %10.0f %7d %14.1f %11.1f %9.1f %11.1f%n", model, batch ? "on" : "off", mode, c,
+                            r.count / r.seconds, r.p50 / 1e3, r.p99 / 1e3, r.errors, overheadUs, computeUs, queueUs, cpuUs);
                 }
             }
         } finally {
@@ -98,66 +110,26 @@ public final class ServeLoad {
         }
     }
 
-    /** success count, success ns, compute_infer ns per request of the model, from the statistics extension. */
+    /** success count, success ns, compute_infer ns, queue ns of the model, from the statistics extension. */
     private static long[] stats(GhostFlowServer server, String model) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.url() + "/v2/models/" + model + "/stats"))
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
         JsonNode s = JSON.readTree(r.body()).path("model_stats").get(0).path("inference_stats");
         return new long[] {s.path("success").path("count").asLong(), s.path("success").path("ns").asLong(),
-                s.path("compute_infer").path("ns").asLong()};
+                s.path("compute_infer").path("ns").asLong(), s.path("queue").path("ns").asLong()};
     }
 
     private record Result(long count, long errors, double seconds, long p50, long p99) {
     }
 
     private static Result run(int port, byte[] req, int clients, double seconds) throws Exception {
-        long end = System.nanoTime() + (long) (seconds * 1e9);
-        AtomicLong errors = new AtomicLong();
-        List<long[]> lat = new ArrayList<>();
-        List<Thread> threads = new ArrayList<>();
-        long[] counts = new long[clients];
-        long start = System.nanoTime();
-        for (int c = 0; c < clients; c++) {
-            long[] mine = new long[1 << 20];
-            lat.add(mine);
-            int id = c;
-            threads.add(Thread.ofPlatform().start(() -> {
-                int n = 0;
-                try (HttpLoadClient client = new HttpLoadClient("127.0.0.1", port)) {
-                    while (System.nanoTime() < end) {
-                        long t0 = System.nanoTime();
-                        int status = client.exchange(req);
-                        long t = System.nanoTime() - t0;
-                        if (status != 200) {
-                            errors.incrementAndGet();
-                        } else if (n < mine.length) {
-                            mine[n++] = t;
-                        }
-                    }
-                } catch (Exception e) {
-                    errors.incrementAndGet();
-                }
-                counts[id] = n;
-            }));
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
-        double secs = (System.nanoTime() - start) / 1e9;
-        int total = 0;
-        for (long n : counts) {
-            total += (int) n;
-        }
-        long[] all = new long[total];
-        int at = 0;
-        for (int c = 0; c < clients; c++) {
-            System.arraycopy(lat.get(c), 0, all, at, (int) counts[c]);
-            at += (int) counts[c];
-        }
+        NioLoadClient.Outcome o = NioLoadClient.run(port, req, clients, seconds);
+        long[] all = o.latencies();
         Arrays.sort(all);
+        int total = all.length;
         long p50 = total == 0 ? 0 : all[total / 2];
         long p99 = total == 0 ? 0 : all[Math.min(total - 1, (int) (total * 0.99))];
-        return new Result(total, errors.get(), secs, p50, p99);
+        return new Result(total, o.errors(), o.seconds(), p50, p99);
     }
 
     private static byte[] jsonRequest(String path, String input, Tensor x) {
@@ -168,7 +140,7 @@ public final class ServeLoad {
             sb.append(i > 0 ? "," : "").append(f[i]);
         }
         sb.append("]}]}");
-        return HttpLoadClient.request(path, "127.0.0.1", sb.toString().getBytes(StandardCharsets.UTF_8), null);
+        return NioLoadClient.request(path, "127.0.0.1", sb.toString().getBytes(StandardCharsets.UTF_8), null);
     }
 
     private static byte[] binaryRequest(String path, String input, Tensor x) throws Exception {
@@ -183,7 +155,7 @@ public final class ServeLoad {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(header);
         out.write(bb.array());
-        return HttpLoadClient.request(path, "127.0.0.1", out.toByteArray(), "Inference-Header-Content-Length: " + header.length);
+        return NioLoadClient.request(path, "127.0.0.1", out.toByteArray(), "Inference-Header-Content-Length: " + header.length);
     }
 
     private static Path findShared() {

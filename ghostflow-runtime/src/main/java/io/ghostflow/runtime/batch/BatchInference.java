@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,6 +42,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * at most {@code instances} at a time, on the caller's thread for {@link #infer}.
  */
 public final class BatchInference implements AutoCloseable {
+    private static final ScheduledThreadPoolExecutor TIMER = timer();
     private final InferenceSession session;
     private final BatchOptions options;
     private final BatchListener listener;
@@ -203,11 +206,17 @@ public final class BatchInference implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        p.future.whenComplete((r, e) -> outstanding.decrementAndGet());
         if (timeout != null) {
-            CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS).execute(() ->
-                    p.future.completeExceptionally(new GhostFlowException(ErrorCode.UNAVAILABLE, "request timed out after "
-                            + timeout.toMillis() + " ms")));
+            // cancelled (and removed from the timer's queue) as soon as the request completes, so a
+            // long default timeout does not pile up one dead timer task per request
+            ScheduledFuture<?> timer = TIMER.schedule(() -> p.future.completeExceptionally(new GhostFlowException(
+                    ErrorCode.UNAVAILABLE, "request timed out after " + timeout.toMillis() + " ms")), timeout.toNanos(), TimeUnit.NANOSECONDS);
+            p.future.whenComplete((r, e) -> {
+                outstanding.decrementAndGet();
+                timer.cancel(false);
+            });
+        } else {
+            p.future.whenComplete((r, e) -> outstanding.decrementAndGet());
         }
         return p.future;
     }
@@ -253,6 +262,34 @@ public final class BatchInference implements AutoCloseable {
             changed.signalAll();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Runs one unstacked sample on the calling thread when batching is off and an instance frees
+     * up within {@code maxWaitNanos}; null otherwise (the caller then uses {@link #infer} elsewhere).
+     * Lets a server run tiny models on its I/O thread without a thread hand-off.
+     */
+    public Map<String, Tensor> tryRunNow(Map<String, Tensor> sample, long maxWaitNanos) {
+        if (options.batches() || closed) {
+            return null;
+        }
+        long start = System.nanoTime();
+        try {
+            if (!slots.tryAcquire() && (maxWaitNanos <= 0 || !slots.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS))) {
+                return null;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        outstanding.incrementAndGet();
+        try {
+            listener.dequeued(System.nanoTime() - start);
+            return execute(List.of(sample), options.maxBatchSize() == 0 ? 1 : rowsOf(sample)).get(0);
+        } finally {
+            slots.release();
+            outstanding.decrementAndGet();
         }
     }
 
@@ -482,6 +519,12 @@ public final class BatchInference implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    private static ScheduledThreadPoolExecutor timer() {
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().daemon().name("ghostflow-batch-timeout").unstarted(r));
+        t.setRemoveOnCancelPolicy(true);
+        return t;
     }
 
     private static RuntimeException unwrap(Throwable e) {

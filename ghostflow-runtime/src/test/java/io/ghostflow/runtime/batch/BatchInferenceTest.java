@@ -47,6 +47,22 @@ class BatchInferenceTest {
     }
 
     @Test
+    void tryRunNowRunsAloneOnTheCallerOnlyWhenNotBatching() {
+        InferenceSession s = RowModel.session(W);
+        Map<String, Tensor> sample = RowModel.sample(2, 1, W);
+        try (BatchInference off = new BatchInference(s, BatchOptions.unbatched(1));
+             BatchInference on = new BatchInference(s, BatchOptions.dynamic(4, 0))) {
+            Map<String, Tensor> out = off.tryRunNow(sample, 0);
+            assertThat(out).isNotNull();
+            assertThat(out.get("y").floats()).containsExactly(alone(s, sample));
+            assertThat(off.outstanding()).isZero();
+            assertThat(on.tryRunNow(sample, 0)).isNull(); // batched requests must go through the queue
+            off.close();
+            assertThat(off.tryRunNow(sample, 0)).isNull();
+        }
+    }
+
+    @Test
     void collectorFlushesPartialBatch() {
         InferenceSession s = RowModel.session(W);
         try (BatchInference b = new BatchInference(s, BatchOptions.dynamic(3, 0))) {

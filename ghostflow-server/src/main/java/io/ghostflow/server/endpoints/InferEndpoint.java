@@ -15,7 +15,6 @@ import io.ghostflow.server.repository.ModelManager;
 import io.ghostflow.server.repository.ModelVersion;
 import io.ghostflow.tensor.Tensor;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufInputStream;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +22,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /**
  * {@code POST /v2/models/<m>[/versions/<v>]/infer}: JSON or binary-extension request in,
@@ -30,16 +32,68 @@ import java.util.Map;
  */
 public final class InferEndpoint {
     public static final String HEADER_LENGTH = "Inference-Header-Content-Length";
+    /** Bodies up to this size may be parsed on the I/O thread (a few hundred microseconds at most). */
+    static final int INLINE_BODY_BYTES = 256 << 10;
+    /** Models whose runs average at most this long may run on the I/O thread. */
+    static final long INLINE_RUN_NS = 1_000_000;
     private final ModelManager models;
 
     public InferEndpoint(ModelManager models) {
         this.models = models;
     }
 
-    public Response infer(Request r, String name, String version) {
+    /**
+     * Called on the I/O thread. A small request to a model whose runs are short is parsed and run
+     * right here (no thread hand-off); with dynamic batching it is parsed here and queued, and the
+     * response is written when its batch completes; anything else (large bodies, slow models,
+     * no free instance) runs on {@code offload}.
+     */
+    public CompletableFuture<Response> infer(Request r, String name, String version, Executor offload) {
         ModelVersion mv = models.acquire(name, version);
+        boolean small = r.body().readableBytes() <= INLINE_BODY_BYTES;
+        long recent = mv.stats().recentRunNs();
+        boolean batched = mv.batcher().options().batches();
+        if (!small || (!batched && (recent < 0 || recent > INLINE_RUN_NS))) {
+            return CompletableFuture.supplyAsync(() -> completed(r, mv, () -> {
+                Parsed parsed = parse(r, mv);
+                return respond(mv, parsed, mv.batcher().infer(parsed.feeds, parsed.timeout));
+            }), offload);
+        }
+        Parsed parsed;
+        Map<String, Tensor> result;
         try {
-            Response resp = run(r, mv);
+            parsed = parse(r, mv);
+            if (batched) {
+                // the response is built on the I/O thread, so the batcher goes straight on to its next batch
+                return mv.batcher().submit(parsed.feeds, parsed.timeout).handleAsync((out, e) -> completed(r, mv, () -> {
+                    if (e != null) {
+                        throw asRuntime(e);
+                    }
+                    return respond(mv, parsed, out);
+                }), r.io());
+            }
+            result = mv.batcher().tryRunNow(parsed.feeds, 2 * recent); // waiting briefly beats a hand-off for runs this short
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(completed(r, mv, () -> {
+                throw e;
+            }));
+        }
+        if (result == null) { // every instance busy: wait for one off the I/O thread
+            return CompletableFuture.supplyAsync(() -> completed(r, mv, () -> respond(mv, parsed, mv.batcher().infer(parsed.feeds, parsed.timeout))),
+                    offload);
+        }
+        return CompletableFuture.completedFuture(completed(r, mv, () -> respond(mv, parsed, result)));
+    }
+
+    private static RuntimeException asRuntime(Throwable e) {
+        Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        return c instanceof RuntimeException re ? re : new GhostFlowException(ErrorCode.INTERNAL, "inference failed: " + c, c);
+    }
+
+    /** Runs the last step of a request, counts it as success or failure and releases the version. */
+    private static Response completed(Request r, ModelVersion mv, java.util.function.Supplier<Response> last) {
+        try {
+            Response resp = last.get();
             mv.stats().success.add(System.nanoTime() - r.receivedNanos());
             return resp;
         } catch (RuntimeException e) {
@@ -50,7 +104,11 @@ public final class InferEndpoint {
         }
     }
 
-    private Response run(Request r, ModelVersion mv) {
+    private record Parsed(InferRequest req, Map<String, Tensor> feeds, List<String> outputNames, Duration timeout) {
+    }
+
+    /** Reads and checks the request against the model; the body is not needed afterwards. */
+    private static Parsed parse(Request r, ModelVersion mv) {
         ByteBuf body = r.body();
         int total = body.readableBytes();
         int jsonLength = total;
@@ -65,7 +123,7 @@ public final class InferEndpoint {
                 throw new GhostFlowException(ErrorCode.INVALID_ARGUMENT, HEADER_LENGTH + " " + jsonLength + " exceeds the body of " + total + " bytes");
             }
         }
-        InferRequest req = InferRequestParser.parse(new ByteBufInputStream(body.slice(body.readerIndex(), jsonLength)));
+        InferRequest req = InferRequestParser.parse(body, body.readerIndex(), jsonLength);
         Map<String, ValueInfo> declared = new HashMap<>();
         mv.session().inputs().forEach(v -> declared.put(v.name(), v));
         Map<String, Tensor> feeds = new LinkedHashMap<>();
@@ -110,7 +168,13 @@ public final class InferEndpoint {
             }
         }
         Duration timeout = req.timeoutMicros() > 0 ? Duration.ofNanos(req.timeoutMicros() * 1000) : null;
-        Map<String, Tensor> result = mv.batcher().infer(feeds, timeout);
+        return new Parsed(req, feeds, outputNames, timeout);
+    }
+
+    /** Builds the response from the model's outputs. */
+    private static Response respond(ModelVersion mv, Parsed p, Map<String, Tensor> result) {
+        InferRequest req = p.req;
+        List<String> outputNames = p.outputNames;
         List<InferResponseWriter.Output> outs = new ArrayList<>();
         if (req.outputs().isEmpty()) {
             for (String n : outputNames) {

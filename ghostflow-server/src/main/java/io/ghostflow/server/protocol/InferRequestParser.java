@@ -8,6 +8,7 @@ import io.ghostflow.core.ErrorCode;
 import io.ghostflow.core.GhostFlowException;
 import io.ghostflow.tensor.DType;
 import io.ghostflow.tensor.Tensor;
+import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -23,6 +24,31 @@ public final class InferRequestParser {
     static final JsonFactory JSON = JsonFactory.builder().enable(com.fasterxml.jackson.core.StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
 
     private InferRequestParser() {
+    }
+
+    /** Parses {@code length} bytes of {@code buf} from {@code index} (heap bytes directly, others copied once). */
+    public static InferRequest parse(ByteBuf buf, int index, int length) {
+        byte[] bytes;
+        int offset;
+        if (buf.hasArray()) {
+            bytes = buf.array();
+            offset = buf.arrayOffset() + index;
+        } else {
+            bytes = new byte[length];
+            buf.getBytes(index, bytes);
+            offset = 0;
+        }
+        InferRequest fast = FastRequestReader.tryRead(bytes, offset, length);
+        if (fast != null) {
+            return fast;
+        }
+        try (JsonParser p = JSON.createParser(bytes, offset, length)) {
+            return parse(p);
+        } catch (GhostFlowException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new GhostFlowException(ErrorCode.INVALID_ARGUMENT, "malformed inference request JSON: " + e.getMessage());
+        }
     }
 
     public static InferRequest parse(InputStream in) {

@@ -48,6 +48,7 @@ public final class ModelStats implements BatchListener {
     public final LongAdder executionCount = new LongAdder();
     private final ConcurrentSkipListMap<Integer, BatchStat> batches = new ConcurrentSkipListMap<>();
     private volatile long lastInferenceMillis;
+    private volatile long recentRunNs = -1;
 
     @Override
     public void executed(int requests, int rows, long inputNs, long inferNs, long outputNs) {
@@ -64,6 +65,17 @@ public final class ModelStats implements BatchListener {
         b.computeInfer.add(inferNs);
         b.computeOutput.add(outputNs);
         lastInferenceMillis = System.currentTimeMillis();
+        long total = inputNs + inferNs + outputNs;
+        long recent = recentRunNs;
+        // A racy moving average is fine: it only decides where requests run. One sample counts at
+        // most twice the average, so a run stretched by a preemption does not flip the decision,
+        // while a model that really is slow still pushes it up within a few dozen runs.
+        recentRunNs = recent < 0 ? total : recent - (recent >> 3) + (Math.min(total, 2 * recent + 1000) >> 3);
+    }
+
+    /** Moving average of one run's time (ns), -1 before the first run. */
+    public long recentRunNs() {
+        return recentRunNs;
     }
 
     @Override
