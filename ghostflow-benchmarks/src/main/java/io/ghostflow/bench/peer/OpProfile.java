@@ -1,0 +1,67 @@
+package io.ghostflow.bench.peer;
+
+import io.ghostflow.runtime.InferenceSession;
+import io.ghostflow.runtime.Result;
+import io.ghostflow.runtime.SessionOptions;
+import io.ghostflow.tensor.Tensor;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where a model's time goes: total time per op type over repeated runs (after warm-up), and the
+ * heap bytes the running thread allocates per run. A diagnostic for kernel work, not a benchmark
+ * of record. Usage: {@code java -cp ... io.ghostflow.bench.peer.OpProfile THREADS ITERS MODEL_DIR...}
+ */
+public final class OpProfile {
+    private OpProfile() {
+    }
+
+    public static void main(String[] args) {
+        int threads = Integer.parseInt(args[0]);
+        int iters = Integer.parseInt(args[1]);
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        for (int a = 2; a < args.length; a++) {
+            Path dir = Path.of(args[a]);
+            Path file = Files.isDirectory(dir) ? dir.resolve("model.onnx") : dir;
+            InferenceSession s = InferenceSession.load(file, SessionOptions.defaults().withIntraOpThreads(threads));
+            Map<String, Tensor> feeds = ModelInputs.random(file, s.inputs(), 1, 42);
+            for (int i = 0; i < 20; i++) {
+                s.run(feeds).close();
+            }
+            Map<String, long[]> perOp = new HashMap<>();
+            long tid = Thread.currentThread().threadId();
+            long before = mx.getThreadAllocatedBytes(tid);
+            long t0 = mx.getCurrentThreadCpuTime();
+            long[] lastCpu = {0};
+            List<String> outs = s.outputs().stream().map(v -> v.name()).toList();
+            for (int i = 0; i < iters; i++) {
+                lastCpu[0] = mx.getCurrentThreadCpuTime();
+                // CPU time of the calling thread (robust on a shared machine; exact only at 1 thread).
+                try (Result r = s.run(feeds, outs, (node, st, d, in, out) -> {
+                    long now = mx.getCurrentThreadCpuTime();
+                    long[] acc = perOp.computeIfAbsent(node.opType(), k -> new long[2]);
+                    acc[0] += now - lastCpu[0];
+                    acc[1]++;
+                    lastCpu[0] = now;
+                })) {
+                    r.size();
+                }
+            }
+            long total = mx.getCurrentThreadCpuTime() - t0;
+            long alloc = mx.getThreadAllocatedBytes(tid) - before;
+            System.out.printf("%s: %.3f cpu-ms/run, %d bytes allocated/run (caller thread)%n", dir.getFileName(),
+                    total / 1e6 / iters, alloc / iters);
+            List<Map.Entry<String, long[]>> rows = perOp.entrySet().stream()
+                    .sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0])).toList();
+            for (var e : rows) {
+                System.out.printf("  %-24s %9.3f ms/run  %5d nodes%n", e.getKey(), e.getValue()[0] / 1e6 / iters,
+                        e.getValue()[1] / iters);
+            }
+            s.close();
+        }
+    }
+}
