@@ -140,6 +140,11 @@ final class MatMul {
         }
     }
 
+    /** Whether A's batch matrices lie one after another (so batches fold into rows). */
+    static boolean contiguous(Plan p) {
+        return isContiguous(p.aBatchStrides(), p.batch());
+    }
+
     private static boolean allZero(int[] s) {
         for (int v : s) {
             if (v != 0) {

@@ -24,7 +24,7 @@ final class Conv {
             throw new GhostFlowException(ErrorCode.INVALID_GRAPH, node.label() + ": group must be positive");
         }
         Tensor cw = cfg.constant(node.input(1));
-        float[] constW = cw != null ? cw.asFloats().clone() : null;
+        float[] constW = cw != null ? cw.asFloats() : null;
         Tensor cb = node.hasInput(2) ? cfg.constant(node.input(2)) : null;
         float[] constB = cb != null ? cb.asFloats().clone() : null;
         // 2-D float convolutions with constant weights: pack once here, at session creation.
