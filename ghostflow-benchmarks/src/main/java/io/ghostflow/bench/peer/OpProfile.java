@@ -35,6 +35,11 @@ public final class OpProfile {
             Map<String, long[]> perOp = new HashMap<>();
             long tid = Thread.currentThread().threadId();
             long before = mx.getThreadAllocatedBytes(tid);
+            long w0 = System.nanoTime();
+            for (int i = 0; i < iters; i++) {
+                s.run(feeds).close();
+            }
+            long wall = System.nanoTime() - w0;
             long t0 = mx.getCurrentThreadCpuTime();
             long[] lastCpu = {0};
             List<String> outs = s.outputs().stream().map(v -> v.name()).toList();
@@ -53,8 +58,8 @@ public final class OpProfile {
             }
             long total = mx.getCurrentThreadCpuTime() - t0;
             long alloc = mx.getThreadAllocatedBytes(tid) - before;
-            System.out.printf("%s: %.3f cpu-ms/run, %d bytes allocated/run (caller thread)%n", dir.getFileName(),
-                    total / 1e6 / iters, alloc / iters);
+            System.out.printf("%s: %.3f wall-ms/run (no listener), %.3f cpu-ms/run, %d bytes allocated/run (caller thread)%n",
+                    dir.getFileName(), wall / 1e6 / iters, total / 1e6 / iters, alloc / iters);
             List<Map.Entry<String, long[]>> rows = perOp.entrySet().stream()
                     .sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0])).toList();
             for (var e : rows) {
