@@ -9,6 +9,9 @@ import picocli.CommandLine.Command;
         subcommands = {
             CheckCommand.class,
             RunCommand.class,
+            io.ghostflow.cli.tools.InspectCommand.class,
+            io.ghostflow.cli.tools.OptimizeCommand.class,
+            io.ghostflow.cli.tools.BenchCommand.class,
             io.ghostflow.cli.serve.ServeCommand.class,
             io.ghostflow.cli.train.TrainDemoCommand.class,
             CommandLine.HelpCommand.class,

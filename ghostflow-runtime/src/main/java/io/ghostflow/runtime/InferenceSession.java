@@ -39,6 +39,10 @@ public final class InferenceSession implements AutoCloseable {
     private final List<ValueInfo> outputs;
     private final Set<String> overridable;
     private volatile boolean closed;
+    /** Set when options.profileFile() is: collects every run's node timings, written on close. */
+    private final io.ghostflow.runtime.profile.ChromeTraceProfiler profiler;
+    /** Set when options.resultCacheEntries() > 0. */
+    private final io.ghostflow.runtime.cache.ResultCache resultCache;
 
     private InferenceSession(Model model, SessionOptions options) {
         this.options = options;
@@ -48,6 +52,8 @@ public final class InferenceSession implements AutoCloseable {
         this.inputs = List.copyOf(this.model.graph().requiredInputs());
         this.outputs = List.copyOf(this.model.graph().outputs());
         this.overridable = Set.copyOf(this.model.graph().initializers().keySet());
+        this.profiler = options.profileFile() == null ? null : new io.ghostflow.runtime.profile.ChromeTraceProfiler();
+        this.resultCache = options.resultCacheEntries() > 0 ? new io.ghostflow.runtime.cache.ResultCache(options.resultCacheEntries()) : null;
         if (options.optimizedModelPath() != null) {
             io.ghostflow.runtime.graph.ModelWriter.write(this.model, options.optimizedModelPath());
         }
@@ -104,7 +110,34 @@ public final class InferenceSession implements AutoCloseable {
             throw new GhostFlowException(ErrorCode.INVALID_ARGUMENT, "session is closed");
         }
         InputValidator.validate(feeds, inputs, overridable);
-        Map<String, Value> all = compiled.run(feeds, listener, null);
+        String cacheKey = resultCache != null && listener == null ? io.ghostflow.runtime.cache.ResultCache.key(feeds, outputNames) : null;
+        if (cacheKey != null) {
+            Map<String, Value> hit = resultCache.get(cacheKey);
+            if (hit != null) {
+                return new Result(hit);
+            }
+        }
+        NodeListener effective = listener;
+        if (profiler != null) {
+            NodeListener user = listener;
+            effective = user == null ? profiler : (node, start, dur, ins, outs) -> {
+                user.onNode(node, start, dur, ins, outs);
+                profiler.onNode(node, start, dur, ins, outs);
+            };
+        }
+        Map<String, Value> all = compiled.run(feeds, effective, null);
+        if (cacheKey != null) {
+            Map<String, Value> kept = all;
+            if (outputNames != null) {
+                kept = new LinkedHashMap<>();
+                for (String name : outputNames) {
+                    if (all.containsKey(name)) {
+                        kept.put(name, all.get(name));
+                    }
+                }
+            }
+            resultCache.put(cacheKey, kept);
+        }
         if (outputNames == null) {
             return new Result(all);
         }
@@ -120,8 +153,25 @@ public final class InferenceSession implements AutoCloseable {
         return new Result(picked);
     }
 
+    /** The result cache, or null when options.resultCacheEntries() is 0. */
+    public io.ghostflow.runtime.cache.ResultCache resultCache() {
+        return resultCache;
+    }
+
+    /** Writes the profile collected so far to options.profileFile() and returns that path (null when not profiling). */
+    public Path endProfiling() {
+        if (profiler == null) {
+            return null;
+        }
+        profiler.write(options.profileFile());
+        return options.profileFile();
+    }
+
     @Override
     public void close() {
+        if (!closed && profiler != null) {
+            endProfiling();
+        }
         closed = true;
     }
 }

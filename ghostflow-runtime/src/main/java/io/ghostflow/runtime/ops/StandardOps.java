@@ -20,5 +20,6 @@ final class StandardOps {
         io.ghostflow.runtime.ops.control.ControlOps.register(r);
         io.ghostflow.runtime.ops.sequence.SequenceOps.register(r);
         io.ghostflow.runtime.ops.image.ImageOps.register(r);
+        io.ghostflow.runtime.ops.fused.FusedOps.register(r);
     }
 }

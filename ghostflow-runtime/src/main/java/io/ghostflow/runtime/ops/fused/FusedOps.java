@@ -1,0 +1,89 @@
+package io.ghostflow.runtime.ops.fused;
+
+import io.ghostflow.runtime.graph.Node;
+import io.ghostflow.runtime.ops.OpKernel;
+import io.ghostflow.runtime.ops.OpRegistry;
+import io.ghostflow.tensor.Tensor;
+import io.ghostflow.tensor.Value;
+
+/**
+ * Registers GhostFlow's fused operators (domain {@value #DOMAIN}, version 1). The optimizer
+ * emits them; see package-info for their exact semantics.
+ */
+public final class FusedOps {
+    public static final String DOMAIN = "io.ghostflow";
+
+    private FusedOps() {
+    }
+
+    public static void register(OpRegistry r) {
+        r.register(DOMAIN, "FusedConv", 1, (node, cfg) -> {
+            ConvParams p = ConvParams.from(node);
+            Activation act = Activation.from(node);
+            OpKernel conv = StandardKernels.create("Conv", node, node.inputs().subList(0, Math.min(3, node.inputs().size())), cfg);
+            if (conv == null) {
+                return (ctx, in) -> out(FusedKernels.conv2d(t(in, 0), t(in, 1), t(in, 2), t(in, 3), p, act, ctx.threads()));
+            }
+            return (ctx, in) -> {
+                Tensor y = StandardKernels.run(conv, ctx, java.util.Arrays.copyOf(in, Math.min(3, in.length)));
+                return out(FusedKernels.epilogue(y, null, t(in, 3), act, ctx.threads()));
+            };
+        });
+        r.register(DOMAIN, "FusedGemm", 1, (node, cfg) -> {
+            boolean ta = node.getInt("transA", 0) != 0, tb = node.getInt("transB", 0) != 0;
+            float alpha = node.getFloat("alpha", 1f), beta = node.getFloat("beta", 1f);
+            Activation act = Activation.from(node);
+            OpKernel gemm = StandardKernels.create("Gemm", node, node.inputs(), cfg);
+            if (gemm == null) {
+                return (ctx, in) -> out(FusedKernels.gemm(t(in, 0), t(in, 1), t(in, 2), ta, tb, alpha, beta, act, ctx.threads()));
+            }
+            return (ctx, in) -> out(FusedKernels.epilogue(StandardKernels.run(gemm, ctx, in), null, null, act, ctx.threads()));
+        });
+        r.register(DOMAIN, "FusedMatMul", 1, (node, cfg) -> {
+            Activation act = Activation.from(node);
+            OpKernel mm = StandardKernels.create("MatMul", node, node.inputs().subList(0, 2), cfg);
+            if (mm == null) {
+                return (ctx, in) -> out(FusedKernels.matmulBias(t(in, 0), t(in, 1), t(in, 2), act, ctx.threads()));
+            }
+            return (ctx, in) -> out(FusedKernels.epilogue(StandardKernels.run(mm, ctx, in[0], in[1]), t(in, 2), null, act, ctx.threads()));
+        });
+        r.register(DOMAIN, "LayerNormalization", 1, (node, cfg) -> {
+            int axis = (int) node.getInt("axis", -1);
+            float eps = node.getFloat("epsilon", 1e-5f);
+            return (ctx, in) -> out(FusedKernels.layerNorm(t(in, 0), t(in, 1), t(in, 2), axis, eps, ctx.threads()));
+        });
+        r.register(DOMAIN, "Gelu", 1, (node, cfg) -> {
+            Activation act = Activation.of(node.getString("approximate", "none").equals("tanh")
+                    ? Activation.Kind.GELU_TANH : Activation.Kind.GELU);
+            return (ctx, in) -> out(FusedKernels.map(t(in, 0), act, ctx.threads()));
+        });
+        r.register(DOMAIN, "Attention", 1, (node, cfg) -> {
+            float scale = node.getFloat("scale", 1f);
+            boolean nanToZero = node.getInt("nan_to_zero", 0) != 0;
+            OpKernel scores = StandardKernels.create("MatMul", node, node.inputs().subList(0, 2), cfg);
+            // the probabilities are no graph value: a fresh name keeps the kernel from treating them as a constant
+            OpKernel mix = StandardKernels.create("MatMul", node, java.util.List.of(node.output(0) + "/probs", node.input(2)), cfg);
+            if (scores == null || mix == null) {
+                return (ctx, in) -> out(FusedKernels.attention(t(in, 0), t(in, 1), t(in, 2), t(in, 3), scale, nanToZero, ctx.threads()));
+            }
+            return (ctx, in) -> {
+                Tensor s = StandardKernels.run(scores, ctx, in[0], in[1]);
+                FusedKernels.softmaxRows(s, t(in, 3), scale, nanToZero, ctx.threads());
+                return mix.run(ctx, new Value[] {s, in[2]});
+            };
+        });
+    }
+
+    /** Builds a node in the fused domain. */
+    public static Node node(String name, String opType, java.util.List<String> inputs, String output) {
+        return new Node(name, opType, DOMAIN, inputs, java.util.List.of(output), java.util.Map.of());
+    }
+
+    private static Tensor t(Value[] in, int i) {
+        return i < in.length ? (Tensor) in[i] : null;
+    }
+
+    private static Value[] out(Tensor t) {
+        return new Value[] {t};
+    }
+}

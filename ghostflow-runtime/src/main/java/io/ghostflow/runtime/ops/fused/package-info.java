@@ -1,0 +1,30 @@
+/**
+ * Kernels of GhostFlow's fused operators, domain {@code io.ghostflow}, opset version 1. The
+ * graph optimizer emits them; models saved after optimization import this domain and load
+ * again in GhostFlow (other runtimes do not know it). All are float32.
+ *
+ * <ul>
+ * <li>{@code FusedConv(X, W, B?, Z?)}: ONNX Conv (2-D; attributes auto_pad, dilations, group,
+ *     kernel_shape, pads, strides) then {@code + Z} (residual, same shape as the output or
+ *     broadcastable to it), then the activation.</li>
+ * <li>{@code FusedGemm(A, B, C?)}: ONNX Gemm (transA, transB, alpha, beta) then the activation.</li>
+ * <li>{@code FusedMatMul(A, B, bias?)}: MatMul of A (any rank) by a 2-D B, plus a bias of
+ *     length N, then the activation: a dense layer on [batch, seq, hidden].</li>
+ * <li>{@code LayerNormalization(X, scale, bias?)}: as ONNX LayerNormalization-17 (axis, epsilon),
+ *     first output only; the target of the decomposed-form fusion for models with opset &lt; 17.</li>
+ * <li>{@code Gelu(X)}: attribute approximate = "none" (erf form) or "tanh".</li>
+ * <li>{@code Attention(Q, Kt, V, mask?)}: {@code softmax(Q @ Kt * scale + mask, axis=-1) @ V}
+ *     with Q [..., S, D], Kt [..., D, T] (K already transposed), V [..., T, Dv], a mask
+ *     broadcastable to [..., S, T]; attributes scale (float) and nan_to_zero (int: rows whose
+ *     scores are all -inf give 0 instead of NaN, as the IsNaN/Where guard of exporters does).</li>
+ * </ul>
+ *
+ * The activation of FusedConv, FusedGemm and FusedMatMul is the string attribute
+ * {@code activation} (NONE, RELU, CLIP, LEAKY_RELU, SIGMOID, HARD_SIGMOID, HARD_SWISH, SILU,
+ * TANH, GELU, GELU_TANH) with {@code activation_params} = [a, b]: CLIP's min and max,
+ * LEAKY_RELU's alpha, HARD_SIGMOID's alpha and beta.
+ *
+ * <p>The numeric work sits behind {@link io.ghostflow.runtime.ops.fused.FusedKernels}, the one
+ * place to switch to the Vector API kernels.
+ */
+package io.ghostflow.runtime.ops.fused;

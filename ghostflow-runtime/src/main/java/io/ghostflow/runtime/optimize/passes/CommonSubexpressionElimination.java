@@ -1,0 +1,99 @@
+package io.ghostflow.runtime.optimize.passes;
+
+import io.ghostflow.runtime.SessionOptions.OptimizationLevel;
+import io.ghostflow.runtime.exec.TopologicalOrder;
+import io.ghostflow.runtime.graph.Attribute;
+import io.ghostflow.runtime.graph.Graph;
+import io.ghostflow.runtime.graph.Node;
+import io.ghostflow.runtime.optimize.GraphIndex;
+import io.ghostflow.runtime.optimize.GraphPass;
+import io.ghostflow.runtime.optimize.PassContext;
+import io.ghostflow.tensor.Tensor;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Merges nodes that compute the same thing: same op, same inputs, same attributes (constant
+ * tensors compared by content). Random ops and nodes with subgraphs are left alone.
+ */
+public final class CommonSubexpressionElimination implements GraphPass {
+    private static final Set<String> NONDETERMINISTIC = Set.of("RandomNormal", "RandomUniform", "RandomNormalLike",
+            "RandomUniformLike", "Multinomial", "Bernoulli", "Dropout");
+
+    @Override
+    public String name() {
+        return "common-subexpression-elimination";
+    }
+
+    @Override
+    public OptimizationLevel level() {
+        return OptimizationLevel.BASIC;
+    }
+
+    @Override
+    public int apply(Graph g, PassContext ctx) {
+        Set<String> available = new HashSet<>(g.initializers().keySet());
+        g.inputs().forEach(i -> available.add(i.name()));
+        List<Node> order = TopologicalOrder.sort(g, available);
+        GraphIndex idx = new GraphIndex(g);
+        Map<String, Node> seen = new HashMap<>();
+        int merged = 0;
+        for (Node n : order) {
+            if (!n.subgraphs().isEmpty() || NONDETERMINISTIC.contains(n.opType()) || n.outputs().isEmpty()) {
+                continue;
+            }
+            String key = key(n);
+            Node first = seen.get(key);
+            if (first == null) {
+                seen.put(key, n);
+                continue;
+            }
+            if (n.outputs().stream().anyMatch(idx::isGraphOutput) || first.outputs().size() != n.outputs().size()) {
+                continue;
+            }
+            for (int i = 0; i < n.outputs().size(); i++) {
+                if (!n.output(i).isEmpty()) {
+                    if (first.output(i).isEmpty()) {
+                        first.outputs().set(i, n.output(i));
+                    } else {
+                        GraphIndex.replaceUses(g, n.output(i), first.output(i));
+                    }
+                }
+            }
+            g.nodes().remove(n);
+            merged++;
+        }
+        return merged;
+    }
+
+    private static String key(Node n) {
+        StringBuilder sb = new StringBuilder(n.domain()).append('|').append(n.opType()).append('|').append(n.inputs()).append('|');
+        n.attributes().values().stream().sorted(java.util.Comparator.comparing(Attribute::name)).forEach(a -> {
+            sb.append(a.name()).append('=');
+            if (a.value() instanceof Tensor t) {
+                sb.append(t.dtype()).append(Arrays.toString(t.shape())).append('#').append(contentHash(t));
+            } else {
+                sb.append(a);
+            }
+            sb.append(';');
+        });
+        return sb.toString();
+    }
+
+    private static String contentHash(Tensor t) {
+        if (t.segment() == null) {
+            return Arrays.toString(t.strings());
+        }
+        try {
+            var md = java.security.MessageDigest.getInstance("SHA-256");
+            md.update(t.segment().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
