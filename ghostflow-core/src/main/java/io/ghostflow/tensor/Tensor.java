@@ -183,6 +183,17 @@ public final class Tensor implements Value {
         return data == null ? null : data.asSlice(0, byteSize());
     }
 
+    /**
+     * The Java array holding this tensor's elements (shared by reshaped views), or null when
+     * the storage is not a heap array; lets the executor tell when a buffer is no longer used.
+     */
+    public Object storage() {
+        if (data == null) {
+            return strings;
+        }
+        return data.isNative() ? null : data.heapBase().orElse(null);
+    }
+
     /** True when the storage is a Java array (not off-heap or mapped memory). */
     public boolean isHeap() {
         return data != null && !data.isNative() && data.heapBase().isPresent();

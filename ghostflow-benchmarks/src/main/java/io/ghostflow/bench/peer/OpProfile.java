@@ -41,17 +41,21 @@ public final class OpProfile {
             }
             long wall = System.nanoTime() - w0;
             long t0 = mx.getCurrentThreadCpuTime();
-            long[] lastCpu = {0};
+            long[] lastCpu = {0, 0};
             List<String> outs = s.outputs().stream().map(v -> v.name()).toList();
             for (int i = 0; i < iters; i++) {
                 lastCpu[0] = mx.getCurrentThreadCpuTime();
+                lastCpu[1] = mx.getThreadAllocatedBytes(tid);
                 // CPU time of the calling thread (robust on a shared machine; exact only at 1 thread).
                 try (Result r = s.run(feeds, outs, (node, st, d, in, out) -> {
                     long now = mx.getCurrentThreadCpuTime();
-                    long[] acc = perOp.computeIfAbsent(node.opType(), k -> new long[2]);
+                    long bytes = mx.getThreadAllocatedBytes(tid);
+                    long[] acc = perOp.computeIfAbsent(node.opType(), k -> new long[3]);
                     acc[0] += now - lastCpu[0];
                     acc[1]++;
+                    acc[2] += bytes - lastCpu[1];
                     lastCpu[0] = now;
+                    lastCpu[1] = bytes;
                 })) {
                     r.size();
                 }
@@ -63,8 +67,8 @@ public final class OpProfile {
             List<Map.Entry<String, long[]>> rows = perOp.entrySet().stream()
                     .sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0])).toList();
             for (var e : rows) {
-                System.out.printf("  %-24s %9.3f ms/run  %5d nodes%n", e.getKey(), e.getValue()[0] / 1e6 / iters,
-                        e.getValue()[1] / iters);
+                System.out.printf("  %-24s %9.3f ms/run  %5d nodes  %9d B/run%n", e.getKey(), e.getValue()[0] / 1e6 / iters,
+                        e.getValue()[1] / iters, e.getValue()[2] / iters);
             }
             s.close();
         }

@@ -57,7 +57,7 @@ final class Gemm {
             if (dt.isInteger()) {
                 return new Value[] {integer(a, b, c, m, n, k, transA, transB, alpha, beta)};
             }
-            float[] y = new float[m * n];
+            float[] y = ctx.floatBuffer(m * n);
             float[] av = FloatIO.in(a, "Gemm A");
             Epilogue epi = Epilogue.NONE;
             float betaK = 0f;

@@ -99,7 +99,7 @@ final class MatMul {
                 return new Value[] {integer(a, b, p)};
             }
             float[] av = FloatIO.in(a, "MatMul A");
-            float[] y = new float[p.batchCount() * p.m() * p.n()];
+            float[] y = ctx.floatBuffer(p.batchCount() * p.m() * p.n());
             if (packedB != null && b == constB) {
                 multiplyPacked(p, av, packedB, y, ctx.threads());
             } else {

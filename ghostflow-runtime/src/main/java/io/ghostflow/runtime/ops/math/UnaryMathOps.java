@@ -25,7 +25,7 @@ public final class UnaryMathOps {
                 return new Value[] {Unary.apply(erf, x)};
             }
             float[] a = x.floats();
-            float[] out = new float[a.length];
+            float[] out = ctx.floatBuffer(a.length);
             io.ghostflow.kernels.VectorMath.erf(a, 0, out, 0, a.length);
             return new Value[] {Tensor.of(out, x.shape())};
         });

@@ -63,7 +63,7 @@ final class Conv {
                         conv = packed.rebind(q);
                         last[0] = conv;
                     }
-                    float[] y = new float[xs[0] * ws[0] * q.outH() * q.outW()];
+                    float[] y = ctx.floatBuffer(xs[0] * ws[0] * q.outH() * q.outW());
                     conv.run(FloatIO.in(x, "Conv X"), 0, y, 0, b == null ? Epilogue.NONE : constEpi, ctx.threads());
                     return new Value[] {FloatIO.out(y, x.dtype(), outShape(xs[0], ws[0], g))};
                 }

@@ -48,12 +48,13 @@ final class Pool {
             int inSz = g.inSize();
             int outSz = g.outSize();
             float[] xv = FloatIO.in(x, op + " X");
-            float[] y = new float[planes * outSz];
             if (g.rank() == 2 && (kind == Kind.MAX && !wantsIndices || kind == Kind.AVERAGE)) {
+                float[] y = ctx.floatBuffer(planes * outSz);
                 Pool2d.run(kind == Kind.MAX, includePad, xv, y, planes, g, ctx.threads());
                 Tensor yt = FloatIO.out(y, x.dtype(), Conv.outShape(xs[0], xs[1], g));
                 return new Value[] {yt};
             }
+            float[] y = new float[planes * outSz];
             long[] idx = kind == Kind.MAX ? new long[planes * outSz] : null;
             int[][] taps = taps(g);
             Parallel.forRange(ctx.threads(), planes, 1, (p0, p1) -> {
