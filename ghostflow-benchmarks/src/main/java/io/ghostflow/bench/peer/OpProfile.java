@@ -35,11 +35,32 @@ public final class OpProfile {
             Map<String, long[]> perOp = new HashMap<>();
             long tid = Thread.currentThread().threadId();
             long before = mx.getThreadAllocatedBytes(tid);
+            // -Dprofile.ort=true interleaves ONNX Runtime runs (as the peer bench does) to see their effect.
+            OrtRunner ort = null;
+            if (Boolean.getBoolean("profile.ort")) {
+                try {
+                    ort = new OrtRunner(file, threads);
+                    ort.setInputs(feeds);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
             long w0 = System.nanoTime();
+            long gfCpu = 0;
             for (int i = 0; i < iters; i++) {
+                long c0 = mx.getCurrentThreadCpuTime();
                 s.run(feeds).close();
+                gfCpu += mx.getCurrentThreadCpuTime() - c0;
+                if (ort != null) {
+                    try {
+                        ort.run();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
             }
             long wall = System.nanoTime() - w0;
+            System.out.printf("  gf cpu-ms/run in the plain loop%s: %.3f%n", ort != null ? " (with ORT runs between)" : "", gfCpu / 1e6 / iters);
             long t0 = mx.getCurrentThreadCpuTime();
             long[] lastCpu = {0, 0};
             List<String> outs = s.outputs().stream().map(v -> v.name()).toList();
