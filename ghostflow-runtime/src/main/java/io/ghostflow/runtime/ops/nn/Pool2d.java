@@ -52,8 +52,31 @@ final class Pool2d {
                     }
                 }
             }
+            // Interior columns (whole window inside the row) of a row whose window is vertically
+            // inside: max over the taps with no bounds arithmetic per output.
+            int oxIn0 = Math.min(ow, (pw + sw - 1) / sw);
+            int oxIn1 = Math.max(oxIn0, Math.min(ow, Math.floorDiv(iw - 1 - (kw - 1) * dw + pw, sw) + 1));
+            boolean fullRows = max && kyLo == 0 && kyHi == kh;
             for (int ox = 0; ox < ow; ox++) {
                 int x0 = ox * sw - pw;
+                if (fullRows && ox >= oxIn0 && ox < oxIn1) {
+                    int base = xo + y0 * iw + x0;
+                    float best = x[base];
+                    // -inf first would let a later NaN win in the general rule: leave that to it.
+                    if (best != Float.NEGATIVE_INFINITY) {
+                        for (int ky = 0; ky < kh; ky++) {
+                            int row = base + ky * dh * iw;
+                            for (int kx = 0; kx < kw; kx++) {
+                                float v = x[row + kx * dw];
+                                if (v > best) {
+                                    best = v;
+                                }
+                            }
+                        }
+                        y[yo + oy * ow + ox] = best;
+                        continue;
+                    }
+                }
                 int kxLo = x0 >= 0 ? 0 : (-x0 + dw - 1) / dw;
                 int kxHi = Math.min(kw, x0 < iw ? (iw - 1 - x0) / dw + 1 : 0);
                 float r;
