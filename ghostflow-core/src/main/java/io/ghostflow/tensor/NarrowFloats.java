@@ -109,7 +109,9 @@ public final class NarrowFloats {
             return (byte) switch (t) {
                 case FLOAT8E4M3FN -> 0x7f;
                 case FLOAT8E5M2 -> 0x7f;
-                case FLOAT4E2M1 -> 0x7; // no NaN in FP4: the spec maps NaN to the max value
+                // FP4 has no NaN encoding. The ONNX reference (ml_dtypes, from which the node
+                // tests test_cast*_to_FLOAT4E2M1 were generated) stores NaN as code 0x8, i.e. -0.
+                case FLOAT4E2M1 -> 0x8;
                 default -> 0x80 | (t == DType.FLOAT8E8M0 ? 0x7f : 0);
             };
         }

@@ -46,17 +46,37 @@ public final class InferenceSession implements AutoCloseable {
 
     private InferenceSession(Model model, SessionOptions options) {
         this.options = options;
-        this.model = GraphOptimizer.optimize(model, options);
+        this.model = GraphOptimizer.optimize(
+                io.ghostflow.runtime.ops.training.GradientGraphs.attachForwardGraphs(model), options);
         var settings = new CompiledGraph.Settings(OpRegistry.defaults(), this.model.opsets(), options.intraOpThreads());
         this.compiled = new CompiledGraph(this.model.graph(), settings, Set.of());
         this.inputs = List.copyOf(this.model.graph().requiredInputs());
-        this.outputs = List.copyOf(this.model.graph().outputs());
+        this.outputs = completeOutputTypes(this.model);
         this.overridable = Set.copyOf(this.model.graph().initializers().keySet());
         this.profiler = options.profileFile() == null ? null : new io.ghostflow.runtime.profile.ChromeTraceProfiler();
         this.resultCache = options.resultCacheEntries() > 0 ? new io.ghostflow.runtime.cache.ResultCache(options.resultCacheEntries()) : null;
         if (options.optimizedModelPath() != null) {
             io.ghostflow.runtime.graph.ModelWriter.write(this.model, options.optimizedModelPath());
         }
+    }
+
+    /**
+     * Declared output types, with the element type and shape filled in by symbolic inference
+     * where the model leaves them out (some exporters declare outputs without shapes).
+     */
+    private static List<ValueInfo> completeOutputTypes(Model model) {
+        List<ValueInfo> declared = model.graph().outputs();
+        if (declared.stream().allMatch(o -> o.type().kind() != io.ghostflow.runtime.graph.ValueType.Kind.UNKNOWN && (!o.type().isTensor()
+                || o.type().hasShape() && o.type().elementType() != null))) {
+            return List.copyOf(declared);
+        }
+        var inferred = io.ghostflow.runtime.shape.SymbolicShapes.infer(model.graph(), model.opsets());
+        return declared.stream().map(o -> {
+            var t = inferred.get(o.name());
+            boolean incomplete = o.type().kind() == io.ghostflow.runtime.graph.ValueType.Kind.UNKNOWN
+                    || o.type().isTensor() && (!o.type().hasShape() || o.type().elementType() == null);
+            return incomplete && t != null && t.isTensor() ? new ValueInfo(o.name(), t) : o;
+        }).toList();
     }
 
     /** Loads an ONNX file. */

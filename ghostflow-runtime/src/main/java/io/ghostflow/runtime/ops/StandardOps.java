@@ -20,6 +20,9 @@ final class StandardOps {
         io.ghostflow.runtime.ops.control.ControlOps.register(r);
         io.ghostflow.runtime.ops.sequence.SequenceOps.register(r);
         io.ghostflow.runtime.ops.image.ImageOps.register(r);
+        io.ghostflow.runtime.ops.training.TrainingOps.register(r);
+        io.ghostflow.runtime.ops.extra.ExtraOps.register(r);
+        io.ghostflow.runtime.ops.ml.MlOps.register(r);
         io.ghostflow.runtime.ops.fused.FusedOps.register(r);
     }
 }
