@@ -2,7 +2,6 @@ package io.ghostflow.core;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.RecursiveAction;
 
 /**
  * Intra-op parallelism. One shared {@link ForkJoinPool} per thread count, so sessions with the
@@ -18,6 +17,8 @@ public final class Parallel {
     }
 
     private static final ForkJoinPool[] POOLS = new ForkJoinPool[257];
+    /** Set while a caller thread runs its own chunk: nested forRange calls there run inline, as in workers. */
+    private static final ThreadLocal<boolean[]> INSIDE = ThreadLocal.withInitial(() -> new boolean[1]);
 
     private Parallel() {
     }
@@ -49,27 +50,28 @@ public final class Parallel {
             body.run(0, n);
             return;
         }
+        boolean[] inside = INSIDE.get();
+        if (inside[0]) {
+            body.run(0, n);
+            return;
+        }
+        // The caller computes the first chunk itself while pool workers take the others: one
+        // hand-off fewer than submitting everything, and the caller's cache stays warm.
         ForkJoinPool pool = pool(threads);
-        pool.invoke(new RecursiveAction() {
-            @Override
-            protected void compute() {
-                RecursiveAction[] tasks = new RecursiveAction[chunks - 1];
-                for (int c = 1; c < chunks; c++) {
-                    int s = (int) ((long) n * c / chunks);
-                    int e = (int) ((long) n * (c + 1) / chunks);
-                    tasks[c - 1] = new RecursiveAction() {
-                        @Override
-                        protected void compute() {
-                            body.run(s, e);
-                        }
-                    };
-                    tasks[c - 1].fork();
-                }
-                body.run(0, (int) ((long) n / chunks));
-                for (int i = tasks.length - 1; i >= 0; i--) {
-                    tasks[i].join();
-                }
-            }
-        });
+        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks - 1];
+        for (int c = 1; c < chunks; c++) {
+            int s = (int) ((long) n * c / chunks);
+            int e = (int) ((long) n * (c + 1) / chunks);
+            tasks[c - 1] = pool.submit(() -> body.run(s, e));
+        }
+        inside[0] = true;
+        try {
+            body.run(0, (int) ((long) n / chunks));
+        } finally {
+            inside[0] = false;
+        }
+        for (ForkJoinTask<?> t : tasks) {
+            t.join();
+        }
     }
 }

@@ -108,6 +108,19 @@ public final class Conv2d {
         return p;
     }
 
+    /**
+     * The same packed weights for other input geometry (batch, spatial size, strides, pads,
+     * dilations): weights depend only on outC, C, groups and the kernel size, so a session packs
+     * them once and re-binds them per input shape without copying.
+     */
+    public Conv2d rebind(Params q) {
+        if (q.c != p.c || q.outC != p.outC || q.groups != p.groups || q.kH != p.kH || q.kW != p.kW) {
+            throw GhostFlowException.shapeMismatch("Conv2d: weights were packed for C=" + p.c + " M=" + p.outC
+                    + " group=" + p.groups + " kernel=" + p.kH + "x" + p.kW + ", not for " + q);
+        }
+        return q.equals(p) ? this : new Conv2d(q, packed, depthwiseWeights);
+    }
+
     public void run(float[] x, float[] y, Epilogue epi, int threads) {
         run(x, 0, y, 0, epi, threads);
     }

@@ -15,6 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class DepthwiseConv {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    private static final ThreadLocal<float[][]> ROW = ThreadLocal.withInitial(() -> new float[1][0]);
     private static final ThreadLocal<float[][]> PLANE = ThreadLocal.withInitial(() -> new float[1][0]);
 
     private DepthwiseConv() {
@@ -62,22 +63,17 @@ final class DepthwiseConv {
         int yo = yOff + plane * oh * ow;
         for (int r = 0; r < oh; r++) {
             int out = yo + r * ow;
-            for (int c = 0; c < ow; c += L) {
-                VectorMask<Float> m = S.indexInRange(c, ow);
-                FloatVector acc = FloatVector.zero(S);
-                for (int kh = 0; kh < kH; kh++) {
-                    int rowBase = (r * sH + kh * dH) * pw + c * sW;
-                    for (int kw = 0; kw < kW; kw++) {
-                        int at = rowBase + kw * dW;
-                        FloatVector v = sW == 1 ? FloatVector.fromArray(S, pad, at)
-                                : FloatVector.fromArray(S, pad, at, gatherMap, 0);
-                        acc = v.fma(FloatVector.broadcast(S, w[wo + kh * kW + kw]), acc);
-                    }
-                }
-                if (m.allTrue()) {
-                    acc.intoArray(y, out + c);
-                } else {
-                    acc.intoArray(y, out + c, m);
+            int inRow = r * sH * pw;
+            if (sW == 1) {
+                taps(pad, inRow, pw, kH, kW, dH, dW, w, wo, y, out, ow);
+            } else {
+                // Stride > 1: the stride-1 row (contiguous loads, vector FMAs) into scratch, then
+                // every sW-th value; twice the multiply-adds for stride 2, but no gathers.
+                int span = (ow - 1) * sW + 1;
+                float[] tmp = row(span);
+                taps(pad, inRow, pw, kH, kW, dH, dW, w, wo, tmp, 0, span);
+                for (int c = 0; c < ow; c++) {
+                    y[out + c] = tmp[c * sW];
                 }
             }
         }
@@ -89,6 +85,61 @@ final class DepthwiseConv {
             }
             e.apply(y, yo, oh * ow, ch, 0, 1, oh * ow);
         }
+    }
+
+    /**
+     * dst[dOff + c] = sum over taps of pad[inRow + kh*dH*pw + c + kw*dW] * w[wo + kh*kW + kw] for
+     * c < count: four output vectors at a time for four independent FMA chains (one chain is
+     * bound by the FMA latency); loads may run past count inside the padded plane, stores do not.
+     */
+    private static void taps(float[] pad, int inRow, int pw, int kH, int kW, int dH, int dW, float[] w, int wo,
+                             float[] dst, int dOff, int count) {
+        int full = S.loopBound(count);
+        int c0 = 0;
+        for (; c0 + 4 * L <= full; c0 += 4 * L) {
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = FloatVector.zero(S);
+            FloatVector a2 = FloatVector.zero(S);
+            FloatVector a3 = FloatVector.zero(S);
+            for (int kh = 0; kh < kH; kh++) {
+                int rowBase = inRow + kh * dH * pw + c0;
+                for (int kw = 0; kw < kW; kw++) {
+                    FloatVector wv = FloatVector.broadcast(S, w[wo + kh * kW + kw]);
+                    int at = rowBase + kw * dW;
+                    a0 = FloatVector.fromArray(S, pad, at).fma(wv, a0);
+                    a1 = FloatVector.fromArray(S, pad, at + L).fma(wv, a1);
+                    a2 = FloatVector.fromArray(S, pad, at + 2 * L).fma(wv, a2);
+                    a3 = FloatVector.fromArray(S, pad, at + 3 * L).fma(wv, a3);
+                }
+            }
+            a0.intoArray(dst, dOff + c0);
+            a1.intoArray(dst, dOff + c0 + L);
+            a2.intoArray(dst, dOff + c0 + 2 * L);
+            a3.intoArray(dst, dOff + c0 + 3 * L);
+        }
+        for (int c = c0; c < count; c += L) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int kh = 0; kh < kH; kh++) {
+                int rowBase = inRow + kh * dH * pw + c;
+                for (int kw = 0; kw < kW; kw++) {
+                    acc = FloatVector.fromArray(S, pad, rowBase + kw * dW)
+                            .fma(FloatVector.broadcast(S, w[wo + kh * kW + kw]), acc);
+                }
+            }
+            if (c < full) {
+                acc.intoArray(dst, dOff + c);
+            } else {
+                acc.intoArray(dst, dOff + c, S.indexInRange(c, count));
+            }
+        }
+    }
+
+    private static float[] row(int size) {
+        float[][] holder = ROW.get();
+        if (holder[0].length < size) {
+            holder[0] = new float[size];
+        }
+        return holder[0];
     }
 
     private static float[] plane(int size) {

@@ -15,7 +15,7 @@ final class GemmBlocking {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
     /** 6 rows (12 accumulators) need 32 vector registers to avoid spills; AVX-512 has them, AVX2 does not. */
-    static final int MR = L >= 16 ? 6 : 4;
+    static final int MR = Integer.getInteger("ghostflow.gemm.mr", L >= 16 ? 6 : 4) >= 6 ? 6 : 4;
     static final int NR = 2 * L;
     static final int KC = Integer.getInteger("ghostflow.gemm.kc", Math.max(64, Math.min(512, 4096 / NR)));
     static final int MC = MR * (Integer.getInteger("ghostflow.gemm.mc", 144) / MR);

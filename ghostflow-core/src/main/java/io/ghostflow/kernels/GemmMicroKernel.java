@@ -50,9 +50,9 @@ final class GemmMicroKernel {
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        int ap = ao;
-        int bp = bo;
         for (int k = 0; k < kc; k++) {
+            int ap = ao + k * 4;
+            int bp = bo + k * (2 * L);
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
             FloatVector a0 = FloatVector.broadcast(S, a[ap + 0]);
@@ -67,8 +67,6 @@ final class GemmMicroKernel {
             FloatVector a3 = FloatVector.broadcast(S, a[ap + 3]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-            ap += 4;
-            bp += 2 * L;
         }
         c00.mul(alpha).intoArray(c, co + 0 * ldc);
         c01.mul(alpha).intoArray(c, co + 0 * ldc + L);
@@ -86,9 +84,9 @@ final class GemmMicroKernel {
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        int ap = ao;
-        int bp = bo;
         for (int k = 0; k < kc; k++) {
+            int ap = ao + k * 4;
+            int bp = bo + k * (2 * L);
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
             FloatVector a0 = FloatVector.broadcast(S, a[ap + 0]);
@@ -103,8 +101,6 @@ final class GemmMicroKernel {
             FloatVector a3 = FloatVector.broadcast(S, a[ap + 3]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-            ap += 4;
-            bp += 2 * L;
         }
         c00.mul(alpha).add(FloatVector.fromArray(S, c, co + 0 * ldc).mul(cs)).intoArray(c, co + 0 * ldc);
         c01.mul(alpha).add(FloatVector.fromArray(S, c, co + 0 * ldc + L).mul(cs)).intoArray(c, co + 0 * ldc + L);
@@ -124,9 +120,9 @@ final class GemmMicroKernel {
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        int ap = ao;
-        int bp = bo;
         for (int k = 0; k < kc; k++) {
+            int ap = ao + k * 6;
+            int bp = bo + k * (2 * L);
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
             FloatVector a0 = FloatVector.broadcast(S, a[ap + 0]);
@@ -147,8 +143,6 @@ final class GemmMicroKernel {
             FloatVector a5 = FloatVector.broadcast(S, a[ap + 5]);
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
-            ap += 6;
-            bp += 2 * L;
         }
         c00.mul(alpha).intoArray(c, co + 0 * ldc);
         c01.mul(alpha).intoArray(c, co + 0 * ldc + L);
@@ -172,9 +166,9 @@ final class GemmMicroKernel {
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        int ap = ao;
-        int bp = bo;
         for (int k = 0; k < kc; k++) {
+            int ap = ao + k * 6;
+            int bp = bo + k * (2 * L);
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
             FloatVector a0 = FloatVector.broadcast(S, a[ap + 0]);
@@ -195,8 +189,6 @@ final class GemmMicroKernel {
             FloatVector a5 = FloatVector.broadcast(S, a[ap + 5]);
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
-            ap += 6;
-            bp += 2 * L;
         }
         c00.mul(alpha).add(FloatVector.fromArray(S, c, co + 0 * ldc).mul(cs)).intoArray(c, co + 0 * ldc);
         c01.mul(alpha).add(FloatVector.fromArray(S, c, co + 0 * ldc + L).mul(cs)).intoArray(c, co + 0 * ldc + L);

@@ -183,6 +183,17 @@ public final class Tensor implements Value {
         return data == null ? null : data.asSlice(0, byteSize());
     }
 
+    /**
+     * The Java array holding this tensor's elements (shared by reshaped views), or null when
+     * the storage is not a heap array; lets the executor tell when a buffer is no longer used.
+     */
+    public Object storage() {
+        if (data == null) {
+            return strings;
+        }
+        return data.isNative() ? null : data.heapBase().orElse(null);
+    }
+
     /** True when the storage is a Java array (not off-heap or mapped memory). */
     public boolean isHeap() {
         return data != null && !data.isNative() && data.heapBase().isPresent();
@@ -199,6 +210,19 @@ public final class Tensor implements Value {
 
     // ---------------------------------------------------------------- typed views (read-only by contract)
 
+    /**
+     * A typed heap copy of read-only, non-heap data (initializers wrapped zero-copy from the
+     * model file), made by the first typed read and reused by every later one, so that ops
+     * reading a weight per run (Gather on an embedding table, a bias) do not copy it each time.
+     */
+    private volatile Object heapCopy;
+
+    private void cacheCopy(Object copy) {
+        if (data != null && data.isReadOnly()) {
+            heapCopy = copy;
+        }
+    }
+
     private Object backingArray() {
         if (data == null) {
             return strings;
@@ -212,7 +236,12 @@ public final class Tensor implements Value {
         if (backingArray() instanceof float[] a && a.length == size) {
             return a;
         }
-        return segment().toArray(F32);
+        if (heapCopy instanceof float[] c) {
+            return c;
+        }
+        float[] copy = segment().toArray(F32);
+        cacheCopy(copy);
+        return copy;
     }
 
     public double[] doubles() {
@@ -220,7 +249,12 @@ public final class Tensor implements Value {
         if (backingArray() instanceof double[] a && a.length == size) {
             return a;
         }
-        return segment().toArray(F64);
+        if (heapCopy instanceof double[] c) {
+            return c;
+        }
+        double[] copy = segment().toArray(F64);
+        cacheCopy(copy);
+        return copy;
     }
 
     /** INT64 or UINT64 data (raw 64-bit patterns). */
@@ -231,7 +265,12 @@ public final class Tensor implements Value {
         if (backingArray() instanceof long[] a && a.length == size) {
             return a;
         }
-        return segment().toArray(I64);
+        if (heapCopy instanceof long[] c) {
+            return c;
+        }
+        long[] copy = segment().toArray(I64);
+        cacheCopy(copy);
+        return copy;
     }
 
     /** INT32 or UINT32 data (raw 32-bit patterns). */
@@ -242,7 +281,12 @@ public final class Tensor implements Value {
         if (backingArray() instanceof int[] a && a.length == size) {
             return a;
         }
-        return segment().toArray(I32);
+        if (heapCopy instanceof int[] c) {
+            return c;
+        }
+        int[] copy = segment().toArray(I32);
+        cacheCopy(copy);
+        return copy;
     }
 
     /** 16-bit storage: INT16, UINT16, FLOAT16 and BFLOAT16 bit patterns. */
@@ -253,7 +297,12 @@ public final class Tensor implements Value {
         if (backingArray() instanceof short[] a && a.length == size) {
             return a;
         }
-        return segment().toArray(I16);
+        if (heapCopy instanceof short[] c) {
+            return c;
+        }
+        short[] copy = segment().toArray(I16);
+        cacheCopy(copy);
+        return copy;
     }
 
     /** 8-bit storage: INT8, UINT8, BOOL and the unpacked narrow types. */
@@ -264,7 +313,12 @@ public final class Tensor implements Value {
         if (backingArray() instanceof byte[] a && a.length == size) {
             return a;
         }
-        return segment().toArray(ValueLayout.JAVA_BYTE);
+        if (heapCopy instanceof byte[] c) {
+            return c;
+        }
+        byte[] copy = segment().toArray(ValueLayout.JAVA_BYTE);
+        cacheCopy(copy);
+        return copy;
     }
 
     public boolean[] bools() {

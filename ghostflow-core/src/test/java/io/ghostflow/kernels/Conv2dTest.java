@@ -32,6 +32,38 @@ class Conv2dTest {
         Tolerances.assertDotClose(p.toString() + " " + epi, got, ref, abs);
     }
 
+    /** Weights packed once for a small placeholder input, re-bound to real geometries (as a session does). */
+    @Test
+    void reboundWeightsMatchTheReference() {
+        Random r = new Random(5);
+        for (int groups : new int[] {1, 2, 6}) {
+            int c = 6;
+            int outC = 6;
+            float[] w = Tolerances.random(r, outC * (c / groups) * 9);
+            Conv2d packed = Conv2d.prepare(w, new Conv2d.Params(1, c, 3, 3, outC, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, groups));
+            Conv2d.Params real = new Conv2d.Params(2, c, 9, 7, outC, 3, 3, 2, 1, 1, 0, 1, 2, 1, 2, groups);
+            float[] x = Tolerances.random(r, 2 * c * 9 * 7);
+            int outSize = 2 * outC * real.outH() * real.outW();
+            float[] got = new float[outSize];
+            float[] ref = new float[outSize];
+            packed.rebind(real).run(x, got, null, 1);
+            double[] abs = new double[outSize];
+            ReferenceConv2d.run(real, w, x, ref, Epilogue.NONE, abs);
+            for (int i = 0; i < abs.length; i++) {
+                abs[i] += 2.0;
+            }
+            Tolerances.assertDotClose("rebound " + real, got, ref, abs);
+        }
+    }
+
+    @Test
+    void rebindRejectsOtherWeightShapes() {
+        Conv2d packed = Conv2d.prepare(new float[4 * 3 * 9], new Conv2d.Params(1, 3, 3, 3, 4, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> packed.rebind(Conv2d.Params.simple(1, 3, 5, 5, 4, 1, 1)))
+                .isInstanceOf(io.ghostflow.core.GhostFlowException.class)
+                .hasMessageContaining("kernel=3x3");
+    }
+
     @Test
     void randomGeneralConvolutions() {
         Random r = new Random(21);

@@ -44,6 +44,9 @@ public final class CompiledGraph implements SubgraphRunner {
     }
 
     private final Settings settings;
+    /** The buffer pool of the last finished run, taken by the next one (a concurrent run makes its own). */
+    private final java.util.concurrent.atomic.AtomicReference<BufferPool> idlePool =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     /**
      * @param outerNames names visible from enclosing graphs (empty for a main graph)
@@ -200,6 +203,7 @@ public final class CompiledGraph implements SubgraphRunner {
         for (int i = 0; i < graphOutputSlots.length; i++) {
             out.put(graph.outputs().get(i).name(), frame.get(graphOutputSlots[i]));
         }
+        frame.finish();
         return out;
     }
 
@@ -216,6 +220,7 @@ public final class CompiledGraph implements SubgraphRunner {
         for (int i = 0; i < out.length; i++) {
             out[i] = frame.get(graphOutputSlots[i]);
         }
+        frame.finish();
         return out;
     }
 
@@ -231,9 +236,10 @@ public final class CompiledGraph implements SubgraphRunner {
 
     private void execute(Frame frame, NodeListener listener) {
         Value[] slots = frame.slots;
+        BufferPool pool = frame.pool;
         for (int i = 0; i < order.size(); i++) {
             int[] ins = inputSlots[i];
-            Value[] args = new Value[ins.length];
+            Value[] args = pool.args[i];
             for (int k = 0; k < ins.length; k++) {
                 args[k] = ins[k] < 0 ? null : frame.get(ins[k]);
             }
@@ -256,23 +262,41 @@ public final class CompiledGraph implements SubgraphRunner {
                     throw new GhostFlowException(ErrorCode.INTERNAL, n.label() + " did not produce output " + k + " '" + n.output(k) + "'");
                 }
                 slots[outs[k]] = results[k];
+                pool.retain(results[k]);
             }
             if (listener != null) {
                 listener.onNode(n, start, System.nanoTime() - start, args, results);
             }
             for (int s : freeAfter[i]) {
+                pool.release(slots[s]);
                 slots[s] = null;
             }
+            java.util.Arrays.fill(args, null);
         }
     }
 
     /** The values of one execution of this graph. */
     private final class Frame implements ExecContext {
-        final Value[] slots = new Value[slotNames.length];
+        final BufferPool pool;
+        final Value[] slots;
         final ExecContext parent;
 
         Frame(ExecContext parent) {
             this.parent = parent;
+            BufferPool p = idlePool.getAndSet(null);
+            this.pool = p != null ? p : new BufferPool(slotNames.length, inputSlots);
+            this.slots = pool.slots;
+        }
+
+        /** After a successful run: forget buffers still referenced and park the pool for the next run. */
+        void finish() {
+            pool.endRun();
+            idlePool.set(pool);
+        }
+
+        @Override
+        public float[] floatBuffer(int n) {
+            return pool.floats(n);
         }
 
         Value get(int slot) {

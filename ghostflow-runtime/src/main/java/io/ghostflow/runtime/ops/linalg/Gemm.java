@@ -2,6 +2,8 @@ package io.ghostflow.runtime.ops.linalg;
 
 import io.ghostflow.core.ErrorCode;
 import io.ghostflow.core.GhostFlowException;
+import io.ghostflow.kernels.Epilogue;
+import io.ghostflow.kernels.PackedB;
 import io.ghostflow.runtime.graph.Node;
 import io.ghostflow.runtime.ops.OpConfig;
 import io.ghostflow.runtime.ops.OpKernel;
@@ -13,7 +15,7 @@ import io.ghostflow.tensor.Value;
 /**
  * Gemm, all versions: Y = alpha * A' * B' + beta * C. C broadcasts to [M, N] (unidirectional;
  * before opset 7 only with broadcast=1, which we accept either way), optional from opset 11.
- * A constant B is converted to float once.
+ * A constant B is packed once for the GEMM kernel; a constant bias row becomes its epilogue.
  */
 final class Gemm {
     private Gemm() {
@@ -25,13 +27,16 @@ final class Gemm {
         float alpha = node.getFloat("alpha", 1f);
         float beta = node.getFloat("beta", 1f);
         Tensor constB = cfg.constant(node.input(1));
-        // A constant B is stored as [K, N] once, so the per-run product never transposes it.
-        float[] packedB = null;
-        if (constB != null && constB.dtype().isFloatingPoint() && constB.rank() == 2) {
-            float[] bv = constB.asFloats();
-            packedB = transB ? MatMulKernel.transpose(bv, 0, constB.dim(1), constB.dim(0), constB.dim(1)) : bv.clone();
-        }
-        float[] constPacked = packedB;
+        // A constant float B is packed into the kernel's panels once, at session creation.
+        PackedB packedB = constB != null && constB.dtype().isFloatingPoint() && constB.rank() == 2
+                ? io.ghostflow.kernels.Gemm.packB(constB.asFloats(), 0, transB ? constB.dim(1) : constB.dim(0),
+                        transB ? constB.dim(0) : constB.dim(1), transB)
+                : null;
+        // A constant C of shape [N] or [1, N] with beta 1 becomes the epilogue's column bias.
+        Tensor constC = node.hasInput(2) ? cfg.constant(node.input(2)) : null;
+        float[] colBias = constC != null && beta == 1f && constC.dtype().isFloatingPoint()
+                && (constC.rank() == 1 || constC.rank() == 2 && constC.dim(0) == 1) ? constC.asFloats().clone() : null;
+        Epilogue biasEpi = colBias != null ? Epilogue.NONE.withColumnBias(colBias, 0) : Epilogue.NONE;
         return (ctx, in) -> {
             Tensor a = FloatIO.require(in[0], "Gemm input A");
             Tensor b = FloatIO.require(in[1], "Gemm input B");
@@ -52,24 +57,25 @@ final class Gemm {
             if (dt.isInteger()) {
                 return new Value[] {integer(a, b, c, m, n, k, transA, transB, alpha, beta)};
             }
-            float[] y = new float[m * n];
-            boolean acc = false;
-            if (c != null && beta != 0f) {
-                broadcastC(c, m, n, beta, y);
-                acc = true;
-            }
+            float[] y = ctx.floatBuffer(m * n);
             float[] av = FloatIO.in(a, "Gemm A");
-            if (alpha != 1f) {
-                float[] s = new float[av.length];
-                for (int i = 0; i < s.length; i++) {
-                    s[i] = av[i] * alpha;
+            Epilogue epi = Epilogue.NONE;
+            float betaK = 0f;
+            if (c != null && beta != 0f) {
+                if (c == constC && colBias != null && colBias.length == n) {
+                    epi = biasEpi;
+                } else {
+                    broadcastC(c, m, n, beta, y);
+                    betaK = 1f;
                 }
-                av = s;
             }
-            boolean packed = constPacked != null && b == constB;
-            float[] bv = packed ? constPacked : FloatIO.in(b, "Gemm B");
-            boolean tb = transB && !packed;
-            MatMulKernel.sgemm(m, n, k, av, 0, transA ? m : k, transA, bv, 0, tb ? k : n, tb, y, 0, n, acc, ctx.threads());
+            int lda = transA ? m : k;
+            if (packedB != null && b == constB) {
+                io.ghostflow.kernels.Gemm.gemm(m, n, k, alpha, av, 0, lda, transA, packedB, betaK, y, 0, n, epi, ctx.threads());
+            } else {
+                io.ghostflow.kernels.Gemm.gemm(m, n, k, alpha, av, 0, lda, transA, FloatIO.in(b, "Gemm B"), 0,
+                        transB ? k : n, transB, betaK, y, 0, n, epi, ctx.threads());
+            }
             return new Value[] {FloatIO.out(y, dt, m, n)};
         };
     }

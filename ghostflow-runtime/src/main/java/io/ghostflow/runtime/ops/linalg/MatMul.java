@@ -2,6 +2,7 @@ package io.ghostflow.runtime.ops.linalg;
 
 import io.ghostflow.core.ErrorCode;
 import io.ghostflow.core.GhostFlowException;
+import io.ghostflow.kernels.PackedB;
 import io.ghostflow.runtime.graph.Node;
 import io.ghostflow.runtime.ops.OpConfig;
 import io.ghostflow.runtime.ops.OpKernel;
@@ -86,7 +87,9 @@ final class MatMul {
 
     static OpKernel create(Node node, OpConfig cfg) {
         Tensor constB = cfg.constant(node.input(1));
-        float[] packedB = constB != null && constB.dtype() == DType.FLOAT ? constB.asFloats().clone() : null;
+        // A constant 2-D float B (weights) is packed into the GEMM kernel's panels once, here.
+        PackedB packedB = constB != null && constB.dtype() == DType.FLOAT && constB.rank() == 2
+                ? io.ghostflow.kernels.Gemm.packB(constB.asFloats(), 0, constB.dim(0), constB.dim(1), false) : null;
         return (ctx, in) -> {
             Tensor a = FloatIO.require(in[0], "MatMul input A");
             Tensor b = FloatIO.require(in[1], "MatMul input B");
@@ -96,9 +99,12 @@ final class MatMul {
                 return new Value[] {integer(a, b, p)};
             }
             float[] av = FloatIO.in(a, "MatMul A");
-            float[] bv = packedB != null && b == constB ? packedB : FloatIO.in(b, "MatMul B");
-            float[] y = new float[p.batchCount() * p.m() * p.n()];
-            multiply(p, av, bv, y, ctx.threads());
+            float[] y = ctx.floatBuffer(p.batchCount() * p.m() * p.n());
+            if (packedB != null && b == constB) {
+                multiplyPacked(p, av, packedB, y, ctx.threads());
+            } else {
+                multiply(p, av, FloatIO.in(b, "MatMul B"), y, ctx.threads());
+            }
             return new Value[] {FloatIO.out(y, dt, p.outShape())};
         };
     }
@@ -117,6 +123,26 @@ final class MatMul {
             MatMulKernel.sgemm(m, n, k, av, p.aIndex(bi) * m * k, k, false, bv, p.bIndex(bi) * k * n, n, false,
                     y, bi * m * n, n, false, threads);
         }
+    }
+
+    /** A times a packed 2-D B: contiguous A batches fold into the rows of one product. */
+    static void multiplyPacked(Plan p, float[] av, PackedB b, float[] y, int threads) {
+        int m = p.m();
+        int k = p.k();
+        int n = p.n();
+        int batches = p.batchCount();
+        if (isContiguous(p.aBatchStrides(), p.batch())) {
+            io.ghostflow.kernels.Gemm.gemm(batches * m, n, k, av, 0, k, false, b, y, 0, n, null, threads);
+            return;
+        }
+        for (int bi = 0; bi < batches; bi++) {
+            io.ghostflow.kernels.Gemm.gemm(m, n, k, av, p.aIndex(bi) * m * k, k, false, b, y, bi * m * n, n, null, threads);
+        }
+    }
+
+    /** Whether A's batch matrices lie one after another (so batches fold into rows). */
+    static boolean contiguous(Plan p) {
+        return isContiguous(p.aBatchStrides(), p.batch());
     }
 
     private static boolean allZero(int[] s) {

@@ -1,15 +1,14 @@
 package io.ghostflow.runtime.ops.linalg;
 
-import io.ghostflow.core.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The single float matrix-multiply entry point of the nn/linalg ops, so that a faster kernel
  * (Vector API, pre-packed B) can be plugged in here without touching the operators.
- * Row-major operands with explicit offsets and leading dimensions. This version blocks over K
- * and N, keeps a 4-row register tile per vector of B, and splits rows (or columns when rows
- * are few) across threads.
+ * Row-major operands with explicit offsets and leading dimensions. Delegates to
+ * {@link io.ghostflow.kernels.Gemm} (packed panels, register-blocked micro-kernel, threads over
+ * M or N); the older 4-row loop below stays only as {@link #sgemmSimple}, a reference for tests.
  */
 public final class MatMulKernel {
     private static final int KB = 256;
@@ -25,36 +24,20 @@ public final class MatMulKernel {
     public static void sgemm(int m, int n, int k, float[] a, int aOff, int lda, boolean transA,
                              float[] b, int bOff, int ldb, boolean transB,
                              float[] c, int cOff, int ldc, boolean accumulate, int threads) {
-        if (m == 0 || n == 0) {
-            return;
-        }
-        if (transA) {
-            a = transpose(a, aOff, lda, k, m);
-            aOff = 0;
-            lda = k;
-        }
-        if (transB) {
-            b = transpose(b, bOff, ldb, n, k);
-            bOff = 0;
-            ldb = n;
-        }
-        final float[] fa = a;
-        final float[] fb = b;
-        final int ao = aOff;
-        final int la = lda;
-        final int bo = bOff;
-        final int lb = ldb;
-        long work = (long) m * n * k;
-        int t = work < 32_768 ? 1 : threads;
-        if (m >= t * 4 || n < 64) {
-            Parallel.forRange(t, m, 1, (r0, r1) -> block(r0, r1, 0, n, k, fa, ao, la, fb, bo, lb, c, cOff, ldc, accumulate));
-        } else {
-            Parallel.forRange(t, (n + 63) / 64, 1, (c0, c1) ->
-                    block(0, m, c0 * 64, Math.min(n, c1 * 64), k, fa, ao, la, fb, bo, lb, c, cOff, ldc, accumulate));
-        }
+        // The packed, register-blocked kernel of io.ghostflow.kernels handles transposes while packing.
+        io.ghostflow.kernels.Gemm.gemm(m, n, k, 1f, a, aOff, lda, transA, b, bOff, ldb, transB, accumulate ? 1f : 0f,
+                c, cOff, ldc, null, threads);
     }
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+
+    /** The previous simple kernel (no packing), kept as a second reference implementation. */
+    static void sgemmSimple(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float[] c, int cOff, int ldc, boolean accumulate) {
+        if (m > 0 && n > 0) {
+            block(0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        }
+    }
 
     /**
      * Rows [r0, r1), columns [c0, c1) of the product. Four rows of C share each vector of B

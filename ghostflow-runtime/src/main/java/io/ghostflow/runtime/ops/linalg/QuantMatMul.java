@@ -2,6 +2,7 @@ package io.ghostflow.runtime.ops.linalg;
 
 import io.ghostflow.core.ErrorCode;
 import io.ghostflow.core.GhostFlowException;
+import io.ghostflow.kernels.IntGemm;
 import io.ghostflow.runtime.graph.Node;
 import io.ghostflow.runtime.ops.OpConfig;
 import io.ghostflow.runtime.ops.OpKernel;
@@ -20,10 +21,23 @@ public final class QuantMatMul {
     static OpKernel integer(Node node, OpConfig cfg) {
         Tensor constB = cfg.constant(node.input(1));
         int[] wideB = constB != null && (constB.dtype() == DType.UINT8 || constB.dtype() == DType.INT8) ? widen(constB) : null;
+        // Constant 2-D B with a constant (or absent) zero point: widened and packed once for IntGemm.
+        Tensor constZb = node.hasInput(3) ? cfg.constant(node.input(3)) : null;
+        boolean zbKnown = !node.hasInput(3) || constZb != null;
+        IntGemm.PackedIntB packed = wideB != null && constB.rank() == 2 && zbKnown
+                && (constZb == null || constZb.size() == 1 || constZb.size() == constB.dim(1))
+                ? IntGemm.packB(constB.bytes(), 0, constB.dim(1), constB.dim(0), constB.dim(1),
+                        constB.dtype() == DType.UINT8, constZb == null ? null : zeroPoints(constZb, constZb.size(), "MatMulInteger B"))
+                : null;
         return (ctx, in) -> {
             Tensor a = FloatIO.require(in[0], "MatMulInteger input A");
             Tensor b = FloatIO.require(in[1], "MatMulInteger input B");
             MatMul.Plan p = MatMul.plan(a.shape(), b.shape(), "MatMulInteger");
+            Tensor azp = FloatIO.optional(in, 2);
+            if (packed != null && b == constB && FloatIO.optional(in, 3) == constZb
+                    && (a.dtype() == DType.UINT8 || a.dtype() == DType.INT8)) {
+                return new Value[] {Tensor.ofInts(packedProduct(p, a, azp, packed, ctx.threads()), p.outShape())};
+            }
             int[] acc = product(p, a, FloatIO.optional(in, 2), wideB != null ? wideB : widen(b), FloatIO.optional(in, 3), "MatMulInteger");
             return new Value[] {Tensor.ofInts(acc, p.outShape())};
         };
@@ -52,6 +66,26 @@ public final class QuantMatMul {
             }
             return new Value[] {y};
         };
+    }
+
+    /** A times a pre-packed B: contiguous A batches with one zero point fold into one product. */
+    private static int[] packedProduct(MatMul.Plan p, Tensor a, Tensor azp, IntGemm.PackedIntB b, int threads) {
+        int m = p.m();
+        int k = p.k();
+        int n = p.n();
+        int[] za = azp == null ? null : zeroPoints(azp, azp.size() > 1 ? m : 1, "MatMulInteger A");
+        boolean unsigned = a.dtype() == DType.UINT8;
+        byte[] av = a.bytes();
+        int batches = p.batchCount();
+        int[] out = new int[batches * m * n];
+        if ((za == null || za.length == 1) && MatMul.contiguous(p)) {
+            IntGemm.gemm(batches * m, av, 0, k, unsigned, za, b, out, 0, n, threads);
+            return out;
+        }
+        for (int bi = 0; bi < batches; bi++) {
+            IntGemm.gemm(m, av, p.aIndex(bi) * m * k, k, unsigned, za, b, out, bi * m * n, n, threads);
+        }
+        return out;
     }
 
     /** Clamps to the range of an 8/16-bit integer type (float types pass through). */

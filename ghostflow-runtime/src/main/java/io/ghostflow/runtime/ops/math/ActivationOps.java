@@ -20,7 +20,7 @@ public final class ActivationOps {
     public static void register(OpRegistry r) {
         r.register("Relu", new int[] {1, 6, 13, 14}, (node, cfg) -> {
             Unary.Op op = new Unary.Op("Relu", x -> x > 0 ? x : x == x ? 0 : x, x -> Math.max(x, 0));
-            return (ctx, in) -> new Value[] {relu((Tensor) in[0], op)};
+            return (ctx, in) -> new Value[] {relu(ctx, (Tensor) in[0], op)};
         });
         act(r, "LeakyRelu", new int[] {1, 6, 16}, n -> {
             double a = n.getFloat("alpha", 0.01f);
@@ -107,10 +107,10 @@ public final class ActivationOps {
         return x > 30 ? x : Math.log1p(Math.exp(x));
     }
 
-    static Tensor relu(Tensor x, Unary.Op op) {
+    static Tensor relu(io.ghostflow.runtime.ops.ExecContext ctx, Tensor x, Unary.Op op) {
         if (x.dtype() == DType.FLOAT) {
             float[] a = x.floats();
-            float[] out = new float[a.length];
+            float[] out = ctx.floatBuffer(a.length);
             for (int i = 0; i < a.length; i++) {
                 float v = a[i];
                 out[i] = v > 0 ? v : (v != v ? v : 0f);

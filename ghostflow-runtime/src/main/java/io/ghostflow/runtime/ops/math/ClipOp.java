@@ -33,6 +33,25 @@ public final class ClipOp {
         });
     }
 
+    /** Vectorized FLOAT clip; NaN passes through (min/max with a NaN lane keep the NaN). */
+    private static Tensor clipFloats(Tensor x, double lo, double hi) {
+        float[] a = x.floats();
+        float[] out = new float[a.length];
+        // Bounds outside float range saturate to +-infinity like the double comparison would.
+        float l = lo < -Float.MAX_VALUE ? Float.NEGATIVE_INFINITY : (float) lo;
+        float h = hi > Float.MAX_VALUE ? Float.POSITIVE_INFINITY : (float) hi;
+        var s = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+        int i = 0;
+        int bound = s.loopBound(a.length);
+        for (; i < bound; i += s.length()) {
+            jdk.incubator.vector.FloatVector.fromArray(s, a, i).max(l).min(h).intoArray(out, i);
+        }
+        for (; i < a.length; i++) {
+            out[i] = Math.min(Math.max(a[i], l), h);
+        }
+        return Tensor.of(out, x.shape());
+    }
+
     static Tensor clip(Tensor x, double lo, double hi, long ilo, long ihi, boolean integer) {
         if (integer) {
             boolean u64 = x.dtype() == DType.UINT64;
@@ -40,6 +59,9 @@ public final class ClipOp {
                 long c = Broadcasting.compareInts(v, ilo, x.dtype()) < 0 && !(u64 && ilo == Long.MIN_VALUE) ? ilo : v;
                 return Broadcasting.compareInts(c, ihi, x.dtype()) > 0 && !(u64 && ihi == Long.MAX_VALUE) ? ihi : c;
             }), x);
+        }
+        if (x.dtype() == DType.FLOAT) {
+            return clipFloats(x, lo, hi);
         }
         // NaN passes through: neither comparison holds
         return Unary.apply(Unary.floatOnly("Clip", v -> Math.min(Math.max(v, lo), hi)), x);

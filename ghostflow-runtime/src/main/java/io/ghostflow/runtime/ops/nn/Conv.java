@@ -2,6 +2,8 @@ package io.ghostflow.runtime.ops.nn;
 
 import io.ghostflow.core.ErrorCode;
 import io.ghostflow.core.GhostFlowException;
+import io.ghostflow.kernels.Conv2d;
+import io.ghostflow.kernels.Epilogue;
 import io.ghostflow.runtime.graph.Node;
 import io.ghostflow.runtime.ops.OpConfig;
 import io.ghostflow.runtime.ops.OpKernel;
@@ -22,9 +24,17 @@ final class Conv {
             throw new GhostFlowException(ErrorCode.INVALID_GRAPH, node.label() + ": group must be positive");
         }
         Tensor cw = cfg.constant(node.input(1));
-        float[] constW = cw != null ? cw.asFloats().clone() : null;
+        float[] constW = cw != null ? cw.asFloats() : null;
         Tensor cb = node.hasInput(2) ? cfg.constant(node.input(2)) : null;
         float[] constB = cb != null ? cb.asFloats().clone() : null;
+        // 2-D float convolutions with constant weights: pack once here, at session creation.
+        int[] cws = cw == null ? null : cw.shape();
+        Conv2d packed = cws != null && cws.length == 4 && cws[0] % group == 0
+                ? Conv2d.prepare(constW, new Conv2d.Params(1, cws[1] * group, cws[2], cws[3], cws[0], cws[2], cws[3],
+                        1, 1, 0, 0, 0, 0, 1, 1, group))
+                : null;
+        Epilogue constEpi = constB != null ? Epilogue.NONE.withRowBias(constB, 0) : Epilogue.NONE;
+        Conv2d[] last = new Conv2d[1];
         return (ctx, in) -> {
             Tensor x = FloatIO.require(in[0], "Conv input X");
             Tensor w = FloatIO.require(in[1], "Conv input W");
@@ -45,9 +55,33 @@ final class Conv {
             if (bv != null && bv.length != ws[0]) {
                 throw new GhostFlowException(ErrorCode.SHAPE_MISMATCH, "Conv B has " + bv.length + " values for " + ws[0] + " output channels");
             }
+            if (packed != null && w == cw && nd == 2 && (b == null || b == cb) && bv != null == (constB != null)) {
+                Conv2d.Params q = params(xs, ws, g, group);
+                if (q != null) {
+                    Conv2d conv = last[0];
+                    if (conv == null || !conv.params().equals(q)) {
+                        conv = packed.rebind(q);
+                        last[0] = conv;
+                    }
+                    float[] y = ctx.floatBuffer(xs[0] * ws[0] * q.outH() * q.outW());
+                    conv.run(FloatIO.in(x, "Conv X"), 0, y, 0, b == null ? Epilogue.NONE : constEpi, ctx.threads());
+                    return new Value[] {FloatIO.out(y, x.dtype(), outShape(xs[0], ws[0], g))};
+                }
+            }
             float[] y = ConvKernel.forward(FloatIO.in(x, "Conv X"), xs[0], xs[1], wv, ws[0], bv, group, g, ctx.threads());
             return new Value[] {FloatIO.out(y, x.dtype(), outShape(xs[0], ws[0], g))};
         };
+    }
+
+    /** Kernel parameters for a 2-D convolution, or null when the kernel's output size would differ. */
+    static Conv2d.Params params(int[] xs, int[] ws, Window.Geometry g, int group) {
+        if (xs[2] != g.in()[0] || xs[3] != g.in()[1] || Math.min(Math.min(g.padBegin()[0], g.padBegin()[1]),
+                Math.min(g.padEnd()[0], g.padEnd()[1])) < 0) {
+            return null;
+        }
+        Conv2d.Params q = new Conv2d.Params(xs[0], xs[1], xs[2], xs[3], ws[0], g.k()[0], g.k()[1], g.s()[0], g.s()[1],
+                g.padBegin()[0], g.padBegin()[1], g.padEnd()[0], g.padEnd()[1], g.d()[0], g.d()[1], group);
+        return q.outH() == g.out()[0] && q.outW() == g.out()[1] ? q : null;
     }
 
     static void check(int[] xs, int[] ws, int group, String op) {

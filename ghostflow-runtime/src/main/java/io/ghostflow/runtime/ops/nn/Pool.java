@@ -36,6 +36,7 @@ final class Pool {
         int storageOrder = (int) node.getInt("storage_order", 0);
         // p is a FLOAT attribute in opset 1 and an INT later; getFloat reads both.
         float p = kind == Kind.LP ? node.getFloat("p", 2f) : 0f;
+        boolean wantsIndices = node.outputs().size() > 1 && !node.output(1).isEmpty();
         return (ctx, in) -> {
             Tensor x = FloatIO.require(in[0], op + " input X");
             int[] xs = x.shape();
@@ -47,6 +48,12 @@ final class Pool {
             int inSz = g.inSize();
             int outSz = g.outSize();
             float[] xv = FloatIO.in(x, op + " X");
+            if (g.rank() == 2 && (kind == Kind.MAX && !wantsIndices || kind == Kind.AVERAGE)) {
+                float[] y = ctx.floatBuffer(planes * outSz);
+                Pool2d.run(kind == Kind.MAX, includePad, xv, y, planes, g, ctx.threads());
+                Tensor yt = FloatIO.out(y, x.dtype(), Conv.outShape(xs[0], xs[1], g));
+                return new Value[] {yt};
+            }
             float[] y = new float[planes * outSz];
             long[] idx = kind == Kind.MAX ? new long[planes * outSz] : null;
             int[][] taps = taps(g);
@@ -141,6 +148,7 @@ final class Pool {
     /** Global pools: reduce every spatial position of each (n, c) plane to one value. */
     static OpKernel global(Kind kind, Node node) {
         float p = kind == Kind.LP ? node.getFloat("p", 2f) : 0f;
+        boolean wantsIndices = node.outputs().size() > 1 && !node.output(1).isEmpty();
         return (ctx, in) -> {
             Tensor x = FloatIO.require(in[0], "global pool input X");
             int[] xs = x.shape();

@@ -1,0 +1,124 @@
+package io.ghostflow.runtime.ops.nn;
+
+import io.ghostflow.core.Parallel;
+
+/**
+ * The 2-D float fast path of MaxPool (without Indices) and AveragePool: window bounds are
+ * clamped once per output row and column instead of testing every tap, and nothing is
+ * allocated per element. Same results as the generic {@link Pool} loop (including its NaN rule
+ * for max: a NaN wins only before any value has been taken).
+ */
+final class Pool2d {
+    private Pool2d() {
+    }
+
+    static void run(boolean max, boolean includePad, float[] x, float[] y, int planes, Window.Geometry g, int threads) {
+        int ih = g.in()[0];
+        int iw = g.in()[1];
+        int oh = g.out()[0];
+        int ow = g.out()[1];
+        long work = (long) oh * ow * g.kernelSize();
+        Parallel.forRange(threads, planes, (int) Math.max(1, 16384 / Math.max(1, work)), (p0, p1) -> {
+            for (int pl = p0; pl < p1; pl++) {
+                plane(max, includePad, x, pl * ih * iw, y, pl * oh * ow, g);
+            }
+        });
+    }
+
+    private static void plane(boolean max, boolean includePad, float[] x, int xo, float[] y, int yo, Window.Geometry g) {
+        int kh = g.k()[0];
+        int kw = g.k()[1];
+        int sh = g.s()[0];
+        int sw = g.s()[1];
+        int dh = g.d()[0];
+        int dw = g.d()[1];
+        int ph = g.padBegin()[0];
+        int pw = g.padBegin()[1];
+        int ih = g.in()[0];
+        int iw = g.in()[1];
+        int oh = g.out()[0];
+        int ow = g.out()[1];
+        for (int oy = 0; oy < oh; oy++) {
+            int y0 = oy * sh - ph;
+            // Taps ky with 0 <= y0 + ky*dh < ih.
+            int kyLo = y0 >= 0 ? 0 : (-y0 + dh - 1) / dh;
+            int kyHi = Math.min(kh, y0 < ih ? (ih - 1 - y0) / dh + 1 : 0);
+            int padRows = 0;
+            if (includePad) {
+                for (int ky = 0; ky < kh; ky++) {
+                    int q = y0 + ky * dh;
+                    if (q >= -ph && q < ih + g.padEnd()[0]) {
+                        padRows++;
+                    }
+                }
+            }
+            // Interior columns (whole window inside the row) of a row whose window is vertically
+            // inside: max over the taps with no bounds arithmetic per output.
+            int oxIn0 = Math.min(ow, (pw + sw - 1) / sw);
+            int oxIn1 = Math.max(oxIn0, Math.min(ow, Math.floorDiv(iw - 1 - (kw - 1) * dw + pw, sw) + 1));
+            boolean fullRows = max && kyLo == 0 && kyHi == kh;
+            for (int ox = 0; ox < ow; ox++) {
+                int x0 = ox * sw - pw;
+                if (fullRows && ox >= oxIn0 && ox < oxIn1) {
+                    int base = xo + y0 * iw + x0;
+                    float best = x[base];
+                    // -inf first would let a later NaN win in the general rule: leave that to it.
+                    if (best != Float.NEGATIVE_INFINITY) {
+                        for (int ky = 0; ky < kh; ky++) {
+                            int row = base + ky * dh * iw;
+                            for (int kx = 0; kx < kw; kx++) {
+                                float v = x[row + kx * dw];
+                                if (v > best) {
+                                    best = v;
+                                }
+                            }
+                        }
+                        y[yo + oy * ow + ox] = best;
+                        continue;
+                    }
+                }
+                int kxLo = x0 >= 0 ? 0 : (-x0 + dw - 1) / dw;
+                int kxHi = Math.min(kw, x0 < iw ? (iw - 1 - x0) / dw + 1 : 0);
+                float r;
+                if (max) {
+                    float best = Float.NEGATIVE_INFINITY;
+                    boolean taken = false;
+                    for (int ky = kyLo; ky < kyHi; ky++) {
+                        int row = xo + (y0 + ky * dh) * iw + x0;
+                        for (int kx = kxLo; kx < kxHi; kx++) {
+                            float v = x[row + kx * dw];
+                            if (v > best || !taken && Float.isNaN(v)) {
+                                best = v;
+                                taken = true;
+                            }
+                        }
+                    }
+                    r = best;
+                } else {
+                    double sum = 0;
+                    for (int ky = kyLo; ky < kyHi; ky++) {
+                        int row = xo + (y0 + ky * dh) * iw + x0;
+                        for (int kx = kxLo; kx < kxHi; kx++) {
+                            sum += x[row + kx * dw];
+                        }
+                    }
+                    int count;
+                    if (includePad) {
+                        int padCols = 0;
+                        for (int kx = 0; kx < kw; kx++) {
+                            int q = x0 + kx * dw;
+                            if (q >= -pw && q < iw + g.padEnd()[1]) {
+                                padCols++;
+                            }
+                        }
+                        count = padRows * padCols;
+                    } else {
+                        count = Math.max(1, Math.max(0, kyHi - kyLo) * Math.max(0, kxHi - kxLo));
+                    }
+                    r = (float) (sum / count);
+                }
+                y[yo + oy * ow + ox] = r;
+            }
+        }
+    }
+}
