@@ -2,18 +2,12 @@ package io.ghostflow.nn.ops;
 
 import io.ghostflow.core.Parallel;
 import io.ghostflow.runtime.graph.Attribute;
-import io.ghostflow.runtime.graph.Graph;
-import io.ghostflow.runtime.graph.Node;
 import io.ghostflow.runtime.ops.ExecContext;
-import io.ghostflow.runtime.ops.OpConfig;
 import io.ghostflow.runtime.ops.OpKernel;
-import io.ghostflow.runtime.ops.OpRegistry;
-import io.ghostflow.runtime.ops.SubgraphRunner;
+import io.ghostflow.runtime.ops.SingleOp;
 import io.ghostflow.tensor.Tensor;
 import io.ghostflow.tensor.Value;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -28,17 +22,7 @@ public final class Ops {
     public static final int GELU_OPSET = 20;
 
     private static final Map<String, OpKernel> CACHE = new ConcurrentHashMap<>();
-    private static final ExecContext CONTEXT = new ExecContext() {
-        @Override
-        public int threads() {
-            return Parallel.availableThreads();
-        }
-
-        @Override
-        public Value lookup(String name) {
-            return null;
-        }
-    };
+    private static final ExecContext CONTEXT = SingleOp.context(Parallel.availableThreads());
 
     private Ops() {
     }
@@ -91,42 +75,10 @@ public final class Ops {
     }
 
     private static OpKernel create(String opType, int opset, Tensor[] inputs, int outputs, Map<String, Attribute> attrs) {
-        List<String> in = new ArrayList<>();
+        boolean[] present = new boolean[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
-            in.add(inputs[i] == null ? "" : "x" + i);
+            present[i] = inputs[i] != null;
         }
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < outputs; i++) {
-            out.add("y" + i);
-        }
-        Node node = new Node(opType, opType, "", in, out, attrs);
-        OpRegistry.Match match = OpRegistry.defaults().lookup("", opType, opset);
-        OpConfig config = new OpConfig() {
-            @Override
-            public int opset() {
-                return opset;
-            }
-
-            @Override
-            public int sinceVersion() {
-                return match.sinceVersion();
-            }
-
-            @Override
-            public int threads() {
-                return Parallel.availableThreads();
-            }
-
-            @Override
-            public Tensor constant(String name) {
-                return null; // weights change every step: nothing may be pre-packed
-            }
-
-            @Override
-            public SubgraphRunner compile(Graph body) {
-                throw new UnsupportedOperationException("no subgraphs in single-op calls");
-            }
-        };
-        return match.factory().create(node, config);
+        return SingleOp.kernel("", opType, opset, present, outputs, attrs, Parallel.availableThreads());
     }
 }

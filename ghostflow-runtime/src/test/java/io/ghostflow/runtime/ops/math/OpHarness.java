@@ -1,15 +1,9 @@
 package io.ghostflow.runtime.ops.math;
 
 import io.ghostflow.runtime.graph.Attribute;
-import io.ghostflow.runtime.graph.Graph;
-import io.ghostflow.runtime.graph.Node;
-import io.ghostflow.runtime.ops.ExecContext;
-import io.ghostflow.runtime.ops.OpConfig;
-import io.ghostflow.runtime.ops.OpRegistry;
-import io.ghostflow.runtime.ops.SubgraphRunner;
+import io.ghostflow.runtime.ops.SingleOp;
 import io.ghostflow.tensor.Tensor;
 import io.ghostflow.tensor.Value;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,43 +18,7 @@ public final class OpHarness {
         for (Attribute a : attrs) {
             am.put(a.name(), a);
         }
-        List<String> in = new ArrayList<>();
-        for (int i = 0; i < inputs.length; i++) {
-            in.add(inputs[i] == null ? "" : "x" + i);
-        }
-        Node node = new Node("n", op, "", in, List.of("y0", "y1", "y2"), am);
-        OpRegistry.Match m = OpRegistry.defaults().lookup("", op, opset);
-        OpConfig cfg = new OpConfig() {
-            public int opset() {
-                return opset;
-            }
-
-            public int sinceVersion() {
-                return m.sinceVersion();
-            }
-
-            public int threads() {
-                return 1;
-            }
-
-            public Tensor constant(String name) {
-                return null;
-            }
-
-            public SubgraphRunner compile(Graph body) {
-                throw new UnsupportedOperationException();
-            }
-        };
-        ExecContext ctx = new ExecContext() {
-            public int threads() {
-                return 1;
-            }
-
-            public Value lookup(String name) {
-                return null;
-            }
-        };
-        return m.factory().create(node, cfg).run(ctx, inputs);
+        return SingleOp.run("", op, opset, am, 3, 1, inputs);
     }
 
     public static Tensor run1(String op, int opset, List<Attribute> attrs, Tensor... inputs) {
