@@ -28,7 +28,6 @@ final class EpilogueKernels {
     static OpKernel conv(Node node, OpConfig cfg, ConvParams p, Activation act, OpKernel fallback) {
         Tensor cw = cfg.constant(node.input(1));
         if (cw == null || cw.dtype() != DType.FLOAT || cw.rank() != 4 || cw.dim(0) % p.group() != 0) {
-            System.err.println("DBG null conv " + node.name() + " " + cw);
             return null;
         }
         Tensor cb = node.hasInput(2) ? cfg.constant(node.input(2)) : null;
@@ -47,7 +46,6 @@ final class EpilogueKernels {
             int[] xs = x.shape();
             if (in[1] != cw || (cb != null && in[2] != cb) || x.dtype() != DType.FLOAT || xs.length != 4
                     || xs[1] != ws[1] * group || (z != null && z.dtype() != DType.FLOAT)) {
-                System.err.println("DBG fallback " + node.name() + " " + (in[1] == cw));
                 return fallback.run(ctx, in);
             }
             int[] pads = p.padsFor(xs[2], xs[3], ws[2], ws[3]);
