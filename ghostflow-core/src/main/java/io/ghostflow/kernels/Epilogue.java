@@ -1,7 +1,7 @@
 package io.ghostflow.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -131,44 +131,73 @@ public final class Epilogue {
     /**
      * Applies the epilogue in place to the block c[cOff + r * ldc + j], r < rows, j < cols, whose
      * element (0, 0) is logical output (row0, col0).
+     *
+     * <p>Vectors never cross a call here: a FloatVector handed to a method the JIT does not inline
+     * (VectorMath.activate compiles too large for that) is boxed on the heap, which cost more
+     * than the convolution itself. So bias and residual are added in one loop, the cheap
+     * activations run inline in their own loops, and the others go through the array form.
      */
     void apply(float[] c, int cOff, int ldc, int row0, int col0, int rows, int cols) {
         if (isIdentity()) {
             return;
         }
+        boolean addends = biasMode != BiasMode.NONE || residual != null;
         for (int r = 0; r < rows; r++) {
             int co = cOff + r * ldc;
             int row = row0 + r;
-            float rowBias = biasMode == BiasMode.PER_ROW ? bias[biasOff + row] : 0f;
-            int ro = residual == null ? 0 : residualOff + row * residualLd + col0;
-            int bo = biasOff + col0;
-            int j = 0;
-            int bound = S.loopBound(cols);
-            for (; j < bound; j += L) {
-                FloatVector v = FloatVector.fromArray(S, c, co + j);
-                if (biasMode == BiasMode.PER_COLUMN) {
-                    v = v.add(FloatVector.fromArray(S, bias, bo + j));
-                } else if (biasMode == BiasMode.PER_ROW) {
-                    v = v.add(rowBias);
-                }
-                if (residual != null) {
-                    v = v.add(FloatVector.fromArray(S, residual, ro + j));
-                }
-                VectorMath.activate(activation, v).intoArray(c, co + j);
+            if (addends) {
+                add(c, co, row, col0, cols);
             }
-            if (j < cols) {
-                VectorMask<Float> m = S.indexInRange(j, cols);
-                FloatVector v = FloatVector.fromArray(S, c, co + j, m);
-                if (biasMode == BiasMode.PER_COLUMN) {
-                    v = v.add(FloatVector.fromArray(S, bias, bo + j, m));
-                } else if (biasMode == BiasMode.PER_ROW) {
-                    v = v.add(rowBias);
-                }
-                if (residual != null) {
-                    v = v.add(FloatVector.fromArray(S, residual, ro + j, m));
-                }
-                VectorMath.activate(activation, v).intoArray(c, co + j, m);
+            activateRow(c, co, cols);
+        }
+    }
+
+    /** c[co + j] += bias + residual for j < cols of logical row {@code row}. */
+    private void add(float[] c, int co, int row, int col0, int cols) {
+        float rowBias = biasMode == BiasMode.PER_ROW ? bias[biasOff + row] : 0f;
+        boolean colBias = biasMode == BiasMode.PER_COLUMN;
+        float[] res = residual;
+        int ro = res == null ? 0 : residualOff + row * residualLd + col0;
+        int bo = biasOff + col0;
+        int j = 0;
+        int bound = S.loopBound(cols);
+        for (; j < bound; j += L) {
+            FloatVector v = FloatVector.fromArray(S, c, co + j);
+            v = colBias ? v.add(FloatVector.fromArray(S, bias, bo + j)) : v.add(rowBias);
+            if (res != null) {
+                v = v.add(FloatVector.fromArray(S, res, ro + j));
             }
+            v.intoArray(c, co + j);
+        }
+        for (; j < cols; j++) {
+            float x = c[co + j] + (colBias ? bias[bo + j] : rowBias);
+            c[co + j] = res != null ? x + res[ro + j] : x;
+        }
+    }
+
+    /** The activation in place on c[co, co + cols). */
+    private void activateRow(float[] c, int co, int cols) {
+        Activation.Kind kind = activation.kind();
+        if (kind == Activation.Kind.NONE) {
+            return;
+        }
+        if (kind != Activation.Kind.RELU && kind != Activation.Kind.CLIP) {
+            VectorMath.activation(activation, c, co, c, co, cols);
+            return;
+        }
+        // RELU is CLIP(0, +inf); compare-and-blend keeps NaN as the scalar reference does
+        float lo = kind == Activation.Kind.RELU ? 0f : activation.alpha();
+        float hi = kind == Activation.Kind.RELU ? Float.POSITIVE_INFINITY : activation.beta();
+        int j = 0;
+        int bound = S.loopBound(cols);
+        for (; j < bound; j += L) {
+            FloatVector v = FloatVector.fromArray(S, c, co + j);
+            v = v.blend(lo, v.compare(VectorOperators.LT, lo)).blend(hi, v.compare(VectorOperators.GT, hi));
+            v.intoArray(c, co + j);
+        }
+        for (; j < cols; j++) {
+            float x = c[co + j];
+            c[co + j] = x < lo ? lo : x > hi ? hi : x;
         }
     }
 

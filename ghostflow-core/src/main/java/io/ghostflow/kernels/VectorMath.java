@@ -146,6 +146,55 @@ public final class VectorMath {
 
     /** y[yOff + i] = act(x[xOff + i]) for i in [0, n). */
     public static void activation(Activation act, float[] x, int xOff, float[] y, int yOff, int n) {
+        // One loop per costly kind: activate() compiles too large to inline, and a vector passed
+        // to a call that is not inlined is boxed on the heap per iteration.
+        switch (act.kind()) {
+            case GELU_ERF -> geluErfArray(x, xOff, y, yOff, n);
+            case GELU_TANH -> geluTanhArray(x, xOff, y, yOff, n);
+            case SIGMOID -> sigmoidArray(x, xOff, y, yOff, n, false);
+            case SILU -> sigmoidArray(x, xOff, y, yOff, n, true);
+            default -> activationLoop(act, x, xOff, y, yOff, n);
+        }
+    }
+
+    private static void geluErfArray(float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            geluErf(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            geluErf(FloatVector.fromArray(S, x, xOff + i, m)).intoArray(y, yOff + i, m);
+        }
+    }
+
+    private static void geluTanhArray(float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            geluTanh(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            geluTanh(FloatVector.fromArray(S, x, xOff + i, m)).intoArray(y, yOff + i, m);
+        }
+    }
+
+    private static void sigmoidArray(float[] x, int xOff, float[] y, int yOff, int n, boolean timesX) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+            FloatVector r = sigmoid(v);
+            (timesX ? v.mul(r) : r).intoArray(y, yOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i, m);
+            FloatVector r = sigmoid(v);
+            (timesX ? v.mul(r) : r).intoArray(y, yOff + i, m);
+        }
+    }
+
+    private static void activationLoop(Activation act, float[] x, int xOff, float[] y, int yOff, int n) {
         int i = 0;
         int bound = S.loopBound(n);
         for (; i < bound; i += L) {

@@ -21,31 +21,31 @@ public final class FusedOps {
             ConvParams p = ConvParams.from(node);
             Activation act = Activation.from(node);
             OpKernel conv = StandardKernels.create("Conv", node, node.inputs().subList(0, Math.min(3, node.inputs().size())), cfg);
-            if (conv == null) {
-                return (ctx, in) -> out(FusedKernels.conv2d(t(in, 0), t(in, 1), t(in, 2), t(in, 3), p, act, ctx.threads()));
-            }
-            return (ctx, in) -> {
-                Tensor y = StandardKernels.run(conv, ctx, java.util.Arrays.copyOf(in, Math.min(3, in.length)));
-                return out(FusedKernels.epilogue(y, null, t(in, 3), act, ctx.threads()));
-            };
+            OpKernel general = conv == null
+                    ? (ctx, in) -> out(FusedKernels.conv2d(t(in, 0), t(in, 1), t(in, 2), t(in, 3), p, act, ctx.threads()))
+                    : (ctx, in) -> {
+                        Tensor y = StandardKernels.run(conv, ctx, java.util.Arrays.copyOf(in, Math.min(3, in.length)));
+                        return out(FusedKernels.epilogue(y, null, t(in, 3), act, ctx.threads()));
+                    };
+            return orElse(EpilogueKernels.conv(node, cfg, p, act, general), general);
         });
         r.register(DOMAIN, "FusedGemm", 1, (node, cfg) -> {
             boolean ta = node.getInt("transA", 0) != 0, tb = node.getInt("transB", 0) != 0;
             float alpha = node.getFloat("alpha", 1f), beta = node.getFloat("beta", 1f);
             Activation act = Activation.from(node);
             OpKernel gemm = StandardKernels.create("Gemm", node, node.inputs(), cfg);
-            if (gemm == null) {
-                return (ctx, in) -> out(FusedKernels.gemm(t(in, 0), t(in, 1), t(in, 2), ta, tb, alpha, beta, act, ctx.threads()));
-            }
-            return (ctx, in) -> out(FusedKernels.epilogue(StandardKernels.run(gemm, ctx, in), null, null, act, ctx.threads()));
+            OpKernel general = gemm == null
+                    ? (ctx, in) -> out(FusedKernels.gemm(t(in, 0), t(in, 1), t(in, 2), ta, tb, alpha, beta, act, ctx.threads()))
+                    : (ctx, in) -> out(FusedKernels.epilogue(StandardKernels.run(gemm, ctx, in), null, null, act, ctx.threads()));
+            return orElse(EpilogueKernels.gemm(node, cfg, ta, tb, alpha, beta, act, general), general);
         });
         r.register(DOMAIN, "FusedMatMul", 1, (node, cfg) -> {
             Activation act = Activation.from(node);
             OpKernel mm = StandardKernels.create("MatMul", node, node.inputs().subList(0, 2), cfg);
-            if (mm == null) {
-                return (ctx, in) -> out(FusedKernels.matmulBias(t(in, 0), t(in, 1), t(in, 2), act, ctx.threads()));
-            }
-            return (ctx, in) -> out(FusedKernels.epilogue(StandardKernels.run(mm, ctx, in[0], in[1]), t(in, 2), null, act, ctx.threads()));
+            OpKernel general = mm == null
+                    ? (ctx, in) -> out(FusedKernels.matmulBias(t(in, 0), t(in, 1), t(in, 2), act, ctx.threads()))
+                    : (ctx, in) -> out(FusedKernels.epilogue(StandardKernels.run(mm, ctx, in[0], in[1]), t(in, 2), null, act, ctx.threads()));
+            return orElse(EpilogueKernels.matmul(node, cfg, act, general), general);
         });
         r.register(DOMAIN, "LayerNormalization", 1, (node, cfg) -> {
             int axis = (int) node.getInt("axis", -1);
@@ -72,6 +72,11 @@ public final class FusedOps {
                 return mix.run(ctx, new Value[] {s, in[2]});
             };
         });
+    }
+
+    /** The single-pass kernel when the node fits it, else the general one. */
+    private static OpKernel orElse(OpKernel fast, OpKernel general) {
+        return fast != null ? fast : general;
     }
 
     /** Builds a node in the fused domain. */

@@ -30,7 +30,7 @@ public final class CopyOps {
                 for (int i = 0; i < in.length; i++) {
                     ts[i] = Data.tensor(in[i], "Concat input " + i);
                 }
-                return new Value[] {concat(ts, (int) axis)};
+                return new Value[] {concat(ts, (int) axis, ctx::floatBuffer)};
             };
         });
         r.register("Split", new int[] {1, 2, 11, 13, 18}, (node, cfg) -> {
@@ -182,6 +182,11 @@ public final class CopyOps {
     }
 
     public static Tensor concat(Tensor[] ts, int axisAttr) {
+        return concat(ts, axisAttr, null);
+    }
+
+    /** Concat whose FLOAT output comes from {@code floatBuffer} (the session's pool) when given. */
+    public static Tensor concat(Tensor[] ts, int axisAttr, java.util.function.IntFunction<float[]> floatBuffer) {
         Tensor first = ts[0];
         int rank = first.rank();
         int axis = Shapes.axis(axisAttr, rank, "Concat");
@@ -202,7 +207,14 @@ public final class CopyOps {
         out[axis] = total;
         int outer = Shapes.size(Arrays.copyOfRange(out, 0, axis));
         int inner = Shapes.size(Arrays.copyOfRange(out, axis + 1, rank));
-        Object dst = Data.alloc(first.dtype(), Shapes.size(out));
+        Object dst = floatBuffer != null && first.dtype() == io.ghostflow.tensor.DType.FLOAT
+                ? floatBuffer.apply(Shapes.size(out)) : Data.alloc(first.dtype(), Shapes.size(out));
+        for (Tensor t : ts) {
+            // every element is written below, but not from an input's own storage
+            if (t.size() > 0 && Data.array(t) == dst) {
+                dst = Data.alloc(first.dtype(), Shapes.size(out));
+            }
+        }
         int rowOut = total * inner;
         int off = 0;
         for (Tensor t : ts) {

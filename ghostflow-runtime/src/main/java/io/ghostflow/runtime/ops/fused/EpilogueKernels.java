@@ -1,0 +1,156 @@
+package io.ghostflow.runtime.ops.fused;
+
+import io.ghostflow.kernels.Conv2d;
+import io.ghostflow.kernels.Epilogue;
+import io.ghostflow.kernels.Gemm;
+import io.ghostflow.kernels.PackedB;
+import io.ghostflow.runtime.graph.Node;
+import io.ghostflow.runtime.ops.OpConfig;
+import io.ghostflow.runtime.ops.OpKernel;
+import io.ghostflow.tensor.DType;
+import io.ghostflow.tensor.Tensor;
+import io.ghostflow.tensor.Value;
+import java.util.Arrays;
+
+/**
+ * Fused Conv / Gemm / MatMul on the packed io.ghostflow.kernels with bias, residual and
+ * activation in the kernel's {@link Epilogue}, so each output element is written once while its
+ * tile is still in L1 (instead of the standard kernel's output plus a second pass over it).
+ * Weights are packed once here, at session creation. Each factory returns null when the node is
+ * not the common float32 constant-weight case; the caller then keeps its general path, and a run
+ * whose inputs leave that case (a fed weight, a broadcast residual) goes to {@code fallback}.
+ */
+final class EpilogueKernels {
+    private EpilogueKernels() {
+    }
+
+    /** FusedConv(X, W, B?, Z?) with constant 4-D W (and constant B when present), else null. */
+    static OpKernel conv(Node node, OpConfig cfg, ConvParams p, Activation act, OpKernel fallback) {
+        Tensor cw = cfg.constant(node.input(1));
+        if (cw == null || cw.dtype() != DType.FLOAT || cw.rank() != 4 || cw.dim(0) % p.group() != 0) {
+            return null;
+        }
+        Tensor cb = node.hasInput(2) ? cfg.constant(node.input(2)) : null;
+        if (node.hasInput(2) && (cb == null || cb.dtype() != DType.FLOAT || cb.size() != cw.dim(0))) {
+            return null;
+        }
+        int[] ws = cw.shape();
+        int group = p.group();
+        Conv2d packed = Conv2d.prepare(cw.floats(), new Conv2d.Params(1, ws[1] * group, ws[2], ws[3], ws[0], ws[2], ws[3],
+                1, 1, 0, 0, 0, 0, 1, 1, group));
+        Epilogue base = io(act, cb == null ? Epilogue.NONE : Epilogue.NONE.withRowBias(cb.floats().clone(), 0));
+        Conv2d[] last = new Conv2d[1];
+        return (ctx, in) -> {
+            Tensor x = (Tensor) in[0];
+            Tensor z = in.length > 3 ? (Tensor) in[3] : null;
+            int[] xs = x.shape();
+            if (in[1] != cw || (cb != null && in[2] != cb) || x.dtype() != DType.FLOAT || xs.length != 4
+                    || xs[1] != ws[1] * group || (z != null && z.dtype() != DType.FLOAT)) {
+                return fallback.run(ctx, in);
+            }
+            int[] pads = p.padsFor(xs[2], xs[3], ws[2], ws[3]);
+            Conv2d.Params q = new Conv2d.Params(xs[0], xs[1], xs[2], xs[3], ws[0], ws[2], ws[3], p.strides()[0],
+                    p.strides()[1], pads[0], pads[1], pads[2], pads[3], p.dilations()[0], p.dilations()[1], group);
+            int[] os = {xs[0], ws[0], q.outH(), q.outW()};
+            if (os[2] <= 0 || os[3] <= 0 || z != null && !Arrays.equals(z.shape(), os)) {
+                return fallback.run(ctx, in);
+            }
+            Conv2d conv = last[0];
+            if (conv == null || !conv.params().equals(q)) {
+                conv = packed.rebind(q);
+                last[0] = conv;
+            }
+            float[] xv = x.floats();
+            float[] zv = z == null ? null : z.floats();
+            float[] y = buffer(ctx.floatBuffer(os[0] * os[1] * os[2] * os[3]), xv, zv);
+            Epilogue e = zv == null ? base : base.withResidual(zv, 0, os[2] * os[3]);
+            conv.run(xv, 0, y, 0, e, ctx.threads());
+            return new Value[] {Tensor.of(y, os)};
+        };
+    }
+
+    /** FusedGemm(A, B, C?) with constant 2-D B and C absent or a constant row bias at beta 1, else null. */
+    static OpKernel gemm(Node node, OpConfig cfg, boolean transA, boolean transB, float alpha, float beta, Activation act,
+                         OpKernel fallback) {
+        Tensor cbm = cfg.constant(node.input(1));
+        if (cbm == null || cbm.dtype() != DType.FLOAT || cbm.rank() != 2) {
+            return null;
+        }
+        int k = transB ? cbm.dim(1) : cbm.dim(0);
+        int n = transB ? cbm.dim(0) : cbm.dim(1);
+        Tensor cc = node.hasInput(2) ? cfg.constant(node.input(2)) : null;
+        if (node.hasInput(2) && (cc == null || cc.dtype() != DType.FLOAT || beta != 1f || cc.size() != n
+                || !(cc.rank() == 1 || cc.rank() == 2 && cc.dim(0) == 1))) {
+            return null;
+        }
+        PackedB packed = Gemm.packB(cbm.floats(), 0, k, n, transB);
+        Epilogue epi = io(act, cc == null ? Epilogue.NONE : Epilogue.NONE.withColumnBias(cc.floats().clone(), 0));
+        return (ctx, in) -> {
+            Tensor a = (Tensor) in[0];
+            if (in[1] != cbm || (cc != null && in[2] != cc) || a.dtype() != DType.FLOAT || a.rank() != 2
+                    || (transA ? a.dim(0) : a.dim(1)) != k) {
+                return fallback.run(ctx, in);
+            }
+            int m = transA ? a.dim(1) : a.dim(0);
+            float[] av = a.floats();
+            float[] y = buffer(ctx.floatBuffer(m * n), av, null);
+            Gemm.gemm(m, n, k, alpha, av, 0, transA ? m : k, transA, packed, 0f, y, 0, n, epi, ctx.threads());
+            return new Value[] {Tensor.of(y, m, n)};
+        };
+    }
+
+    /** FusedMatMul(A, B, bias?) with constant 2-D B (and constant bias when present), else null. */
+    static OpKernel matmul(Node node, OpConfig cfg, Activation act, OpKernel fallback) {
+        Tensor cbm = cfg.constant(node.input(1));
+        if (cbm == null || cbm.dtype() != DType.FLOAT || cbm.rank() != 2) {
+            return null;
+        }
+        int k = cbm.dim(0);
+        int n = cbm.dim(1);
+        Tensor cbias = node.hasInput(2) ? cfg.constant(node.input(2)) : null;
+        if (node.hasInput(2) && (cbias == null || cbias.dtype() != DType.FLOAT || cbias.size() != n)) {
+            return null;
+        }
+        PackedB packed = Gemm.packB(cbm.floats(), 0, k, n, false);
+        Epilogue epi = io(act, cbias == null ? Epilogue.NONE : Epilogue.NONE.withColumnBias(cbias.floats().clone(), 0));
+        return (ctx, in) -> {
+            Tensor a = (Tensor) in[0];
+            int[] as = a.shape();
+            if (in[1] != cbm || (cbias != null && in[2] != cbias) || a.dtype() != DType.FLOAT || as.length < 2
+                    || as[as.length - 1] != k) {
+                return fallback.run(ctx, in);
+            }
+            // leading dims of A fold into the rows of one product
+            int m = a.size() / k;
+            float[] av = a.floats();
+            float[] y = buffer(ctx.floatBuffer(m * n), av, null);
+            Gemm.gemm(m, n, k, 1f, av, 0, k, false, packed, 0f, y, 0, n, epi, ctx.threads());
+            int[] os = as.clone();
+            os[os.length - 1] = n;
+            return new Value[] {Tensor.of(y, os)};
+        };
+    }
+
+    /** The output array, fresh when the pool handed out an input's own storage (the kernel reads them while writing). */
+    private static float[] buffer(float[] y, float[] in, float[] residual) {
+        return y == in || y == residual ? new float[y.length] : y;
+    }
+
+    /** {@code e} with the fused op's activation translated to the kernels' form. */
+    static Epilogue io(Activation act, Epilogue e) {
+        io.ghostflow.kernels.Activation k = switch (act.kind()) {
+            case NONE -> io.ghostflow.kernels.Activation.NONE;
+            case RELU -> io.ghostflow.kernels.Activation.RELU;
+            case CLIP -> io.ghostflow.kernels.Activation.clip(act.a(), act.b());
+            case LEAKY_RELU -> io.ghostflow.kernels.Activation.leakyRelu(act.a());
+            case SIGMOID -> io.ghostflow.kernels.Activation.SIGMOID;
+            case HARD_SIGMOID -> io.ghostflow.kernels.Activation.hardSigmoid(act.a(), act.b());
+            case HARD_SWISH -> io.ghostflow.kernels.Activation.HARD_SWISH;
+            case SILU -> io.ghostflow.kernels.Activation.SILU;
+            case TANH -> io.ghostflow.kernels.Activation.TANH;
+            case GELU -> io.ghostflow.kernels.Activation.GELU_ERF;
+            case GELU_TANH -> io.ghostflow.kernels.Activation.GELU_TANH;
+        };
+        return e.withActivation(k);
+    }
+}

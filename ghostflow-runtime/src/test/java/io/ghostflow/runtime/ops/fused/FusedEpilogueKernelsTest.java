@@ -1,0 +1,175 @@
+package io.ghostflow.runtime.ops.fused;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ghostflow.runtime.graph.Attribute;
+import io.ghostflow.runtime.graph.Graph;
+import io.ghostflow.runtime.graph.Node;
+import io.ghostflow.runtime.ops.ExecContext;
+import io.ghostflow.runtime.ops.OpConfig;
+import io.ghostflow.runtime.ops.OpRegistry;
+import io.ghostflow.runtime.ops.SubgraphRunner;
+import io.ghostflow.tensor.Tensor;
+import io.ghostflow.tensor.Value;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The single-pass fused kernels (constant weights, everything in the packed kernel's epilogue)
+ * against the plain-loop reference in FusedKernels, on shapes with ragged tails, groups,
+ * depthwise, strides, padding, residuals and every activation family.
+ */
+class FusedEpilogueKernelsTest {
+    private static final float TOL = 2e-4f;
+    private final Random rnd = new Random(7);
+
+    @Test
+    void convMatchesReferenceAcrossGeometriesAndActivations() {
+        // n, c, h, w, m, k, stride, pad, group
+        int[][] cases = {
+            {1, 3, 9, 11, 5, 3, 1, 1, 1},
+            {2, 4, 7, 7, 6, 3, 2, 1, 2},
+            {1, 8, 10, 9, 8, 3, 1, 1, 8},
+            {1, 6, 6, 5, 16, 1, 1, 0, 1},
+            {2, 5, 8, 8, 7, 5, 2, 2, 1},
+        };
+        Activation[] acts = {Activation.NONE, Activation.of(Activation.Kind.RELU), Activation.of(Activation.Kind.CLIP, 0f, 6f),
+            Activation.of(Activation.Kind.HARD_SWISH), Activation.of(Activation.Kind.SIGMOID),
+            Activation.of(Activation.Kind.LEAKY_RELU, 0.1f)};
+        for (int[] cs : cases) {
+            for (Activation act : acts) {
+                for (boolean residual : new boolean[] {false, true}) {
+                    int n = cs[0], c = cs[1], h = cs[2], w = cs[3], m = cs[4], k = cs[5], s = cs[6], pad = cs[7], g = cs[8];
+                    int oh = (h + 2 * pad - k) / s + 1, ow = (w + 2 * pad - k) / s + 1;
+                    Tensor x = random(n, c, h, w);
+                    Tensor wt = random(m, c / g, k, k);
+                    Tensor b = random(m);
+                    Tensor z = residual ? random(n, m, oh, ow) : null;
+                    Map<String, Attribute> attrs = new LinkedHashMap<>();
+                    attrs.put("strides", Attribute.of("strides", new long[] {s, s}));
+                    attrs.put("pads", Attribute.of("pads", new long[] {pad, pad, pad, pad}));
+                    attrs.put("group", Attribute.of("group", (long) g));
+                    act.writeTo(attrs);
+                    Tensor got = run("FusedConv", attrs, Map.of("x1", wt, "x2", b), x, wt, b, z);
+                    ConvParams p = new ConvParams(g, new int[] {s, s}, new int[] {1, 1}, new int[] {pad, pad, pad, pad}, "NOTSET");
+                    Tensor want = FusedKernels.conv2d(x, wt, b, z, p, act, 1);
+                    assertClose(got, want, "conv " + java.util.Arrays.toString(cs) + " " + act + " residual=" + residual);
+                }
+            }
+        }
+    }
+
+    @Test
+    void gemmAndMatMulMatchReference() {
+        Activation[] acts = {Activation.NONE, Activation.of(Activation.Kind.RELU), Activation.of(Activation.Kind.GELU),
+            Activation.of(Activation.Kind.TANH)};
+        for (Activation act : acts) {
+            for (boolean transB : new boolean[] {false, true}) {
+                int mm = 5, kk = 19, nn = 13;
+                Tensor a = random(mm, kk);
+                Tensor bt = transB ? random(nn, kk) : random(kk, nn);
+                Tensor c = random(nn);
+                Map<String, Attribute> attrs = new LinkedHashMap<>();
+                attrs.put("transB", Attribute.of("transB", transB ? 1L : 0L));
+                attrs.put("alpha", Attribute.of("alpha", 0.5f));
+                act.writeTo(attrs);
+                Tensor got = run("FusedGemm", attrs, Map.of("x1", bt, "x2", c), a, bt, c);
+                Tensor want = FusedKernels.gemm(a, bt, c, false, transB, 0.5f, 1f, act, 1);
+                assertClose(got, want, "gemm " + act + " transB=" + transB);
+            }
+            Tensor a3 = random(2, 3, 17);
+            Tensor b2 = random(17, 11);
+            Tensor bias = random(11);
+            Map<String, Attribute> attrs = new LinkedHashMap<>();
+            act.writeTo(attrs);
+            Tensor got = run("FusedMatMul", attrs, Map.of("x1", b2, "x2", bias), a3, b2, bias);
+            Tensor want = FusedKernels.matmulBias(a3, b2, bias, act, 1);
+            assertClose(got, want, "matmul " + act);
+        }
+    }
+
+    @Test
+    void fedWeightsTakeTheGeneralPath() {
+        Tensor x = random(1, 2, 5, 5);
+        Tensor wt = random(3, 2, 3, 3);
+        Tensor other = random(3, 2, 3, 3);
+        Map<String, Attribute> attrs = new LinkedHashMap<>();
+        Activation.of(Activation.Kind.RELU).writeTo(attrs);
+        // the weight input is a different tensor than the constant the kernel packed
+        Tensor got = run("FusedConv", attrs, Map.of("x1", wt), x, other);
+        ConvParams p = new ConvParams(1, new int[] {1, 1}, new int[] {1, 1}, new int[4], "NOTSET");
+        assertClose(got, FusedKernels.conv2d(x, other, null, null, p, Activation.of(Activation.Kind.RELU), 1), "fed weights");
+    }
+
+    private Tensor random(int... shape) {
+        int size = 1;
+        for (int d : shape) {
+            size *= d;
+        }
+        float[] v = new float[size];
+        for (int i = 0; i < size; i++) {
+            v[i] = (float) rnd.nextGaussian();
+        }
+        return Tensor.of(v, shape);
+    }
+
+    private static void assertClose(Tensor got, Tensor want, String what) {
+        assertThat(got.shape()).as(what).isEqualTo(want.shape());
+        float[] g = got.floats(), w = want.floats();
+        for (int i = 0; i < g.length; i++) {
+            assertThat(Math.abs(g[i] - w[i])).as(what + " at " + i + ": " + g[i] + " vs " + w[i])
+                    .isLessThanOrEqualTo(TOL * (1 + Math.abs(w[i])));
+        }
+    }
+
+    private static Tensor run(String op, Map<String, Attribute> attrs, Map<String, Tensor> constants, Tensor... inputs) {
+        List<String> in = new ArrayList<>();
+        for (int i = 0; i < inputs.length; i++) {
+            in.add(inputs[i] == null ? "" : "x" + i);
+        }
+        while (!in.isEmpty() && in.get(in.size() - 1).isEmpty()) {
+            in.remove(in.size() - 1);
+        }
+        Node node = new Node("n", op, FusedOps.DOMAIN, in, List.of("y"), attrs);
+        OpRegistry.Match m = OpRegistry.defaults().lookup(FusedOps.DOMAIN, op, 1);
+        OpConfig cfg = new OpConfig() {
+            public int opset() {
+                return 1;
+            }
+
+            public int sinceVersion() {
+                return m.sinceVersion();
+            }
+
+            public int threads() {
+                return 1;
+            }
+
+            public Tensor constant(String name) {
+                return constants.get(name);
+            }
+
+            public SubgraphRunner compile(Graph body) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        ExecContext ctx = new ExecContext() {
+            public int threads() {
+                return 1;
+            }
+
+            public Value lookup(String name) {
+                return null;
+            }
+        };
+        Value[] ins = new Value[in.size()];
+        for (int i = 0; i < ins.length; i++) {
+            ins[i] = inputs[i];
+        }
+        return (Tensor) m.factory().create(node, cfg).run(ctx, ins)[0];
+    }
+}
