@@ -5,18 +5,16 @@ import io.ghostflow.runtime.graph.Attribute;
 import io.ghostflow.runtime.graph.Graph;
 import io.ghostflow.runtime.graph.Node;
 import io.ghostflow.runtime.optimize.GraphIndex;
-import io.ghostflow.runtime.optimize.GraphPass;
 import io.ghostflow.runtime.optimize.PassContext;
 import io.ghostflow.runtime.optimize.Rewrites;
 import io.ghostflow.tensor.DType;
 import io.ghostflow.tensor.Tensor;
-import java.util.ArrayList;
 
 /**
  * Folds {@code Add(conv(x), c)} with a per-output-channel constant c into the Conv bias, and
  * {@code Add(Gemm(a, b), c)} into Gemm's C, so the addition happens in the kernel's epilogue.
  */
-public final class BiasFolding implements GraphPass {
+public final class BiasFolding extends LoopPass {
     @Override
     public String name() {
         return "bias-folding";
@@ -28,21 +26,8 @@ public final class BiasFolding implements GraphPass {
     }
 
     @Override
-    public int apply(Graph g, PassContext ctx) {
-        int count = 0;
-        boolean changed = true;
-        while (changed) {
-            changed = false;
-            GraphIndex idx = new GraphIndex(g);
-            for (Node add : new ArrayList<>(g.nodes())) {
-                if (Fused.is(add, "Add") && fold(g, idx, add)) {
-                    count++;
-                    changed = true;
-                    break;
-                }
-            }
-        }
-        return count;
+    boolean rewrite(Graph g, GraphIndex idx, Node add, PassContext ctx) {
+        return Fused.is(add, "Add") && fold(g, idx, add);
     }
 
     private static boolean fold(Graph g, GraphIndex idx, Node add) {

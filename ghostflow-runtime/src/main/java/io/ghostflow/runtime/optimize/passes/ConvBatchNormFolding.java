@@ -4,19 +4,17 @@ import io.ghostflow.runtime.SessionOptions.OptimizationLevel;
 import io.ghostflow.runtime.graph.Graph;
 import io.ghostflow.runtime.graph.Node;
 import io.ghostflow.runtime.optimize.GraphIndex;
-import io.ghostflow.runtime.optimize.GraphPass;
 import io.ghostflow.runtime.optimize.PassContext;
 import io.ghostflow.runtime.optimize.Rewrites;
 import io.ghostflow.tensor.DType;
 import io.ghostflow.tensor.Tensor;
-import java.util.ArrayList;
 
 /**
  * Folds an inference-mode BatchNormalization into the Conv (or the Gemm) in front of it:
  * {@code W' = W * s, B' = (B - mean) * s + beta} with {@code s = gamma / sqrt(var + eps)} per
  * output channel. New weights get new names, since the old ones may be shared.
  */
-public final class ConvBatchNormFolding implements GraphPass {
+public final class ConvBatchNormFolding extends LoopPass {
     @Override
     public String name() {
         return "conv-batchnorm-folding";
@@ -28,21 +26,8 @@ public final class ConvBatchNormFolding implements GraphPass {
     }
 
     @Override
-    public int apply(Graph g, PassContext ctx) {
-        int count = 0;
-        boolean changed = true;
-        while (changed) {
-            changed = false;
-            GraphIndex idx = new GraphIndex(g);
-            for (Node bn : new ArrayList<>(g.nodes())) {
-                if (bn.opType().equals("BatchNormalization") && bn.domain().isEmpty() && fold(g, idx, bn)) {
-                    count++;
-                    changed = true;
-                    break;
-                }
-            }
-        }
-        return count;
+    boolean rewrite(Graph g, GraphIndex idx, Node bn, PassContext ctx) {
+        return bn.opType().equals("BatchNormalization") && bn.domain().isEmpty() && fold(g, idx, bn);
     }
 
     private static boolean fold(Graph g, GraphIndex idx, Node bn) {

@@ -4,16 +4,14 @@ import io.ghostflow.runtime.SessionOptions.OptimizationLevel;
 import io.ghostflow.runtime.graph.Graph;
 import io.ghostflow.runtime.graph.Node;
 import io.ghostflow.runtime.optimize.GraphIndex;
-import io.ghostflow.runtime.optimize.GraphPass;
 import io.ghostflow.runtime.optimize.PassContext;
 import io.ghostflow.runtime.optimize.Rewrites;
 import io.ghostflow.tensor.DType;
 import io.ghostflow.tensor.Tensor;
-import java.util.ArrayList;
 import java.util.Arrays;
 
 /** Removes Identity, inference-mode Dropout, Cast to the type a value already has and Reshape to the shape it already has. */
-public final class EliminateNoOps implements GraphPass {
+public final class EliminateNoOps extends LoopPass {
     @Override
     public String name() {
         return "eliminate-no-ops";
@@ -25,21 +23,8 @@ public final class EliminateNoOps implements GraphPass {
     }
 
     @Override
-    public int apply(Graph g, PassContext ctx) {
-        int count = 0;
-        boolean changed = true;
-        while (changed) {
-            changed = false;
-            GraphIndex idx = new GraphIndex(g);
-            for (Node n : new ArrayList<>(g.nodes())) {
-                if (n.domain().isEmpty() && n.hasInput(0) && isNoOp(n, idx, ctx) && Rewrites.bypass(g, idx, n, n.input(0), n.output(0))) {
-                    count++;
-                    changed = true;
-                    break;
-                }
-            }
-        }
-        return count;
+    boolean rewrite(Graph g, GraphIndex idx, Node n, PassContext ctx) {
+        return n.domain().isEmpty() && n.hasInput(0) && isNoOp(n, idx, ctx) && Rewrites.bypass(g, idx, n, n.input(0), n.output(0));
     }
 
     private static boolean isNoOp(Node n, GraphIndex idx, PassContext ctx) {
