@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
             PeerBench.class,
             io.ghostflow.bench.serve.ServeLoadCommand.class,
             io.ghostflow.bench.jmh.JmhCommand.class,
+            io.ghostflow.bench.fusion.FusionCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class BenchCli implements Runnable {
