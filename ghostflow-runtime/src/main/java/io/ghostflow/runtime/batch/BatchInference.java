@@ -62,7 +62,8 @@ public final class BatchInference implements AutoCloseable {
 
     public BatchInference(InferenceSession session, BatchOptions options, BatchListener listener) {
         this.session = session;
-        this.options = options;
+        this.options = SampleCoupling.couplesSamples(session.model().graph()) && options.maxBatchSize() > 1
+                ? options.withMaxBatchSize(1) : options;
         this.listener = listener;
         this.slots = new Semaphore(options.instances(), true);
         if (options.batches()) {

@@ -36,6 +36,10 @@ public record BatchOptions(int maxBatchSize, boolean dynamicBatching, long maxQu
         return new BatchOptions(maxBatchSize, true, maxQueueDelayMicros, List.of(), 1024, null, 1);
     }
 
+    public BatchOptions withMaxBatchSize(int n) {
+        return new BatchOptions(n, dynamicBatching, maxQueueDelayMicros, preferredBatchSizes, queueCapacity, defaultTimeout, instances);
+    }
+
     public BatchOptions withInstances(int n) {
         return new BatchOptions(maxBatchSize, dynamicBatching, maxQueueDelayMicros, preferredBatchSizes, queueCapacity, defaultTimeout, n);
     }
