@@ -143,6 +143,10 @@ public final class Conv2d {
         int mg = p.outC / p.groups;
         int kg = cg * p.kH * p.kW;
         boolean pointwise = p.isPointwise();
+        if (!pointwise && p.groups == 1 && p.n > 1 && ohw < BATCH_FOLD_MAX_OHW) {
+            runBatchFolded(x, xOff, y, yOff, e, threads, kg, ohw);
+            return;
+        }
         float[] col = pointwise ? null : columns(kg * ohw);
         for (int n = 0; n < p.n; n++) {
             // Rows of the per-image output matrix are channels: bias stays, the residual moves by one image.
@@ -155,10 +159,37 @@ public final class Conv2d {
                 if (pointwise) {
                     Gemm.gemm(mg, ohw, kg, 1f, packed[g], x, xo, hw, false, 0f, y, yo, ohw, eg, threads);
                 } else {
-                    im2col(x, xo, cg, col, threads);
+                    im2col(x, xo, cg, col, 0, ohw, threads);
                     Gemm.gemm(mg, ohw, kg, 1f, packed[g], col, 0, ohw, false, 0f, y, yo, ohw, eg, threads);
                 }
             }
+        }
+    }
+
+    /**
+     * Below this many output pixels per image, the images of a batch share one GEMM: their
+     * im2col columns sit side by side, so the GEMM's N is batch * OH * OW instead of a few dozen
+     * (resnet18's last layers have 7 x 7), which keeps the register tiles full. The epilogue
+     * then runs per image while copying out, since the residual is laid out per image.
+     */
+    private static final int BATCH_FOLD_MAX_OHW = 1024;
+
+    private void runBatchFolded(float[] x, int xOff, float[] y, int yOff, Epilogue e, int threads, int kg, int ohw) {
+        int wide = p.n * ohw;
+        float[] col = columns(kg * wide + p.outC * wide);
+        int outBase = kg * wide;
+        for (int n = 0; n < p.n; n++) {
+            im2col(x, xOff + n * p.c * p.h * p.w, p.c, col, n * ohw, wide, threads);
+        }
+        Gemm.gemm(p.outC, wide, kg, 1f, packed[0], col, 0, wide, false, 0f, col, outBase, wide, Epilogue.NONE, threads);
+        for (int n = 0; n < p.n; n++) {
+            int yo = yOff + n * p.outC * ohw;
+            for (int m = 0; m < p.outC; m++) {
+                System.arraycopy(col, outBase + m * wide + n * ohw, y, yo + m * ohw, ohw);
+            }
+            Epilogue en = e.residual() == null ? e
+                    : e.withResidual(e.residual(), e.residualOffset() + n * p.outC * e.residualLd(), e.residualLd());
+            en.apply(y, yo, ohw, 0, 0, p.outC, ohw);
         }
     }
 
@@ -170,8 +201,11 @@ public final class Conv2d {
         return holder[0];
     }
 
-    /** col[(ci * kH + kh) * kW + kw, oh * OW + ow] = x[ci, oh*sH + kh*dH - padTop, ow*sW + kw*dW - padLeft] or 0. */
-    private void im2col(float[] x, int xo, int cg, float[] col, int threads) {
+    /**
+     * col[colOff + ((ci * kH + kh) * kW + kw) * ld + oh * OW + ow] = x[ci, oh*sH + kh*dH - padTop, ow*sW + kw*dW - padLeft]
+     * or 0; {@code ld} is OH*OW for one image, or wider when several images share the matrix.
+     */
+    private void im2col(float[] x, int xo, int cg, float[] col, int colOff, int ld, int threads) {
         int oh = p.outH();
         int ow = p.outW();
         int ohw = oh * ow;
@@ -181,7 +215,7 @@ public final class Conv2d {
                 for (int kh = 0; kh < p.kH; kh++) {
                     for (int kw = 0; kw < p.kW; kw++) {
                         int row = (ci * p.kH + kh) * p.kW + kw;
-                        im2colRow(x, xo + ci * p.h * p.w, kh, kw, col, row * ohw, oh, ow);
+                        im2colRow(x, xo + ci * p.h * p.w, kh, kw, col, colOff + row * ld, oh, ow);
                     }
                 }
             }
