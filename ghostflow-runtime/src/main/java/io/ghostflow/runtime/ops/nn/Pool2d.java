@@ -39,9 +39,11 @@ final class Pool2d {
     }
 
     /**
-     * Max pooling without dilation and without NaN, separably: per output row, the max of its
-     * window's input rows (vectors along the row), then the max over each window's columns of
-     * that row. Branch-free where the tap-by-tap compare mispredicts on every other tap.
+     * Max pooling without dilation and without NaN, separably and all in vectors: per output row,
+     * the max of its window's input rows goes into a scratch row framed by -inf (the padding), then
+     * the max over kw neighbours is taken for every column at once, and the outputs are every
+     * sw-th of those. A scalar max per tap forms one long dependency chain through Math.max's
+     * NaN-handling sequence and ran several times slower.
      */
     private static void maxPlane(float[] x, int xo, float[] y, int yo, Window.Geometry g) {
         int kh = g.k()[0];
@@ -54,7 +56,13 @@ final class Pool2d {
         int iw = g.in()[1];
         int oh = g.out()[0];
         int ow = g.out()[1];
-        float[] row = scratch(iw);
+        int lanes = S.length();
+        // Window starts span [0, (ow-1)*sw]; a window reads kw columns, and vector loads may run one vector further.
+        int span = (ow - 1) * sw + 1;
+        int framed = Math.max(pw + iw, span + kw - 1) + lanes;
+        float[] scratch = scratch(framed + span + lanes);
+        int windows = framed;
+        java.util.Arrays.fill(scratch, 0, framed, Float.NEGATIVE_INFINITY);
         int bound = S.loopBound(iw);
         for (int oy = 0; oy < oh; oy++) {
             int y0 = oy * sh - ph;
@@ -66,29 +74,35 @@ final class Pool2d {
                 continue;
             }
             int r0 = xo + (y0 + kyLo) * iw;
+            int rows = kyHi - kyLo;
             int c = 0;
-            for (; c < bound; c += S.length()) {
+            for (; c < bound; c += lanes) {
                 FloatVector v = FloatVector.fromArray(S, x, r0 + c);
-                for (int ky = 1; ky < kyHi - kyLo; ky++) {
+                for (int ky = 1; ky < rows; ky++) {
                     v = v.max(FloatVector.fromArray(S, x, r0 + ky * iw + c));
                 }
-                v.intoArray(row, c);
+                v.intoArray(scratch, pw + c);
             }
             for (; c < iw; c++) {
                 float m = x[r0 + c];
-                for (int ky = 1; ky < kyHi - kyLo; ky++) {
+                for (int ky = 1; ky < rows; ky++) {
                     m = Math.max(m, x[r0 + ky * iw + c]);
                 }
-                row[c] = m;
+                scratch[pw + c] = m;
             }
-            for (int ox = 0; ox < ow; ox++) {
-                int x0 = ox * sw - pw;
-                int kxHi = Math.min(kw, iw - x0);
-                float best = Float.NEGATIVE_INFINITY;
-                for (int kx = Math.max(0, -x0); kx < kxHi; kx++) {
-                    best = Math.max(best, row[x0 + kx]);
+            for (int j = 0; j < span; j += lanes) {
+                FloatVector v = FloatVector.fromArray(S, scratch, j);
+                for (int kx = 1; kx < kw; kx++) {
+                    v = v.max(FloatVector.fromArray(S, scratch, j + kx));
                 }
-                y[out + ox] = best;
+                v.intoArray(scratch, windows + j);
+            }
+            if (sw == 1) {
+                System.arraycopy(scratch, windows, y, out, ow);
+            } else {
+                for (int ox = 0, j = windows; ox < ow; ox++, j += sw) {
+                    y[out + ox] = scratch[j];
+                }
             }
         }
     }

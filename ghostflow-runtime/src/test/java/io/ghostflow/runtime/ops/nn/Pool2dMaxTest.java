@@ -1,0 +1,77 @@
+package io.ghostflow.runtime.ops.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The vectorized 2-D max pool against a tap-by-tap scalar reference on random geometry: ragged
+ * widths, kernels 1..5, strides 1..3, begin and end pads, and output sizes with a last window
+ * that hangs over the end (as ceil_mode produces).
+ */
+class Pool2dMaxTest {
+    private final Random random = new Random(20261127);
+
+    @RepeatedTest(200)
+    void matchesTheScalarReference() {
+        int kh = 1 + random.nextInt(5);
+        int kw = 1 + random.nextInt(5);
+        int sh = 1 + random.nextInt(3);
+        int sw = 1 + random.nextInt(3);
+        int ph = random.nextInt(kh);
+        int pw = random.nextInt(kw);
+        int ih = kh + random.nextInt(20);
+        int iw = kw + random.nextInt(40);
+        // Extra end padding (up to one stride) lets the last window start past the input.
+        int oh = (ih + 2 * ph - kh + sh - 1 + random.nextInt(2) * (sh - 1)) / sh + 1;
+        int ow = (iw + 2 * pw - kw + sw - 1 + random.nextInt(2) * (sw - 1)) / sw + 1;
+        int planes = 1 + random.nextInt(3);
+        float[] x = new float[planes * ih * iw];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = random.nextFloat() * 20 - 10;
+        }
+        Window.Geometry g = new Window.Geometry(new int[] {kh, kw}, new int[] {sh, sw}, new int[] {1, 1},
+                new int[] {ph, pw}, new int[] {ph, pw}, new int[] {ih, iw}, new int[] {oh, ow});
+        float[] y = new float[planes * oh * ow];
+        Pool2d.run(true, false, x, y, planes, g, 1);
+        assertThat(y).containsExactly(reference(x, planes, g));
+    }
+
+    @Test
+    void aPlaneWithNaNKeepsTheGenericRule() {
+        float[] x = {Float.NaN, 1, 2, 3};
+        Window.Geometry g = new Window.Geometry(new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 1},
+                new int[] {0, 0}, new int[] {0, 0}, new int[] {2, 2}, new int[] {1, 1});
+        float[] y = new float[1];
+        Pool2d.run(true, false, x, y, 1, g, 1);
+        assertThat(y[0]).isNaN();
+    }
+
+    private static float[] reference(float[] x, int planes, Window.Geometry g) {
+        int ih = g.in()[0];
+        int iw = g.in()[1];
+        int oh = g.out()[0];
+        int ow = g.out()[1];
+        float[] y = new float[planes * oh * ow];
+        for (int p = 0; p < planes; p++) {
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    float best = Float.NEGATIVE_INFINITY;
+                    for (int ky = 0; ky < g.k()[0]; ky++) {
+                        for (int kx = 0; kx < g.k()[1]; kx++) {
+                            int r = oy * g.s()[0] - g.padBegin()[0] + ky;
+                            int c = ox * g.s()[1] - g.padBegin()[1] + kx;
+                            if (r >= 0 && r < ih && c >= 0 && c < iw) {
+                                best = Math.max(best, x[p * ih * iw + r * iw + c]);
+                            }
+                        }
+                    }
+                    y[(p * oh + oy) * ow + ox] = best;
+                }
+            }
+        }
+        return y;
+    }
+}
