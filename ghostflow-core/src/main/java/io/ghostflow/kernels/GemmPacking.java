@@ -1,9 +1,12 @@
 package io.ghostflow.kernels;
 
+import static io.ghostflow.kernels.GemmBlocking.L;
 import static io.ghostflow.kernels.GemmBlocking.MR;
 import static io.ghostflow.kernels.GemmBlocking.NR;
+import static io.ghostflow.kernels.GemmBlocking.S;
 
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
 
 /** Copies blocks of row-major (optionally transposed) matrices into micro-panel order. */
 final class GemmPacking {
@@ -55,14 +58,23 @@ final class GemmPacking {
             int j = j0 + q * NR;
             int w = Math.min(NR, n - j);
             int base = dOff + q * panelStride;
-            if (!transB) {
+            if (!transB && w == NR) {
+                // Two vector moves per row: System.arraycopy's call overhead on 16 floats made
+                // packing cost as much as the multiply for GEMMs with few rows (convolutions).
                 for (int k = 0; k < kc; k++) {
                     int src = bOff + (k0 + k) * ldb + j;
                     int d = base + k * NR;
-                    System.arraycopy(b, src, dst, d, w);
-                    if (w < NR) {
-                        Arrays.fill(dst, d + w, d + NR, 0f);
+                    FloatVector.fromArray(S, b, src).intoArray(dst, d);
+                    FloatVector.fromArray(S, b, src + L).intoArray(dst, d + L);
+                }
+            } else if (!transB) {
+                for (int k = 0; k < kc; k++) {
+                    int src = bOff + (k0 + k) * ldb + j;
+                    int d = base + k * NR;
+                    for (int c = 0; c < w; c++) {
+                        dst[d + c] = b[src + c];
                     }
+                    Arrays.fill(dst, d + w, d + NR, 0f);
                 }
             } else {
                 if (w < NR) {
