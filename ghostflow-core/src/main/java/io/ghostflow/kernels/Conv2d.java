@@ -1,14 +1,14 @@
 package io.ghostflow.kernels;
 
 import io.ghostflow.core.GhostFlowException;
-import io.ghostflow.core.Parallel;
 
 /**
  * fp32 2-D convolution, NCHW, weights [outC, C / groups, kH, kW] packed once by
  * {@link #prepare}. Three paths: depthwise (groups == C == outC) runs a dedicated vector kernel;
  * 1x1 / stride 1 / no padding multiplies the packed weights straight into the input (the input
- * is already the [C, H*W] GEMM operand, no im2col); everything else goes through im2col into a
- * per-thread scratch buffer and the packed GEMM. Each group of each image is one GEMM
+ * is already the [C, H*W] GEMM operand, no im2col); everything else runs the packed GEMM on an
+ * implicit im2col operand ({@link ConvPanels}) that gathers each B panel straight from the image,
+ * so the column matrix is never written out. Each group of each image is one GEMM
  * {@code Y_g[outC/g, OH*OW] = W_g[outC/g, C/g*kH*kW] * X_g}.
  *
  * <p>The epilogue is indexed as a [outC, OH*OW] matrix per image: bias per row
@@ -68,16 +68,19 @@ public final class Conv2d {
         }
     }
 
-    private static final ThreadLocal<float[][]> COLUMNS = ThreadLocal.withInitial(() -> new float[1][0]);
+    private static final ThreadLocal<float[][]> OUTPUTS = ThreadLocal.withInitial(() -> new float[1][0]);
 
     private final Params p;
     private final PackedA[] packed;
     private final float[] depthwiseWeights;
+    /** Implicit im2col tables, for convolutions that are neither depthwise nor pointwise. */
+    private final ConvPanels panels;
 
     private Conv2d(Params p, PackedA[] packed, float[] depthwiseWeights) {
         this.p = p;
         this.packed = packed;
         this.depthwiseWeights = depthwiseWeights;
+        this.panels = p.isDepthwise() || p.isPointwise() ? null : new ConvPanels(p, p.c / p.groups);
     }
 
     /** Packs weights [outC, C / groups, kH, kW] starting at weights[offset]; the array is not kept. */
@@ -147,7 +150,6 @@ public final class Conv2d {
             runBatchFolded(x, xOff, y, yOff, e, threads, kg, ohw);
             return;
         }
-        float[] col = pointwise ? null : columns(kg * ohw);
         for (int n = 0; n < p.n; n++) {
             // Rows of the per-image output matrix are channels: bias stays, the residual moves by one image.
             Epilogue en = e.residual() == null ? e
@@ -159,8 +161,7 @@ public final class Conv2d {
                 if (pointwise) {
                     Gemm.gemm(mg, ohw, kg, 1f, packed[g], x, xo, hw, false, 0f, y, yo, ohw, eg, threads);
                 } else {
-                    im2col(x, xo, cg, col, 0, ohw, threads);
-                    Gemm.gemm(mg, ohw, kg, 1f, packed[g], col, 0, ohw, false, 0f, y, yo, ohw, eg, threads);
+                    Gemm.gemm(mg, ohw, kg, packed[g], panels.over(x, xo, 0), y, yo, ohw, eg, threads);
                 }
             }
         }
@@ -176,16 +177,13 @@ public final class Conv2d {
 
     private void runBatchFolded(float[] x, int xOff, float[] y, int yOff, Epilogue e, int threads, int kg, int ohw) {
         int wide = p.n * ohw;
-        float[] col = columns(kg * wide + p.outC * wide);
-        int outBase = kg * wide;
-        for (int n = 0; n < p.n; n++) {
-            im2col(x, xOff + n * p.c * p.h * p.w, p.c, col, n * ohw, wide, threads);
-        }
-        Gemm.gemm(p.outC, wide, kg, 1f, packed[0], col, 0, wide, false, 0f, col, outBase, wide, Epilogue.NONE, threads);
+        float[] out = outputs(p.outC * wide);
+        Gemm.gemm(p.outC, wide, kg, packed[0], panels.over(x, xOff, p.c * p.h * p.w), out, 0, wide, Epilogue.NONE,
+                threads);
         for (int n = 0; n < p.n; n++) {
             int yo = yOff + n * p.outC * ohw;
             for (int m = 0; m < p.outC; m++) {
-                System.arraycopy(col, outBase + m * wide + n * ohw, y, yo + m * ohw, ohw);
+                System.arraycopy(out, m * wide + n * ohw, y, yo + m * ohw, ohw);
             }
             Epilogue en = e.residual() == null ? e
                     : e.withResidual(e.residual(), e.residualOffset() + n * p.outC * e.residualLd(), e.residualLd());
@@ -193,65 +191,11 @@ public final class Conv2d {
         }
     }
 
-    private static float[] columns(int size) {
-        float[][] holder = COLUMNS.get();
+    private static float[] outputs(int size) {
+        float[][] holder = OUTPUTS.get();
         if (holder[0].length < size) {
             holder[0] = new float[size];
         }
         return holder[0];
-    }
-
-    /**
-     * col[colOff + ((ci * kH + kh) * kW + kw) * ld + oh * OW + ow] = x[ci, oh*sH + kh*dH - padTop, ow*sW + kw*dW - padLeft]
-     * or 0; {@code ld} is OH*OW for one image, or wider when several images share the matrix.
-     */
-    private void im2col(float[] x, int xo, int cg, float[] col, int colOff, int ld, int threads) {
-        int oh = p.outH();
-        int ow = p.outW();
-        int ohw = oh * ow;
-        int khw = p.kH * p.kW;
-        Parallel.forRange(threads, cg, Math.max(1, 4096 / Math.max(1, khw * ohw)), (c0, c1) -> {
-            for (int ci = c0; ci < c1; ci++) {
-                for (int kh = 0; kh < p.kH; kh++) {
-                    for (int kw = 0; kw < p.kW; kw++) {
-                        int row = (ci * p.kH + kh) * p.kW + kw;
-                        im2colRow(x, xo + ci * p.h * p.w, kh, kw, col, colOff + row * ld, oh, ow);
-                    }
-                }
-            }
-        });
-    }
-
-    private void im2colRow(float[] x, int plane, int kh, int kw, float[] col, int dst, int oh, int ow) {
-        int colShift = kw * p.dilationW - p.padLeft;
-        // Output columns whose input column lies inside [0, W).
-        int lo = Math.min(ow, Math.max(0, ceilDiv(-colShift, p.strideW)));
-        int hi = Math.min(ow, Math.max(lo, floorDiv(p.w - 1 - colShift, p.strideW) + 1));
-        for (int r = 0; r < oh; r++) {
-            int d = dst + r * ow;
-            int ih = r * p.strideH + kh * p.dilationH - p.padTop;
-            if (ih < 0 || ih >= p.h) {
-                java.util.Arrays.fill(col, d, d + ow, 0f);
-                continue;
-            }
-            java.util.Arrays.fill(col, d, d + lo, 0f);
-            int src = plane + ih * p.w + colShift;
-            if (p.strideW == 1) {
-                System.arraycopy(x, src + lo, col, d + lo, hi - lo);
-            } else {
-                for (int c = lo; c < hi; c++) {
-                    col[d + c] = x[src + c * p.strideW];
-                }
-            }
-            java.util.Arrays.fill(col, d + hi, d + ow, 0f);
-        }
-    }
-
-    static int ceilDiv(int a, int b) {
-        return -Math.floorDiv(-a, b);
-    }
-
-    static int floorDiv(int a, int b) {
-        return Math.floorDiv(a, b);
     }
 }

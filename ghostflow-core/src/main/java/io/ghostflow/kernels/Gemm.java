@@ -76,7 +76,7 @@ public final class Gemm {
             throw GhostFlowException.shapeMismatch("gemm: packed B is [" + b.k + ", " + b.n + "], expected ["
                     + k + ", " + n + "]");
         }
-        run(m, n, k, alpha, new Operand(a, aOff, lda, transA, null, null), new Operand(null, 0, 0, false, null, b),
+        run(m, n, k, alpha, Operand.raw(a, aOff, lda, transA), new Operand(null, 0, 0, false, null, b, null),
                 beta, c, cOff, ldc, epi, threads);
     }
 
@@ -84,7 +84,7 @@ public final class Gemm {
     public static void gemm(int m, int n, int k, float alpha, float[] a, int aOff, int lda, boolean transA,
                             float[] b, int bOff, int ldb, boolean transB, float beta, float[] c, int cOff, int ldc,
                             Epilogue epi, int threads) {
-        run(m, n, k, alpha, new Operand(a, aOff, lda, transA, null, null), new Operand(b, bOff, ldb, transB, null, null),
+        run(m, n, k, alpha, Operand.raw(a, aOff, lda, transA), Operand.raw(b, bOff, ldb, transB),
                 beta, c, cOff, ldc, epi, threads);
     }
 
@@ -95,23 +95,47 @@ public final class Gemm {
             throw GhostFlowException.shapeMismatch("gemm: packed A is [" + a.m + ", " + a.k + "], expected ["
                     + m + ", " + k + "]");
         }
-        run(m, n, k, alpha, new Operand(null, 0, 0, false, a, null), new Operand(b, bOff, ldb, transB, null, null),
-                beta, c, cOff, ldc, epi, threads);
+        run(m, n, k, alpha, packed(a), Operand.raw(b, bOff, ldb, transB), beta, c, cOff, ldc, epi, threads);
     }
 
-    /** One operand: either a raw matrix (array, offset, ld, trans) or a packed one; panel0 shifts packed panels. */
-    private record Operand(float[] raw, int off, int ld, boolean trans, PackedA packedA, PackedB packedB) {
+    /** C = epi(A * B) with pre-packed A and B gathered panel by panel from its source (implicit im2col). */
+    static void gemm(int m, int n, int k, PackedA a, BPanelSource b, float[] c, int cOff, int ldc, Epilogue epi,
+                     int threads) {
+        if (a.m != m || a.k != k) {
+            throw GhostFlowException.shapeMismatch("gemm: packed A is [" + a.m + ", " + a.k + "], expected ["
+                    + m + ", " + k + "]");
+        }
+        run(m, n, k, 1f, packed(a), new Operand(null, 0, 0, false, null, null, b), 0f, c, cOff, ldc, epi, threads);
+    }
+
+    private static Operand packed(PackedA a) {
+        return new Operand(null, 0, 0, false, a, null, null);
+    }
+
+    /**
+     * One operand: a raw matrix (array, offset, ld, trans), a packed one (panel0 shifts packed
+     * panels), or for B a panel source (off is then the first column of the stripe).
+     */
+    private record Operand(float[] raw, int off, int ld, boolean trans, PackedA packedA, PackedB packedB,
+                           BPanelSource source) {
+        static Operand raw(float[] a, int off, int ld, boolean trans) {
+            return new Operand(a, off, ld, trans, null, null, null);
+        }
+
         /** The same operand restricted to rows (A) or columns (B) starting at {@code start}. */
         Operand from(int start, boolean isA) {
             if (start == 0) {
                 return this;
+            }
+            if (source != null) {
+                return new Operand(null, off + start, 0, false, null, null, source);
             }
             if (raw == null) {
                 throw new IllegalStateException("packed operands are offset by panel, not here");
             }
             // A: row start (stride ld, or 1 if transposed). B: column start (1, or ld if transposed).
             int shift = isA == trans ? start : start * ld;
-            return new Operand(raw, off + shift, ld, trans, null, null);
+            return new Operand(raw, off + shift, ld, trans, null, null, null);
         }
     }
 
@@ -159,8 +183,8 @@ public final class Gemm {
             Parallel.forRange(threads, tilesN, 1, (s, t) -> {
                 int j0 = s * NR;
                 int j1 = Math.min(n, t * NR);
-                Operand bs = b.raw == null ? b : b.from(j0, false);
-                int panel = b.raw == null ? s : 0;
+                Operand bs = b.packedB != null ? b : b.from(j0, false);
+                int panel = b.packedB != null ? s : 0;
                 serial(m, j1 - j0, k, alpha, a, 0, bs, panel, beta, c, cOff + j0, ldc, e.shifted(0, j0));
             });
         }
@@ -187,6 +211,11 @@ public final class Gemm {
                     bArr = b.packedB.data;
                     bStride = k * NR;
                     bBase = (bPanel0 + jc / NR) * bStride + pc * NR;
+                } else if (b.source != null) {
+                    bArr = scratch.b;
+                    bStride = kc * NR;
+                    bBase = 0;
+                    b.source.pack(pc, kc, b.off + jc, nc, bArr, bStride);
                 } else {
                     bArr = scratch.b;
                     bStride = kc * NR;

@@ -100,6 +100,16 @@ class Conv2dTest {
         check(new Conv2d.Params(1, 3, 32, 32, 8, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1), Epilogue.NONE, r, 2);
     }
 
+    /** Depth over one K block, width over one N block, threads splitting N: the implicit im2col at block edges. */
+    @Test
+    void implicitIm2colAcrossCacheBlocksAndThreads() {
+        Random r = new Random(24);
+        Epilogue biasRelu = Epilogue.of(Activation.RELU).withRowBias(new float[0], 0);
+        check(new Conv2d.Params(2, 40, 20, 20, 24, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1), biasRelu, r, 2);
+        check(new Conv2d.Params(1, 32, 40, 37, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1), biasRelu, r, 2);
+        check(new Conv2d.Params(1, 33, 41, 39, 12, 3, 3, 2, 2, 0, 1, 2, 1, 1, 1, 1), Epilogue.NONE, r, 1);
+    }
+
     @Test
     void depthwise() {
         Random r = new Random(23);

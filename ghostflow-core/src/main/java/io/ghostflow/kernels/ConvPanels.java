@@ -1,0 +1,116 @@
+package io.ghostflow.kernels;
+
+import static io.ghostflow.kernels.GemmBlocking.L;
+import static io.ghostflow.kernels.GemmBlocking.NR;
+import static io.ghostflow.kernels.GemmBlocking.S;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Implicit im2col: the GEMM operand {@code B[k, j]} of a convolution, where k = (c * kH + kh) * kW + kw
+ * runs over one group's input channels and taps, and j = (image * OH + oy) * OW + ox over output
+ * pixels; B[k, j] = x[image, c, oy*sH + kh*dH - padTop, ox*sW + kw*dW - padLeft], or 0 in the padding.
+ * Panels are gathered straight from the image, one output-row segment at a time. The per-tap
+ * tables are built once per geometry; {@link #over} binds them to one input without copying.
+ */
+final class ConvPanels {
+    private final Conv2d.Params p;
+    private final int oh;
+    private final int ow;
+    /** Per k: offset of the tap's channel plane, and the tap's row and column shift (dilation minus padding). */
+    private final int[] planeOff;
+    private final int[] rowShift;
+    private final int[] colShift;
+
+    /** Tables for one group of {@code channels} input channels. */
+    ConvPanels(Conv2d.Params p, int channels) {
+        this.p = p;
+        this.oh = p.outH();
+        this.ow = p.outW();
+        int kk = channels * p.kH() * p.kW();
+        planeOff = new int[kk];
+        rowShift = new int[kk];
+        colShift = new int[kk];
+        for (int c = 0, k = 0; c < channels; c++) {
+            for (int kh = 0; kh < p.kH(); kh++) {
+                for (int kw = 0; kw < p.kW(); kw++, k++) {
+                    planeOff[k] = c * p.h() * p.w();
+                    rowShift[k] = kh * p.dilationH() - p.padTop();
+                    colShift[k] = kw * p.dilationW() - p.padLeft();
+                }
+            }
+        }
+    }
+
+    /** The operand for an input whose group's first channel of image 0 is x[xOff]; images are {@code imageStride} apart. */
+    BPanelSource over(float[] x, int xOff, int imageStride) {
+        return (k0, kc, j0, nc, dst, panelStride) -> pack(x, xOff, imageStride, k0, kc, j0, nc, dst, panelStride);
+    }
+
+    private void pack(float[] x, int xOff, int imageStride, int k0, int kc, int j0, int nc, float[] dst,
+                      int panelStride) {
+        int ohw = oh * ow;
+        for (int q = 0; q * NR < nc; q++) {
+            int base = q * panelStride;
+            int first = j0 + q * NR;
+            int width = Math.min(NR, nc - q * NR);
+            if (width < NR) {
+                Arrays.fill(dst, base, base + kc * NR, 0f);
+            }
+            // Split the panel's pixels into runs within one output row.
+            for (int t = 0; t < width; ) {
+                int j = first + t;
+                int image = j / ohw;
+                int pix = j - image * ohw;
+                int oy = pix / ow;
+                int ox = pix - oy * ow;
+                int len = Math.min(width - t, ow - ox);
+                segment(x, xOff + image * imageStride, k0, kc, oy, ox, len, dst, base + t);
+                t += len;
+            }
+        }
+    }
+
+    /** Columns [ox, ox + len) of output row oy, for rows k0 .. k0 + kc, into dst[d + (k - k0) * NR + i]. */
+    private void segment(float[] x, int img, int k0, int kc, int oy, int ox, int len, float[] dst, int d) {
+        int sH = p.strideH();
+        int sW = p.strideW();
+        int h = p.h();
+        int w = p.w();
+        int iy0 = oy * sH;
+        int ix0 = ox * sW;
+        boolean fullVectors = len == NR && sW == 1;
+        for (int kr = 0; kr < kc; kr++) {
+            int k = k0 + kr;
+            int out = d + kr * NR;
+            int iy = iy0 + rowShift[k];
+            if (iy < 0 || iy >= h) {
+                Arrays.fill(dst, out, out + len, 0f);
+                continue;
+            }
+            int ix = ix0 + colShift[k];
+            int src = img + planeOff[k] + iy * w + ix;
+            if (ix >= 0 && ix + (len - 1) * sW < w) {
+                if (fullVectors) {
+                    FloatVector.fromArray(S, x, src).intoArray(dst, out);
+                    FloatVector.fromArray(S, x, src + L).intoArray(dst, out + L);
+                } else if (sW == 1) {
+                    for (int i = 0; i < len; i++) {
+                        dst[out + i] = x[src + i];
+                    }
+                } else {
+                    for (int i = 0; i < len; i++) {
+                        dst[out + i] = x[src + i * sW];
+                    }
+                }
+            } else {
+                // Straddles the left or right padding: test each column.
+                for (int i = 0; i < len; i++) {
+                    int col = ix + i * sW;
+                    dst[out + i] = col >= 0 && col < w ? x[src + i * sW] : 0f;
+                }
+            }
+        }
+    }
+}
