@@ -27,6 +27,8 @@ final class DepthwiseConv {
     private static final ThreadLocal<Ring> RING = ThreadLocal.withInitial(Ring::new);
     /** Picks lanes 0, 2, .., 2L-2 of the pair (a, b): indexes >= L select from b. */
     private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
+    /** Floats of output per epilogue pass of the 3x3 path. */
+    private static final int EPILOGUE_CHUNK = 2048;
     private static final ThreadLocal<float[][]> PLANE = ThreadLocal.withInitial(() -> new float[1][0]);
 
     private DepthwiseConv() {
@@ -57,157 +59,212 @@ final class DepthwiseConv {
 
     /**
      * One plane of a 3x3, dilation-1 depthwise convolution with stride 1 or 2 along W (any stride
-     * along H, any pads). Scratch: three padded input rows plus a zero row, each pw wide; padded
-     * column j holds input column j - padLeft.
+     * along H, any pads).
      */
     private static void runPlane3x3(Conv2d.Params p, float[] w, float[] x, int xOff, float[] y, int yOff,
                                     Epilogue epi, int plane) {
         int n = plane / p.c();
         int ch = plane % p.c();
-        int h = p.h();
-        int iw = p.w();
         int oh = p.outH();
         int ow = p.outW();
-        int sH = p.strideH();
         int sW = p.strideW();
-        int padTop = p.padTop();
-        int padLeft = p.padLeft();
-        // loads reach padded column sW * (max(ow, L) - 1) + 2 (+ L for the second stride-2 vector)
-        int pw = sW * Math.max(ow, L) + 2 + L;
-        Ring scratch = RING.get();
-        float[] buf = scratch.rows(4 * pw);
-        Arrays.fill(buf, 0, 4 * pw, 0f);
-        int copy = Math.max(0, Math.min(iw, pw - padLeft));
-        int src = xOff + plane * h * iw;
-        int wo = ch * 9;
+        // loads of a vector starting at output column c < ow reach padded column sW * (c + L) + 2
+        int pw = sW * (ow + L) + 3;
+        Ring ring = RING.get();
+        ring.bind(x, xOff + plane * p.h() * p.w(), p.h(), p.w(), p.padLeft(), pw);
         Epilogue e = epi;
         if (!e.isIdentity() && e.residual() != null) {
             e = e.withResidual(e.residual(), e.residualOffset() + n * p.c() * e.residualLd(), e.residualLd());
         }
         int yo = yOff + plane * oh * ow;
-        int[] tags = scratch.tags;
-        Arrays.fill(tags, -1);
+        if (sW == 1) {
+            plane3x3s1(ring, p.strideH(), p.padTop(), w, ch * 9, y, yo, oh, ow, e, ch);
+        } else {
+            plane3x3s2(ring, p.strideH(), p.padTop(), w, ch * 9, y, yo, oh, ow, e, ch);
+        }
+    }
+
+    /*
+     * The two plane kernels below take no vector arguments and return none: a vector passed to a
+     * method the JIT does not inline is boxed on the heap. Stores of a row's last vector may run
+     * past the row into the next one (rewritten when that row is computed); only where they would
+     * leave the plane are they masked. The epilogue runs per chunk of rows (about 8 KB), after
+     * the chunk's last row, while the chunk is in L1.
+     */
+
+    /** Output rows of one plane at stride 1 along W: y[yo + r * ow + c] for r < oh, c < ow. */
+    private static void plane3x3s1(Ring ring, int sH, int padTop, float[] w, int wo, float[] y, int yo, int oh,
+                                   int ow, Epilogue e, int ch) {
+        float[] buf = ring.buf;
+        FloatVector w0 = FloatVector.broadcast(S, w[wo]);
+        FloatVector w1 = FloatVector.broadcast(S, w[wo + 1]);
+        FloatVector w2 = FloatVector.broadcast(S, w[wo + 2]);
+        FloatVector w3 = FloatVector.broadcast(S, w[wo + 3]);
+        FloatVector w4 = FloatVector.broadcast(S, w[wo + 4]);
+        FloatVector w5 = FloatVector.broadcast(S, w[wo + 5]);
+        FloatVector w6 = FloatVector.broadcast(S, w[wo + 6]);
+        FloatVector w7 = FloatVector.broadcast(S, w[wo + 7]);
+        FloatVector w8 = FloatVector.broadcast(S, w[wo + 8]);
+        int end = yo + oh * ow;
+        int chunk = Math.max(1, EPILOGUE_CHUNK / ow);
+        int r0 = 0;
         for (int r = 0; r < oh; r++) {
-            int ih0 = r * sH - padTop;
-            int a = inputRow(x, src, h, iw, ih0, buf, pw, padLeft, copy, tags);
-            int b = inputRow(x, src, h, iw, ih0 + 1, buf, pw, padLeft, copy, tags);
-            int c = inputRow(x, src, h, iw, ih0 + 2, buf, pw, padLeft, copy, tags);
+            int ih = r * sH - padTop;
+            int a = ring.row(ih);
+            int b = ring.row(ih + 1);
+            int c = ring.row(ih + 2);
             int out = yo + r * ow;
-            if (sW == 1) {
-                row3x3s1(buf, a, b, c, w, wo, y, out, ow);
-            } else {
-                row3x3s2(buf, a, b, c, w, wo, y, out, ow);
+            int c0 = 0;
+            for (; c0 + 2 * L <= ow; c0 += 2 * L) {
+                FloatVector s0 = FloatVector.fromArray(S, buf, a + c0).mul(w0);
+                s0 = FloatVector.fromArray(S, buf, a + c0 + 1).fma(w1, s0);
+                s0 = FloatVector.fromArray(S, buf, a + c0 + 2).fma(w2, s0);
+                FloatVector s1 = FloatVector.fromArray(S, buf, a + c0 + L).mul(w0);
+                s1 = FloatVector.fromArray(S, buf, a + c0 + L + 1).fma(w1, s1);
+                s1 = FloatVector.fromArray(S, buf, a + c0 + L + 2).fma(w2, s1);
+                s0 = FloatVector.fromArray(S, buf, b + c0).fma(w3, s0);
+                s0 = FloatVector.fromArray(S, buf, b + c0 + 1).fma(w4, s0);
+                s0 = FloatVector.fromArray(S, buf, b + c0 + 2).fma(w5, s0);
+                s1 = FloatVector.fromArray(S, buf, b + c0 + L).fma(w3, s1);
+                s1 = FloatVector.fromArray(S, buf, b + c0 + L + 1).fma(w4, s1);
+                s1 = FloatVector.fromArray(S, buf, b + c0 + L + 2).fma(w5, s1);
+                s0 = FloatVector.fromArray(S, buf, c + c0).fma(w6, s0);
+                s0 = FloatVector.fromArray(S, buf, c + c0 + 1).fma(w7, s0);
+                s0 = FloatVector.fromArray(S, buf, c + c0 + 2).fma(w8, s0);
+                s1 = FloatVector.fromArray(S, buf, c + c0 + L).fma(w6, s1);
+                s1 = FloatVector.fromArray(S, buf, c + c0 + L + 1).fma(w7, s1);
+                s1 = FloatVector.fromArray(S, buf, c + c0 + L + 2).fma(w8, s1);
+                s0.intoArray(y, out + c0);
+                s1.intoArray(y, out + c0 + L);
             }
-            if (!e.isIdentity()) {
-                e.apply(y, out, ow, ch, r * ow, 1, ow);
+            for (; c0 < ow; c0 += L) {
+                FloatVector s0 = FloatVector.fromArray(S, buf, a + c0).mul(w0);
+                s0 = FloatVector.fromArray(S, buf, a + c0 + 1).fma(w1, s0);
+                s0 = FloatVector.fromArray(S, buf, a + c0 + 2).fma(w2, s0);
+                s0 = FloatVector.fromArray(S, buf, b + c0).fma(w3, s0);
+                s0 = FloatVector.fromArray(S, buf, b + c0 + 1).fma(w4, s0);
+                s0 = FloatVector.fromArray(S, buf, b + c0 + 2).fma(w5, s0);
+                s0 = FloatVector.fromArray(S, buf, c + c0).fma(w6, s0);
+                s0 = FloatVector.fromArray(S, buf, c + c0 + 1).fma(w7, s0);
+                s0 = FloatVector.fromArray(S, buf, c + c0 + 2).fma(w8, s0);
+                if (out + c0 + L <= end) {
+                    s0.intoArray(y, out + c0);
+                } else {
+                    s0.intoArray(y, out + c0, S.indexInRange(c0, ow));
+                }
             }
-        }
-    }
-
-    /** y[out + c] for c < ow at stride 1: rows a, b, c are padded-row offsets into buf. */
-    private static void row3x3s1(float[] buf, int a, int b, int c, float[] w, int wo,
-                                 float[] y, int out, int ow) {
-        // vectors are broadcast here, not passed in: a vector argument of a method the JIT does
-        // not inline is boxed on the heap
-        FloatVector w0 = FloatVector.broadcast(S, w[wo]);
-        FloatVector w1 = FloatVector.broadcast(S, w[wo + 1]);
-        FloatVector w2 = FloatVector.broadcast(S, w[wo + 2]);
-        FloatVector w3 = FloatVector.broadcast(S, w[wo + 3]);
-        FloatVector w4 = FloatVector.broadcast(S, w[wo + 4]);
-        FloatVector w5 = FloatVector.broadcast(S, w[wo + 5]);
-        FloatVector w6 = FloatVector.broadcast(S, w[wo + 6]);
-        FloatVector w7 = FloatVector.broadcast(S, w[wo + 7]);
-        FloatVector w8 = FloatVector.broadcast(S, w[wo + 8]);
-        int c0 = 0;
-        for (; c0 + 2 * L <= ow; c0 += 2 * L) {
-            FloatVector s0 = tap3(buf, a + c0, w0, w1, w2, FloatVector.zero(S));
-            FloatVector s1 = tap3(buf, a + c0 + L, w0, w1, w2, FloatVector.zero(S));
-            s0 = tap3(buf, b + c0, w3, w4, w5, s0);
-            s1 = tap3(buf, b + c0 + L, w3, w4, w5, s1);
-            s0 = tap3(buf, c + c0, w6, w7, w8, s0);
-            s1 = tap3(buf, c + c0 + L, w6, w7, w8, s1);
-            s0.intoArray(y, out + c0);
-            s1.intoArray(y, out + c0 + L);
-        }
-        for (; c0 < ow; c0 += L) {
-            // the last vector overlaps the previous one (same values) rather than storing past ow
-            int at = ow >= L ? Math.min(c0, ow - L) : 0;
-            FloatVector s0 = tap3(buf, a + at, w0, w1, w2, FloatVector.zero(S));
-            s0 = tap3(buf, b + at, w3, w4, w5, s0);
-            s0 = tap3(buf, c + at, w6, w7, w8, s0);
-            if (ow >= L) {
-                s0.intoArray(y, out + at);
-            } else {
-                s0.intoArray(y, out, S.indexInRange(0, ow));
+            if (r + 1 - r0 == chunk || r + 1 == oh) {
+                if (!e.isIdentity()) {
+                    e.apply(y, yo + r0 * ow, 0, ch, r0 * ow, 1, (r + 1 - r0) * ow);
+                }
+                r0 = r + 1;
             }
         }
-    }
-
-    /** y[out + c] for c < ow at stride 2: stride-1 sums at padded columns 2c .. 2c + 2L - 1, even lanes kept. */
-    private static void row3x3s2(float[] buf, int a, int b, int c, float[] w, int wo,
-                                 float[] y, int out, int ow) {
-        // vectors are broadcast here, not passed in: a vector argument of a method the JIT does
-        // not inline is boxed on the heap
-        FloatVector w0 = FloatVector.broadcast(S, w[wo]);
-        FloatVector w1 = FloatVector.broadcast(S, w[wo + 1]);
-        FloatVector w2 = FloatVector.broadcast(S, w[wo + 2]);
-        FloatVector w3 = FloatVector.broadcast(S, w[wo + 3]);
-        FloatVector w4 = FloatVector.broadcast(S, w[wo + 4]);
-        FloatVector w5 = FloatVector.broadcast(S, w[wo + 5]);
-        FloatVector w6 = FloatVector.broadcast(S, w[wo + 6]);
-        FloatVector w7 = FloatVector.broadcast(S, w[wo + 7]);
-        FloatVector w8 = FloatVector.broadcast(S, w[wo + 8]);
-        for (int c0 = 0; c0 < ow; c0 += L) {
-            int at = ow >= L ? Math.min(c0, ow - L) : 0;
-            int i = 2 * at;
-            FloatVector s0 = tap3(buf, a + i, w0, w1, w2, FloatVector.zero(S));
-            FloatVector s1 = tap3(buf, a + i + L, w0, w1, w2, FloatVector.zero(S));
-            s0 = tap3(buf, b + i, w3, w4, w5, s0);
-            s1 = tap3(buf, b + i + L, w3, w4, w5, s1);
-            s0 = tap3(buf, c + i, w6, w7, w8, s0);
-            s1 = tap3(buf, c + i + L, w6, w7, w8, s1);
-            FloatVector v = s0.rearrange(EVEN, s1);
-            if (ow >= L) {
-                v.intoArray(y, out + at);
-            } else {
-                v.intoArray(y, out, S.indexInRange(0, ow));
-            }
-        }
-    }
-
-    /** acc + buf[i] * k0 + buf[i + 1] * k1 + buf[i + 2] * k2, lane-wise. */
-    private static FloatVector tap3(float[] buf, int i, FloatVector k0, FloatVector k1, FloatVector k2, FloatVector acc) {
-        return FloatVector.fromArray(S, buf, i + 2).fma(k2,
-                FloatVector.fromArray(S, buf, i + 1).fma(k1, FloatVector.fromArray(S, buf, i).fma(k0, acc)));
     }
 
     /**
-     * Offset in buf of padded input row ih: the zero row (slot 3) outside the image, else slot
-     * ih % 3, filled from x unless it already holds row ih (tags[slot]).
+     * Output rows of one plane at stride 2 along W: two stride-1 vectors over padded columns
+     * 2c .. 2c + 2L - 1, of which the even lanes are the outputs c .. c + L - 1.
      */
-    private static int inputRow(float[] x, int src, int h, int iw, int ih, float[] buf, int pw, int padLeft, int copy,
-                                int[] tags) {
-        if (ih < 0 || ih >= h) {
-            return 3 * pw;
+    private static void plane3x3s2(Ring ring, int sH, int padTop, float[] w, int wo, float[] y, int yo, int oh,
+                                   int ow, Epilogue e, int ch) {
+        float[] buf = ring.buf;
+        FloatVector w0 = FloatVector.broadcast(S, w[wo]);
+        FloatVector w1 = FloatVector.broadcast(S, w[wo + 1]);
+        FloatVector w2 = FloatVector.broadcast(S, w[wo + 2]);
+        FloatVector w3 = FloatVector.broadcast(S, w[wo + 3]);
+        FloatVector w4 = FloatVector.broadcast(S, w[wo + 4]);
+        FloatVector w5 = FloatVector.broadcast(S, w[wo + 5]);
+        FloatVector w6 = FloatVector.broadcast(S, w[wo + 6]);
+        FloatVector w7 = FloatVector.broadcast(S, w[wo + 7]);
+        FloatVector w8 = FloatVector.broadcast(S, w[wo + 8]);
+        int end = yo + oh * ow;
+        int chunk = Math.max(1, EPILOGUE_CHUNK / ow);
+        int r0 = 0;
+        for (int r = 0; r < oh; r++) {
+            int ih = r * sH - padTop;
+            int a = ring.row(ih);
+            int b = ring.row(ih + 1);
+            int c = ring.row(ih + 2);
+            int out = yo + r * ow;
+            for (int c0 = 0; c0 < ow; c0 += L) {
+                int i = 2 * c0;
+                FloatVector s0 = FloatVector.fromArray(S, buf, a + i).mul(w0);
+                s0 = FloatVector.fromArray(S, buf, a + i + 1).fma(w1, s0);
+                s0 = FloatVector.fromArray(S, buf, a + i + 2).fma(w2, s0);
+                FloatVector s1 = FloatVector.fromArray(S, buf, a + i + L).mul(w0);
+                s1 = FloatVector.fromArray(S, buf, a + i + L + 1).fma(w1, s1);
+                s1 = FloatVector.fromArray(S, buf, a + i + L + 2).fma(w2, s1);
+                s0 = FloatVector.fromArray(S, buf, b + i).fma(w3, s0);
+                s0 = FloatVector.fromArray(S, buf, b + i + 1).fma(w4, s0);
+                s0 = FloatVector.fromArray(S, buf, b + i + 2).fma(w5, s0);
+                s1 = FloatVector.fromArray(S, buf, b + i + L).fma(w3, s1);
+                s1 = FloatVector.fromArray(S, buf, b + i + L + 1).fma(w4, s1);
+                s1 = FloatVector.fromArray(S, buf, b + i + L + 2).fma(w5, s1);
+                s0 = FloatVector.fromArray(S, buf, c + i).fma(w6, s0);
+                s0 = FloatVector.fromArray(S, buf, c + i + 1).fma(w7, s0);
+                s0 = FloatVector.fromArray(S, buf, c + i + 2).fma(w8, s0);
+                s1 = FloatVector.fromArray(S, buf, c + i + L).fma(w6, s1);
+                s1 = FloatVector.fromArray(S, buf, c + i + L + 1).fma(w7, s1);
+                s1 = FloatVector.fromArray(S, buf, c + i + L + 2).fma(w8, s1);
+                FloatVector v = s0.rearrange(EVEN, s1);
+                if (out + c0 + L <= end) {
+                    v.intoArray(y, out + c0);
+                } else {
+                    v.intoArray(y, out + c0, S.indexInRange(c0, ow));
+                }
+            }
+            if (r + 1 - r0 == chunk || r + 1 == oh) {
+                if (!e.isIdentity()) {
+                    e.apply(y, yo + r0 * ow, 0, ch, r0 * ow, 1, (r + 1 - r0) * ow);
+                }
+                r0 = r + 1;
+            }
         }
-        int slot = ih % 3;
-        if (tags[slot] != ih) {
-            System.arraycopy(x, src + ih * iw, buf, slot * pw + padLeft, copy);
-            tags[slot] = ih;
-        }
-        return slot * pw;
     }
 
-    /** Per-thread scratch of the 3x3 path: three padded input rows and a zero row, and which row each slot holds. */
+    /**
+     * Per-thread scratch of the 3x3 path: three padded copies of input rows (slot ih % 3, so the
+     * rows shared by consecutive output rows are copied once) and a zero row (slot 3) standing
+     * for rows above and below the image. Padded column j of a slot holds input column j - padLeft.
+     */
     private static final class Ring {
         private final int[] tags = new int[3];
-        private float[] rows = new float[0];
+        private float[] buf = new float[0];
+        private float[] x;
+        private int src;
+        private int h;
+        private int w;
+        private int padLeft;
+        private int pw;
+        private int copy;
 
-        float[] rows(int size) {
-            if (rows.length < size) {
-                rows = new float[size];
+        void bind(float[] x, int src, int h, int w, int padLeft, int pw) {
+            if (buf.length < 4 * pw) {
+                buf = new float[4 * pw];
             }
-            return rows;
+            Arrays.fill(buf, 0, 4 * pw, 0f);
+            Arrays.fill(tags, -1);
+            this.x = x;
+            this.src = src;
+            this.h = h;
+            this.w = w;
+            this.padLeft = padLeft;
+            this.pw = pw;
+            this.copy = Math.max(0, Math.min(w, pw - padLeft));
+        }
+
+        /** Offset in buf of padded input row ih, copied in from x unless its slot already holds it. */
+        int row(int ih) {
+            if (ih < 0 || ih >= h) {
+                return 3 * pw;
+            }
+            int slot = ih % 3;
+            if (tags[slot] != ih) {
+                System.arraycopy(x, src + ih * w, buf, slot * pw + padLeft, copy);
+                tags[slot] = ih;
+            }
+            return slot * pw;
         }
     }
 
