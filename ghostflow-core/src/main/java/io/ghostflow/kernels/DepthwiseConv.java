@@ -3,6 +3,8 @@ package io.ghostflow.kernels;
 import io.ghostflow.core.Parallel;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -77,10 +79,20 @@ final class DepthwiseConv {
             e = e.withResidual(e.residual(), e.residualOffset() + n * p.c() * e.residualLd(), e.residualLd());
         }
         int yo = yOff + plane * oh * ow;
+        // bias and ReLU / Clip are applied in registers before the store, anything else afterwards
+        Activation.Kind kind = e.activation().kind();
+        boolean fused = e.residual() == null && e.biasMode() != Epilogue.BiasMode.PER_COLUMN
+                && (kind == Activation.Kind.NONE || kind == Activation.Kind.RELU || kind == Activation.Kind.CLIP);
+        // x + -0f == x for every x, including -0f: no bias adds nothing
+        float bias = fused && e.biasMode() == Epilogue.BiasMode.PER_ROW ? e.bias()[e.biasOffset() + ch] : -0f;
+        float lo = fused && kind == Activation.Kind.RELU ? 0f
+                : fused && kind == Activation.Kind.CLIP ? e.activation().alpha() : Float.NEGATIVE_INFINITY;
+        float hi = fused && kind == Activation.Kind.CLIP ? e.activation().beta() : Float.POSITIVE_INFINITY;
+        Epilogue after = fused ? Epilogue.NONE : e;
         if (sW == 1) {
-            plane3x3s1(ring, p.strideH(), p.padTop(), w, ch * 9, y, yo, oh, ow, e, ch);
+            plane3x3s1(ring, p.strideH(), p.padTop(), w, ch * 9, bias, lo, hi, y, yo, oh, ow, after, ch);
         } else {
-            plane3x3s2(ring, p.strideH(), p.padTop(), w, ch * 9, y, yo, oh, ow, e, ch);
+            plane3x3s2(ring, p.strideH(), p.padTop(), w, ch * 9, bias, lo, hi, y, yo, oh, ow, after, ch);
         }
     }
 
@@ -88,13 +100,14 @@ final class DepthwiseConv {
      * The two plane kernels below take no vector arguments and return none: a vector passed to a
      * method the JIT does not inline is boxed on the heap. Stores of a row's last vector may run
      * past the row into the next one (rewritten when that row is computed); only where they would
-     * leave the plane are they masked. The epilogue runs per chunk of rows (about 8 KB), after
+     * leave the plane are they masked. A bias and ReLU / Clip are applied before the
+     * store; any other epilogue runs per chunk of rows (about 8 KB), after
      * the chunk's last row, while the chunk is in L1.
      */
 
     /** Output rows of one plane at stride 1 along W: y[yo + r * ow + c] for r < oh, c < ow. */
-    private static void plane3x3s1(Ring ring, int sH, int padTop, float[] w, int wo, float[] y, int yo, int oh,
-                                   int ow, Epilogue e, int ch) {
+    private static void plane3x3s1(Ring ring, int sH, int padTop, float[] w, int wo, float bias, float lo,
+                                   float hi, float[] y, int yo, int oh, int ow, Epilogue e, int ch) {
         float[] buf = ring.buf;
         FloatVector w0 = FloatVector.broadcast(S, w[wo]);
         FloatVector w1 = FloatVector.broadcast(S, w[wo + 1]);
@@ -105,6 +118,7 @@ final class DepthwiseConv {
         FloatVector w6 = FloatVector.broadcast(S, w[wo + 6]);
         FloatVector w7 = FloatVector.broadcast(S, w[wo + 7]);
         FloatVector w8 = FloatVector.broadcast(S, w[wo + 8]);
+        FloatVector bv = FloatVector.broadcast(S, bias);
         int end = yo + oh * ow;
         int chunk = Math.max(1, EPILOGUE_CHUNK / ow);
         int r0 = 0;
@@ -134,6 +148,10 @@ final class DepthwiseConv {
                 s1 = FloatVector.fromArray(S, buf, c + c0 + L).fma(w6, s1);
                 s1 = FloatVector.fromArray(S, buf, c + c0 + L + 1).fma(w7, s1);
                 s1 = FloatVector.fromArray(S, buf, c + c0 + L + 2).fma(w8, s1);
+                s0 = s0.add(bv);
+                s0 = s0.blend(lo, s0.compare(VectorOperators.LT, lo)).blend(hi, s0.compare(VectorOperators.GT, hi));
+                s1 = s1.add(bv);
+                s1 = s1.blend(lo, s1.compare(VectorOperators.LT, lo)).blend(hi, s1.compare(VectorOperators.GT, hi));
                 s0.intoArray(y, out + c0);
                 s1.intoArray(y, out + c0 + L);
             }
@@ -147,6 +165,8 @@ final class DepthwiseConv {
                 s0 = FloatVector.fromArray(S, buf, c + c0).fma(w6, s0);
                 s0 = FloatVector.fromArray(S, buf, c + c0 + 1).fma(w7, s0);
                 s0 = FloatVector.fromArray(S, buf, c + c0 + 2).fma(w8, s0);
+                s0 = s0.add(bv);
+                s0 = s0.blend(lo, s0.compare(VectorOperators.LT, lo)).blend(hi, s0.compare(VectorOperators.GT, hi));
                 if (out + c0 + L <= end) {
                     s0.intoArray(y, out + c0);
                 } else {
@@ -166,8 +186,8 @@ final class DepthwiseConv {
      * Output rows of one plane at stride 2 along W: two stride-1 vectors over padded columns
      * 2c .. 2c + 2L - 1, of which the even lanes are the outputs c .. c + L - 1.
      */
-    private static void plane3x3s2(Ring ring, int sH, int padTop, float[] w, int wo, float[] y, int yo, int oh,
-                                   int ow, Epilogue e, int ch) {
+    private static void plane3x3s2(Ring ring, int sH, int padTop, float[] w, int wo, float bias, float lo,
+                                   float hi, float[] y, int yo, int oh, int ow, Epilogue e, int ch) {
         float[] buf = ring.buf;
         FloatVector w0 = FloatVector.broadcast(S, w[wo]);
         FloatVector w1 = FloatVector.broadcast(S, w[wo + 1]);
@@ -178,6 +198,7 @@ final class DepthwiseConv {
         FloatVector w6 = FloatVector.broadcast(S, w[wo + 6]);
         FloatVector w7 = FloatVector.broadcast(S, w[wo + 7]);
         FloatVector w8 = FloatVector.broadcast(S, w[wo + 8]);
+        FloatVector bv = FloatVector.broadcast(S, bias);
         int end = yo + oh * ow;
         int chunk = Math.max(1, EPILOGUE_CHUNK / ow);
         int r0 = 0;
@@ -208,6 +229,8 @@ final class DepthwiseConv {
                 s1 = FloatVector.fromArray(S, buf, c + i + L + 1).fma(w7, s1);
                 s1 = FloatVector.fromArray(S, buf, c + i + L + 2).fma(w8, s1);
                 FloatVector v = s0.rearrange(EVEN, s1);
+                v = v.add(bv);
+                v = v.blend(lo, v.compare(VectorOperators.LT, lo)).blend(hi, v.compare(VectorOperators.GT, hi));
                 if (out + c0 + L <= end) {
                     v.intoArray(y, out + c0);
                 } else {
