@@ -109,11 +109,14 @@ class DepthwiseConvTest {
     }
 
     @Test
-    void fiveByFiveStrideTwoAndDilatedThreeByThree() {
+    void fiveByFiveDilatedAndOtherActivations() {
         Random r = new Random(13);
         check(dw(2, 5, 29, 31, 5, 2, 2, 1), Activation.RELU, true, false, r, 2);
         check(dw(2, 5, 29, 31, 5, 1, 2, 1), Activation.relu6(), true, true, r, 1);
         check(dw(2, 3, 23, 19, 3, 1, 2, 2), Activation.RELU, true, false, r, 1);
         check(dw(1, 3, 23, 19, 3, 2, 2, 2), Activation.NONE, false, true, r, 1);
+        // an activation the 3x3 path does not apply in registers
+        check(dw(1, 3, 17, 21, 3, 1, 1, 1), Activation.HARD_SWISH, true, false, r, 1);
+        check(dw(1, 3, 17, 21, 3, 2, 1, 1), Activation.SIGMOID, false, false, r, 1);
     }
 }
