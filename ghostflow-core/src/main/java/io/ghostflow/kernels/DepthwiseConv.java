@@ -3,19 +3,34 @@ package io.ghostflow.kernels;
 import io.ghostflow.core.Parallel;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Depthwise convolution (groups == C == outC): each channel plane is copied once into a
- * zero-padded scratch plane, so the tap loops need no bounds tests, then every output row is
- * accumulated along OW in vectors: contiguous loads for stride 1, gathers for larger strides.
- * The epilogue runs on each finished output plane while it is in cache.
+ * Depthwise convolution (groups == C == outC). Two paths:
+ * <ul>
+ * <li>3x3, dilation 1, stride along W of 1 or 2 (every depthwise layer of MobileNet-style
+ * models): each input row is copied once into one of three zero-padded scratch rows (a ring
+ * indexed by row mod 3, so the rows shared by consecutive output rows are not copied again;
+ * rows above and below the image point at a zero row), the nine weights stay in vector
+ * registers, and every output row is accumulated along OW in vectors. Stride 2 computes two
+ * stride-1 vectors and keeps their even lanes with one two-vector shuffle. The epilogue runs on
+ * each output row while it is in L1.</li>
+ * <li>Everything else (other kernel sizes, dilation, strides &gt; 2 along W): the plane is copied
+ * once into a zero-padded scratch plane and each output row accumulated along OW in vectors.</li>
+ * </ul>
  */
 final class DepthwiseConv {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final ThreadLocal<float[][]> ROW = ThreadLocal.withInitial(() -> new float[1][0]);
+    private static final ThreadLocal<Ring> RING = ThreadLocal.withInitial(Ring::new);
+    /** Picks lanes 0, 2, .., 2L-2 of the pair (a, b): indexes >= L select from b. */
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
+    /** Floats of output per epilogue pass of the 3x3 path. */
+    private static final int EPILOGUE_CHUNK = 2048;
     private static final ThreadLocal<float[][]> PLANE = ThreadLocal.withInitial(() -> new float[1][0]);
 
     private DepthwiseConv() {
@@ -31,11 +46,249 @@ final class DepthwiseConv {
         for (int i = 0; i < L; i++) {
             gatherMap[i] = i * p.strideW();
         }
+        boolean fast3x3 = p.kH() == 3 && p.kW() == 3 && p.dilationH() == 1 && p.dilationW() == 1
+                && p.strideW() <= 2;
         Parallel.forRange(threads, planes, grain, (s, e) -> {
             for (int plane = s; plane < e; plane++) {
-                runPlane(p, w, x, xOff, y, yOff, epi, plane, gatherMap);
+                if (fast3x3) {
+                    runPlane3x3(p, w, x, xOff, y, yOff, epi, plane);
+                } else {
+                    runPlane(p, w, x, xOff, y, yOff, epi, plane, gatherMap);
+                }
             }
         });
+    }
+
+    /**
+     * One plane of a 3x3, dilation-1 depthwise convolution with stride 1 or 2 along W (any stride
+     * along H, any pads).
+     */
+    private static void runPlane3x3(Conv2d.Params p, float[] w, float[] x, int xOff, float[] y, int yOff,
+                                    Epilogue epi, int plane) {
+        int n = plane / p.c();
+        int ch = plane % p.c();
+        int oh = p.outH();
+        int ow = p.outW();
+        int sW = p.strideW();
+        // loads of a vector starting at output column c < ow reach padded column sW * (c + L) + 2
+        int pw = sW * (ow + L) + 3;
+        Ring ring = RING.get();
+        ring.bind(x, xOff + plane * p.h() * p.w(), p.h(), p.w(), p.padLeft(), pw);
+        Epilogue e = epi;
+        if (!e.isIdentity() && e.residual() != null) {
+            e = e.withResidual(e.residual(), e.residualOffset() + n * p.c() * e.residualLd(), e.residualLd());
+        }
+        int yo = yOff + plane * oh * ow;
+        // bias and ReLU / Clip are applied in registers before the store, anything else afterwards
+        Activation.Kind kind = e.activation().kind();
+        boolean fused = e.residual() == null && e.biasMode() != Epilogue.BiasMode.PER_COLUMN
+                && (kind == Activation.Kind.NONE || kind == Activation.Kind.RELU || kind == Activation.Kind.CLIP);
+        // x + -0f == x for every x, including -0f: no bias adds nothing
+        float bias = fused && e.biasMode() == Epilogue.BiasMode.PER_ROW ? e.bias()[e.biasOffset() + ch] : -0f;
+        float lo = fused && kind == Activation.Kind.RELU ? 0f
+                : fused && kind == Activation.Kind.CLIP ? e.activation().alpha() : Float.NEGATIVE_INFINITY;
+        float hi = fused && kind == Activation.Kind.CLIP ? e.activation().beta() : Float.POSITIVE_INFINITY;
+        Epilogue after = fused ? Epilogue.NONE : e;
+        if (sW == 1) {
+            plane3x3s1(ring, p.strideH(), p.padTop(), w, ch * 9, bias, lo, hi, y, yo, oh, ow, after, ch);
+        } else {
+            plane3x3s2(ring, p.strideH(), p.padTop(), w, ch * 9, bias, lo, hi, y, yo, oh, ow, after, ch);
+        }
+    }
+
+    /*
+     * The two plane kernels below take no vector arguments and return none: a vector passed to a
+     * method the JIT does not inline is boxed on the heap. Stores of a row's last vector may run
+     * past the row into the next one (rewritten when that row is computed); only where they would
+     * leave the plane are they masked. A bias and ReLU / Clip are applied before the
+     * store; any other epilogue runs per chunk of rows (about 8 KB), after
+     * the chunk's last row, while the chunk is in L1.
+     */
+
+    /** Output rows of one plane at stride 1 along W: y[yo + r * ow + c] for r < oh, c < ow. */
+    private static void plane3x3s1(Ring ring, int sH, int padTop, float[] w, int wo, float bias, float lo,
+                                   float hi, float[] y, int yo, int oh, int ow, Epilogue e, int ch) {
+        float[] buf = ring.buf;
+        FloatVector w0 = FloatVector.broadcast(S, w[wo]);
+        FloatVector w1 = FloatVector.broadcast(S, w[wo + 1]);
+        FloatVector w2 = FloatVector.broadcast(S, w[wo + 2]);
+        FloatVector w3 = FloatVector.broadcast(S, w[wo + 3]);
+        FloatVector w4 = FloatVector.broadcast(S, w[wo + 4]);
+        FloatVector w5 = FloatVector.broadcast(S, w[wo + 5]);
+        FloatVector w6 = FloatVector.broadcast(S, w[wo + 6]);
+        FloatVector w7 = FloatVector.broadcast(S, w[wo + 7]);
+        FloatVector w8 = FloatVector.broadcast(S, w[wo + 8]);
+        FloatVector bv = FloatVector.broadcast(S, bias);
+        int end = yo + oh * ow;
+        int chunk = Math.max(1, EPILOGUE_CHUNK / ow);
+        int r0 = 0;
+        for (int r = 0; r < oh; r++) {
+            int ih = r * sH - padTop;
+            int a = ring.row(ih);
+            int b = ring.row(ih + 1);
+            int c = ring.row(ih + 2);
+            int out = yo + r * ow;
+            int c0 = 0;
+            for (; c0 + 2 * L <= ow; c0 += 2 * L) {
+                FloatVector s0 = FloatVector.fromArray(S, buf, a + c0).mul(w0);
+                s0 = FloatVector.fromArray(S, buf, a + c0 + 1).fma(w1, s0);
+                s0 = FloatVector.fromArray(S, buf, a + c0 + 2).fma(w2, s0);
+                FloatVector s1 = FloatVector.fromArray(S, buf, a + c0 + L).mul(w0);
+                s1 = FloatVector.fromArray(S, buf, a + c0 + L + 1).fma(w1, s1);
+                s1 = FloatVector.fromArray(S, buf, a + c0 + L + 2).fma(w2, s1);
+                s0 = FloatVector.fromArray(S, buf, b + c0).fma(w3, s0);
+                s0 = FloatVector.fromArray(S, buf, b + c0 + 1).fma(w4, s0);
+                s0 = FloatVector.fromArray(S, buf, b + c0 + 2).fma(w5, s0);
+                s1 = FloatVector.fromArray(S, buf, b + c0 + L).fma(w3, s1);
+                s1 = FloatVector.fromArray(S, buf, b + c0 + L + 1).fma(w4, s1);
+                s1 = FloatVector.fromArray(S, buf, b + c0 + L + 2).fma(w5, s1);
+                s0 = FloatVector.fromArray(S, buf, c + c0).fma(w6, s0);
+                s0 = FloatVector.fromArray(S, buf, c + c0 + 1).fma(w7, s0);
+                s0 = FloatVector.fromArray(S, buf, c + c0 + 2).fma(w8, s0);
+                s1 = FloatVector.fromArray(S, buf, c + c0 + L).fma(w6, s1);
+                s1 = FloatVector.fromArray(S, buf, c + c0 + L + 1).fma(w7, s1);
+                s1 = FloatVector.fromArray(S, buf, c + c0 + L + 2).fma(w8, s1);
+                s0 = s0.add(bv);
+                s0 = s0.blend(lo, s0.compare(VectorOperators.LT, lo)).blend(hi, s0.compare(VectorOperators.GT, hi));
+                s1 = s1.add(bv);
+                s1 = s1.blend(lo, s1.compare(VectorOperators.LT, lo)).blend(hi, s1.compare(VectorOperators.GT, hi));
+                s0.intoArray(y, out + c0);
+                s1.intoArray(y, out + c0 + L);
+            }
+            for (; c0 < ow; c0 += L) {
+                FloatVector s0 = FloatVector.fromArray(S, buf, a + c0).mul(w0);
+                s0 = FloatVector.fromArray(S, buf, a + c0 + 1).fma(w1, s0);
+                s0 = FloatVector.fromArray(S, buf, a + c0 + 2).fma(w2, s0);
+                s0 = FloatVector.fromArray(S, buf, b + c0).fma(w3, s0);
+                s0 = FloatVector.fromArray(S, buf, b + c0 + 1).fma(w4, s0);
+                s0 = FloatVector.fromArray(S, buf, b + c0 + 2).fma(w5, s0);
+                s0 = FloatVector.fromArray(S, buf, c + c0).fma(w6, s0);
+                s0 = FloatVector.fromArray(S, buf, c + c0 + 1).fma(w7, s0);
+                s0 = FloatVector.fromArray(S, buf, c + c0 + 2).fma(w8, s0);
+                s0 = s0.add(bv);
+                s0 = s0.blend(lo, s0.compare(VectorOperators.LT, lo)).blend(hi, s0.compare(VectorOperators.GT, hi));
+                if (out + c0 + L <= end) {
+                    s0.intoArray(y, out + c0);
+                } else {
+                    s0.intoArray(y, out + c0, S.indexInRange(c0, ow));
+                }
+            }
+            if (r + 1 - r0 == chunk || r + 1 == oh) {
+                if (!e.isIdentity()) {
+                    e.apply(y, yo + r0 * ow, 0, ch, r0 * ow, 1, (r + 1 - r0) * ow);
+                }
+                r0 = r + 1;
+            }
+        }
+    }
+
+    /**
+     * Output rows of one plane at stride 2 along W: two stride-1 vectors over padded columns
+     * 2c .. 2c + 2L - 1, of which the even lanes are the outputs c .. c + L - 1.
+     */
+    private static void plane3x3s2(Ring ring, int sH, int padTop, float[] w, int wo, float bias, float lo,
+                                   float hi, float[] y, int yo, int oh, int ow, Epilogue e, int ch) {
+        float[] buf = ring.buf;
+        FloatVector w0 = FloatVector.broadcast(S, w[wo]);
+        FloatVector w1 = FloatVector.broadcast(S, w[wo + 1]);
+        FloatVector w2 = FloatVector.broadcast(S, w[wo + 2]);
+        FloatVector w3 = FloatVector.broadcast(S, w[wo + 3]);
+        FloatVector w4 = FloatVector.broadcast(S, w[wo + 4]);
+        FloatVector w5 = FloatVector.broadcast(S, w[wo + 5]);
+        FloatVector w6 = FloatVector.broadcast(S, w[wo + 6]);
+        FloatVector w7 = FloatVector.broadcast(S, w[wo + 7]);
+        FloatVector w8 = FloatVector.broadcast(S, w[wo + 8]);
+        FloatVector bv = FloatVector.broadcast(S, bias);
+        int end = yo + oh * ow;
+        int chunk = Math.max(1, EPILOGUE_CHUNK / ow);
+        int r0 = 0;
+        for (int r = 0; r < oh; r++) {
+            int ih = r * sH - padTop;
+            int a = ring.row(ih);
+            int b = ring.row(ih + 1);
+            int c = ring.row(ih + 2);
+            int out = yo + r * ow;
+            for (int c0 = 0; c0 < ow; c0 += L) {
+                int i = 2 * c0;
+                FloatVector s0 = FloatVector.fromArray(S, buf, a + i).mul(w0);
+                s0 = FloatVector.fromArray(S, buf, a + i + 1).fma(w1, s0);
+                s0 = FloatVector.fromArray(S, buf, a + i + 2).fma(w2, s0);
+                FloatVector s1 = FloatVector.fromArray(S, buf, a + i + L).mul(w0);
+                s1 = FloatVector.fromArray(S, buf, a + i + L + 1).fma(w1, s1);
+                s1 = FloatVector.fromArray(S, buf, a + i + L + 2).fma(w2, s1);
+                s0 = FloatVector.fromArray(S, buf, b + i).fma(w3, s0);
+                s0 = FloatVector.fromArray(S, buf, b + i + 1).fma(w4, s0);
+                s0 = FloatVector.fromArray(S, buf, b + i + 2).fma(w5, s0);
+                s1 = FloatVector.fromArray(S, buf, b + i + L).fma(w3, s1);
+                s1 = FloatVector.fromArray(S, buf, b + i + L + 1).fma(w4, s1);
+                s1 = FloatVector.fromArray(S, buf, b + i + L + 2).fma(w5, s1);
+                s0 = FloatVector.fromArray(S, buf, c + i).fma(w6, s0);
+                s0 = FloatVector.fromArray(S, buf, c + i + 1).fma(w7, s0);
+                s0 = FloatVector.fromArray(S, buf, c + i + 2).fma(w8, s0);
+                s1 = FloatVector.fromArray(S, buf, c + i + L).fma(w6, s1);
+                s1 = FloatVector.fromArray(S, buf, c + i + L + 1).fma(w7, s1);
+                s1 = FloatVector.fromArray(S, buf, c + i + L + 2).fma(w8, s1);
+                FloatVector v = s0.rearrange(EVEN, s1);
+                v = v.add(bv);
+                v = v.blend(lo, v.compare(VectorOperators.LT, lo)).blend(hi, v.compare(VectorOperators.GT, hi));
+                if (out + c0 + L <= end) {
+                    v.intoArray(y, out + c0);
+                } else {
+                    v.intoArray(y, out + c0, S.indexInRange(c0, ow));
+                }
+            }
+            if (r + 1 - r0 == chunk || r + 1 == oh) {
+                if (!e.isIdentity()) {
+                    e.apply(y, yo + r0 * ow, 0, ch, r0 * ow, 1, (r + 1 - r0) * ow);
+                }
+                r0 = r + 1;
+            }
+        }
+    }
+
+    /**
+     * Per-thread scratch of the 3x3 path: three padded copies of input rows (slot ih % 3, so the
+     * rows shared by consecutive output rows are copied once) and a zero row (slot 3) standing
+     * for rows above and below the image. Padded column j of a slot holds input column j - padLeft.
+     */
+    private static final class Ring {
+        private final int[] tags = new int[3];
+        private float[] buf = new float[0];
+        private float[] x;
+        private int src;
+        private int h;
+        private int w;
+        private int padLeft;
+        private int pw;
+        private int copy;
+
+        void bind(float[] x, int src, int h, int w, int padLeft, int pw) {
+            if (buf.length < 4 * pw) {
+                buf = new float[4 * pw];
+            }
+            Arrays.fill(buf, 0, 4 * pw, 0f);
+            Arrays.fill(tags, -1);
+            this.x = x;
+            this.src = src;
+            this.h = h;
+            this.w = w;
+            this.padLeft = padLeft;
+            this.pw = pw;
+            this.copy = Math.max(0, Math.min(w, pw - padLeft));
+        }
+
+        /** Offset in buf of padded input row ih, copied in from x unless its slot already holds it. */
+        int row(int ih) {
+            if (ih < 0 || ih >= h) {
+                return 3 * pw;
+            }
+            int slot = ih % 3;
+            if (tags[slot] != ih) {
+                System.arraycopy(x, src + ih * w, buf, slot * pw + padLeft, copy);
+                tags[slot] = ih;
+            }
+            return slot * pw;
+        }
     }
 
     private static void runPlane(Conv2d.Params p, float[] w, float[] x, int xOff, float[] y, int yOff,
