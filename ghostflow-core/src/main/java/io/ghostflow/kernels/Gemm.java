@@ -252,7 +252,9 @@ public final class Gemm {
                                 GemmMicroKernel.kernel(kc, aArr, ao, bArr, bo, tile, 0, NR, 1f, 0f, true);
                                 mergeEdge(tile, c, co, ldc, mr, nr, alpha, beta, first);
                             }
-                            if (last) {
+                            if (last && nr == NR) {
+                                epi.applyTile(c, co, ldc, ic + ir, jc + jr, mr);
+                            } else if (last) {
                                 epi.apply(c, co, ldc, ic + ir, jc + jr, mr, nr);
                             }
                         }
