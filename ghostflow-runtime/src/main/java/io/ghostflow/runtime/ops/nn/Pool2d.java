@@ -3,6 +3,7 @@ package io.ghostflow.runtime.ops.nn;
 import io.ghostflow.core.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,6 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class Pool2d {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
+    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, i -> 2 * i + 1);
     private static final ThreadLocal<float[][]> ROW = ThreadLocal.withInitial(() -> new float[1][0]);
 
     private Pool2d() {
@@ -40,10 +43,12 @@ final class Pool2d {
 
     /**
      * Max pooling without dilation and without NaN, separably and all in vectors: per output row,
-     * the max of its window's input rows goes into a scratch row framed by -inf (the padding), then
-     * the max over kw neighbours is taken for every column at once, and the outputs are every
-     * sw-th of those. A scalar max per tap forms one long dependency chain through Math.max's
-     * NaN-handling sequence and ran several times slower.
+     * the max of its window's input rows goes into a scratch row framed by -inf (the padding),
+     * then the max over each window's columns. Stride 2 (the common down-sampling case) splits
+     * that row into even and odd columns first, so every output vector is a max of contiguous
+     * loads stored straight into the output; other strides take the max at every column and
+     * pick every sw-th. The max is a compare-and-blend: without NaN it equals Math.max except
+     * that it keeps the first of -0 and +0, and it avoids Math.max's NaN-handling sequence.
      */
     private static void maxPlane(float[] x, int xo, float[] y, int yo, Window.Geometry g) {
         int kh = g.k()[0];
@@ -57,13 +62,12 @@ final class Pool2d {
         int oh = g.out()[0];
         int ow = g.out()[1];
         int lanes = S.length();
-        // Window starts span [0, (ow-1)*sw]; a window reads kw columns, and vector loads may run one vector further.
-        int span = (ow - 1) * sw + 1;
-        int framed = Math.max(pw + iw, span + kw - 1) + lanes;
-        float[] scratch = scratch(framed + span + lanes);
-        int windows = framed;
+        // Enough framed columns for every window (plus one vector of over-read) in both layouts.
+        int halves = ow + kw + lanes;
+        int framed = Math.max(pw + iw, Math.max((ow - 1) * sw + kw + lanes, 2 * halves)) + lanes;
+        int rest = sw == 2 ? 2 * halves : framed;
+        float[] scratch = scratch(framed + rest);
         java.util.Arrays.fill(scratch, 0, framed, Float.NEGATIVE_INFINITY);
-        int bound = S.loopBound(iw);
         for (int oy = 0; oy < oh; oy++) {
             int y0 = oy * sh - ph;
             int kyLo = Math.max(0, -y0);
@@ -73,38 +77,86 @@ final class Pool2d {
                 java.util.Arrays.fill(y, out, out + ow, Float.NEGATIVE_INFINITY);
                 continue;
             }
-            int r0 = xo + (y0 + kyLo) * iw;
-            int rows = kyHi - kyLo;
-            int c = 0;
-            for (; c < bound; c += lanes) {
-                FloatVector v = FloatVector.fromArray(S, x, r0 + c);
-                for (int ky = 1; ky < rows; ky++) {
-                    v = v.max(FloatVector.fromArray(S, x, r0 + ky * iw + c));
-                }
-                v.intoArray(scratch, pw + c);
-            }
-            for (; c < iw; c++) {
-                float m = x[r0 + c];
-                for (int ky = 1; ky < rows; ky++) {
-                    m = Math.max(m, x[r0 + ky * iw + c]);
-                }
-                scratch[pw + c] = m;
-            }
-            for (int j = 0; j < span; j += lanes) {
-                FloatVector v = FloatVector.fromArray(S, scratch, j);
-                for (int kx = 1; kx < kw; kx++) {
-                    v = v.max(FloatVector.fromArray(S, scratch, j + kx));
-                }
-                v.intoArray(scratch, windows + j);
-            }
-            if (sw == 1) {
-                System.arraycopy(scratch, windows, y, out, ow);
+            rowMax(x, xo + (y0 + kyLo) * iw, iw, kyHi - kyLo, scratch, pw);
+            if (sw == 2) {
+                stride2(scratch, framed, halves, kw, y, out, ow);
             } else {
-                for (int ox = 0, j = windows; ox < ow; ox++, j += sw) {
-                    y[out + ox] = scratch[j];
-                }
+                anyStride(scratch, framed, kw, sw, y, out, ow);
             }
         }
+    }
+
+    /** dst[dOff + c] = max over r < rows of x[r0 + r * iw + c], for c < iw. */
+    private static void rowMax(float[] x, int r0, int iw, int rows, float[] dst, int dOff) {
+        int lanes = S.length();
+        if (iw < lanes) {
+            for (int c = 0; c < iw; c++) {
+                float m = x[r0 + c];
+                for (int r = 1; r < rows; r++) {
+                    m = Math.max(m, x[r0 + r * iw + c]);
+                }
+                dst[dOff + c] = m;
+            }
+            return;
+        }
+        // The ragged end is one more vector ending at iw, overlapping values already written.
+        for (int c = 0; c < iw; c = c + lanes < iw && c + 2 * lanes > iw ? iw - lanes : c + lanes) {
+            FloatVector v = FloatVector.fromArray(S, x, r0 + c);
+            for (int r = 1; r < rows; r++) {
+                v = max(v, FloatVector.fromArray(S, x, r0 + r * iw + c));
+            }
+            v.intoArray(dst, dOff + c);
+        }
+    }
+
+    /** Stride 2: even and odd framed columns apart, then out[ox] = max of E[ox + t] (2t < kw) and O[ox + t] (2t + 1 < kw). */
+    private static void stride2(float[] scratch, int framed, int halves, int kw, float[] y, int out, int ow) {
+        int lanes = S.length();
+        int even = framed;
+        int odd = framed + halves;
+        for (int i = 0; i + lanes <= halves; i += lanes) {
+            FloatVector s0 = FloatVector.fromArray(S, scratch, 2 * i);
+            FloatVector s1 = FloatVector.fromArray(S, scratch, 2 * i + lanes);
+            s0.rearrange(EVEN, s1).intoArray(scratch, even + i);
+            s0.rearrange(ODD, s1).intoArray(scratch, odd + i);
+        }
+        if (ow < lanes) {
+            for (int ox = 0; ox < ow; ox++) {
+                float m = scratch[even + ox];
+                for (int kx = 1; kx < kw; kx++) {
+                    m = Math.max(m, scratch[(kx & 1) == 0 ? even + ox + kx / 2 : odd + ox + kx / 2]);
+                }
+                y[out + ox] = m;
+            }
+            return;
+        }
+        for (int ox = 0; ox < ow; ox = ox + lanes < ow && ox + 2 * lanes > ow ? ow - lanes : ox + lanes) {
+            FloatVector v = FloatVector.fromArray(S, scratch, even + ox);
+            for (int kx = 1; kx < kw; kx++) {
+                v = max(v, FloatVector.fromArray(S, scratch, ((kx & 1) == 0 ? even : odd) + ox + kx / 2));
+            }
+            v.intoArray(y, out + ox);
+        }
+    }
+
+    /** Any stride: the window max at every framed column, then every sw-th of them. */
+    private static void anyStride(float[] scratch, int framed, int kw, int sw, float[] y, int out, int ow) {
+        int lanes = S.length();
+        int span = (ow - 1) * sw + 1;
+        for (int j = 0; j < span; j += lanes) {
+            FloatVector v = FloatVector.fromArray(S, scratch, j);
+            for (int kx = 1; kx < kw; kx++) {
+                v = max(v, FloatVector.fromArray(S, scratch, j + kx));
+            }
+            v.intoArray(scratch, framed + j);
+        }
+        for (int ox = 0, j = framed; ox < ow; ox++, j += sw) {
+            y[out + ox] = scratch[j];
+        }
+    }
+
+    private static FloatVector max(FloatVector a, FloatVector b) {
+        return a.blend(b, a.compare(VectorOperators.LT, b));
     }
 
     private static boolean hasNaN(float[] x, int off, int n) {
