@@ -383,5 +383,15 @@ class ServerEndpointsTest {
                 "# TYPE ghostflow_batch_size histogram",
                 "ghostflow_batch_size_bucket{model=\"rowmix\",version=\"1\",le=\"+Inf\"}");
         assertThat(m).containsPattern("ghostflow_inference_request_success_total\\{model=\"rowmix\",version=\"1\"} [1-9]");
+        // every successful request has one overhead sample
+        assertThat(m).contains("# TYPE ghostflow_inference_request_overhead_us histogram");
+        assertThat(metric(m, "ghostflow_inference_request_overhead_us_count{model=\"rowmix\",version=\"1\"}"))
+                .isEqualTo(metric(m, "ghostflow_inference_request_success_total{model=\"rowmix\",version=\"1\"}"))
+                .isEqualTo(metric(m, "ghostflow_inference_request_overhead_us_bucket{model=\"rowmix\",version=\"1\",le=\"+Inf\"}"));
+    }
+
+    private static long metric(String exposition, String series) {
+        return exposition.lines().filter(l -> l.startsWith(series + " ")).mapToLong(l -> Long.parseLong(l.substring(series.length() + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no series " + series));
     }
 }

@@ -11,6 +11,7 @@ import io.ghostflow.server.GhostFlowServer;
 import io.ghostflow.server.ServerOptions;
 import io.ghostflow.server.repository.ModelConfig;
 import io.ghostflow.server.repository.ModelManager;
+import io.ghostflow.server.stats.LatencyHistogram;
 import io.ghostflow.tensor.Tensor;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -31,7 +32,8 @@ import java.util.Map;
  * Load benchmark of the model server ({@code ghostflow-bench serve-load}): starts a local server
  * per model and batching setting, drives it with N keep-alive clients for T seconds over JSON
  * and over the binary tensor extension, and prints throughput, p50/p99 latency, errors and the
- * server overhead from the statistics extension (request time minus compute time, mean).
+ * server overhead: the mean from the statistics extension (request time minus compute time) and
+ * the median of the per-request overhead histogram (request time minus queue and compute) on /metrics.
  *
  * <p>Arguments: {@code [--models mlp_mnist,resnet18] [--seconds 10] [--concurrency 1,8,32]
  * [--modes json,binary] [--batching off,on] [--io-threads N] [--shared DIR]}.
@@ -58,8 +60,8 @@ public final class ServeLoad {
         Path shared = Path.of(opt.getOrDefault("shared", findShared().toString()));
         ioThreads = Integer.parseInt(opt.getOrDefault("io-threads", Integer.toString(ServerOptions.defaults().ioThreads())));
 
-        System.out.printf("%-10s %-8s %-7s %4s %12s %10s %10s %7s %14s %11s %9s %11s%n", "model", "batching", "mode", "c", "inf/s", "p50 us",
-                "p99 us", "errors", "overhead us", "compute us", "queue us", "cpu us/inf");
+        System.out.printf("%-10s %-8s %-7s %4s %12s %10s %10s %7s %14s %14s %11s %9s %11s%n", "model", "batching", "mode", "c", "inf/s", "p50 us",
+                "p99 us", "errors", "overhead us", "ovh p50 us", "compute us", "queue us", "cpu us/inf");
         for (String model : models) {
             for (String b : batching) {
                 runModel(shared, model, b.equals("on"), modes, conc, seconds);
@@ -90,10 +92,16 @@ public final class ServeLoad {
                 run(server.port(), req, 8, Math.min(3.0, Math.max(1.0, seconds / 3))); // warm-up: let the JIT compile the hot path first
                 for (int c : conc) {
                     long[] before = stats(server, model);
+                    long[] ovh0 = overheadBuckets(server, model);
                     long cpu0 = CPU.getProcessCpuTime();
                     Result r = run(server.port(), req, c, seconds);
                     long cpu1 = CPU.getProcessCpuTime();
                     long[] after = stats(server, model);
+                    long[] ovh1 = overheadBuckets(server, model);
+                    for (int i = 0; i < ovh1.length; i++) {
+                        ovh1[i] -= ovh0[i];
+                    }
+                    double overheadP50 = LatencyHistogram.quantileMicros(ovh1, 0.5);
                     // CPU time of this process (server and client) per inference: unlike throughput,
                     // barely moved by other processes competing for the same cores
                     double cpuUs = r.count == 0 ? 0 : (cpu1 - cpu0) / 1e3 / r.count;
@@ -101,8 +109,8 @@ public final class ServeLoad {
                     double overheadUs = n == 0 ? 0 : ((after[1] - before[1]) - (after[2] - before[2])) / 1e3 / n;
                     double computeUs = n == 0 ? 0 : (after[2] - before[2]) / 1e3 / n;
                     double queueUs = n == 0 ? 0 : (after[3] - before[3]) / 1e3 / n;
-                    System.out.printf("%-10s %-8s %-7s %4d %12.1f %10.0f %10.0f %7d %14.1f %11.1f %9.1f %11.1f%n", model, batch ? "on" : "off", mode, c,
-                            r.count / r.seconds, r.p50 / 1e3, r.p99 / 1e3, r.errors, overheadUs, computeUs, queueUs, cpuUs);
+                    System.out.printf("%-10s %-8s %-7s %4d %12.1f %10.0f %10.0f %7d %14.1f %14.1f %11.1f %9.1f %11.1f%n", model, batch ? "on" : "off",
+                            mode, c, r.count / r.seconds, r.p50 / 1e3, r.p99 / 1e3, r.errors, overheadUs, overheadP50, computeUs, queueUs, cpuUs);
                 }
             }
         } finally {
@@ -117,6 +125,24 @@ public final class ServeLoad {
         JsonNode s = JSON.readTree(r.body()).path("model_stats").get(0).path("inference_stats");
         return new long[] {s.path("success").path("count").asLong(), s.path("success").path("ns").asLong(),
                 s.path("compute_infer").path("ns").asLong(), s.path("queue").path("ns").asLong()};
+    }
+
+    /**
+     * Per-bucket counts of the server's per-request overhead histogram (request time minus queue
+     * and compute time) for the model, from the Prometheus endpoint: its cumulative buckets are
+     * turned back into per-bucket counts, overflow last.
+     */
+    private static long[] overheadBuckets(GhostFlowServer server, String model) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.url() + "/metrics")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        String prefix = "ghostflow_inference_request_overhead_us_bucket{model=\"" + model + "\",";
+        long[] cumulative = r.body().lines().filter(l -> l.startsWith(prefix))
+                .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).toArray();
+        long[] perBucket = new long[cumulative.length];
+        for (int i = 0; i < cumulative.length; i++) {
+            perBucket[i] = cumulative[i] - (i == 0 ? 0 : cumulative[i - 1]);
+        }
+        return perBucket;
     }
 
     private record Result(long count, long errors, double seconds, long p50, long p99) {

@@ -54,35 +54,41 @@ public final class InferEndpoint {
         long recent = mv.stats().recentRunNs();
         boolean batched = mv.batcher().options().batches();
         if (!small || (!batched && (recent < 0 || recent > INLINE_RUN_NS))) {
-            return CompletableFuture.supplyAsync(() -> completed(r, mv, () -> {
+            BatcherTime bt = new BatcherTime();
+            return CompletableFuture.supplyAsync(() -> completed(r, mv, bt, () -> {
                 Parsed parsed = parse(r, mv);
-                return respond(mv, parsed, mv.batcher().infer(parsed.feeds, parsed.timeout));
+                return respond(mv, parsed, bt.time(() -> mv.batcher().infer(parsed.feeds, parsed.timeout)));
             }), offload);
         }
         Parsed parsed;
         Map<String, Tensor> result;
+        BatcherTime bt = new BatcherTime();
         try {
             parsed = parse(r, mv);
             if (batched) {
                 // the response is built on the I/O thread, so the batcher goes straight on to its next batch
-                return mv.batcher().submit(parsed.feeds, parsed.timeout).handleAsync((out, e) -> completed(r, mv, () -> {
+                long submitted = System.nanoTime();
+                return mv.batcher().submit(parsed.feeds, parsed.timeout)
+                        .whenComplete((out, e) -> bt.ns = System.nanoTime() - submitted) // on the batcher's thread
+                        .handleAsync((out, e) -> completed(r, mv, bt, () -> {
                     if (e != null) {
                         throw asRuntime(e);
                     }
                     return respond(mv, parsed, out);
                 }), r.io());
             }
-            result = mv.batcher().tryRunNow(parsed.feeds, 2 * recent); // waiting briefly beats a hand-off for runs this short
+            result = bt.time(() -> mv.batcher().tryRunNow(parsed.feeds, 2 * recent)); // waiting briefly beats a hand-off for runs this short
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(completed(r, mv, () -> {
+            return CompletableFuture.completedFuture(completed(r, mv, bt, () -> {
                 throw e;
             }));
         }
         if (result == null) { // every instance busy: wait for one off the I/O thread
-            return CompletableFuture.supplyAsync(() -> completed(r, mv, () -> respond(mv, parsed, mv.batcher().infer(parsed.feeds, parsed.timeout))),
+            return CompletableFuture.supplyAsync(() -> completed(r, mv, bt,
+                            () -> respond(mv, parsed, bt.time(() -> mv.batcher().infer(parsed.feeds, parsed.timeout)))),
                     offload);
         }
-        return CompletableFuture.completedFuture(completed(r, mv, () -> respond(mv, parsed, result)));
+        return CompletableFuture.completedFuture(completed(r, mv, bt, () -> respond(mv, parsed, result)));
     }
 
     private static RuntimeException asRuntime(Throwable e) {
@@ -90,11 +96,31 @@ public final class InferEndpoint {
         return c instanceof RuntimeException re ? re : new GhostFlowException(ErrorCode.INTERNAL, "inference failed: " + c, c);
     }
 
+    /**
+     * Time a request spent inside the batcher (waiting for an instance or a batch, and running);
+     * the rest of its end-to-end time is the server's own overhead (parsing, hand-offs, encoding).
+     * Written by one thread before the request's completion step reads it.
+     */
+    private static final class BatcherTime {
+        volatile long ns;
+
+        <T> T time(java.util.function.Supplier<T> call) {
+            long t0 = System.nanoTime();
+            try {
+                return call.get();
+            } finally {
+                ns += System.nanoTime() - t0; // a failed try-now wait, then the offloaded run
+            }
+        }
+    }
+
     /** Runs the last step of a request, counts it as success or failure and releases the version. */
-    private static Response completed(Request r, ModelVersion mv, java.util.function.Supplier<Response> last) {
+    private static Response completed(Request r, ModelVersion mv, BatcherTime bt, java.util.function.Supplier<Response> last) {
         try {
             Response resp = last.get();
-            mv.stats().success.add(System.nanoTime() - r.receivedNanos());
+            long total = System.nanoTime() - r.receivedNanos();
+            mv.stats().success.add(total);
+            mv.stats().overhead.add(total - bt.ns);
             return resp;
         } catch (RuntimeException e) {
             mv.stats().fail.add(System.nanoTime() - r.receivedNanos());

@@ -3,6 +3,7 @@ package io.ghostflow.server.endpoints;
 import io.ghostflow.server.http.Response;
 import io.ghostflow.server.repository.ModelManager;
 import io.ghostflow.server.repository.ModelVersion;
+import io.ghostflow.server.stats.LatencyHistogram;
 import io.ghostflow.server.stats.ModelStats;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +55,29 @@ public final class MetricsEndpoint {
             sb.append("ghostflow_batch_size_sum{").append(labels).append("} ").append(sum).append('\n');
             sb.append("ghostflow_batch_size_count{").append(labels).append("} ").append(total).append('\n');
         }
+        overheadHistogram(sb, all);
         return Response.text(200, "text/plain; version=0.0.4; charset=utf-8", sb.toString());
+    }
+
+    /** Per-request server overhead: end-to-end time minus the time in the batcher (queue and compute). */
+    private static void overheadHistogram(StringBuilder sb, List<ModelVersion> all) {
+        String name = "ghostflow_inference_request_overhead_us";
+        sb.append("# HELP ").append(name).append(" Request time minus queue and compute time, per successful request\n");
+        sb.append("# TYPE ").append(name).append(" histogram\n");
+        long[] bounds = LatencyHistogram.boundsMicros();
+        for (ModelVersion mv : all) {
+            String labels = labels(mv);
+            long[] counts = mv.stats().overhead.counts();
+            long cumulative = 0;
+            for (int i = 0; i < bounds.length; i++) {
+                cumulative += counts[i];
+                sb.append(name).append("_bucket{").append(labels).append(",le=\"").append(bounds[i]).append("\"} ").append(cumulative).append('\n');
+            }
+            cumulative += counts[bounds.length];
+            sb.append(name).append("_bucket{").append(labels).append(",le=\"+Inf\"} ").append(cumulative).append('\n');
+            sb.append(name).append("_sum{").append(labels).append("} ").append(mv.stats().overhead.sumNanos() / 1000).append('\n');
+            sb.append(name).append("_count{").append(labels).append("} ").append(cumulative).append('\n');
+        }
     }
 
     private static void counter(StringBuilder sb, List<ModelVersion> all, String name, String help, ToLongFunction<ModelStats> f) {

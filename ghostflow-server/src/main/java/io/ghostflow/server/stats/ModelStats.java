@@ -39,6 +39,8 @@ public final class ModelStats implements BatchListener {
     }
 
     public final Duration success = new Duration();
+    /** Per successful request: end-to-end time minus the time spent in the batcher (queue + compute). */
+    public final LatencyHistogram overhead = new LatencyHistogram();
     public final Duration fail = new Duration();
     public final Duration queue = new Duration();
     public final Duration computeInput = new Duration();
