@@ -1,6 +1,7 @@
 package io.ghostflow.kernels;
 
 import io.ghostflow.core.GhostFlowException;
+import io.ghostflow.core.Parallel;
 
 /**
  * fp32 2-D convolution, NCHW, weights [outC, C / groups, kH, kW] packed once by
@@ -140,17 +141,28 @@ public final class Conv2d {
             DepthwiseConv.run(p, depthwiseWeights, x, xOff, y, yOff, e, threads);
             return;
         }
-        int hw = p.h * p.w;
         int ohw = oh * ow;
-        int cg = p.c / p.groups;
-        int mg = p.outC / p.groups;
-        int kg = cg * p.kH * p.kW;
-        boolean pointwise = p.isPointwise();
-        if (!pointwise && p.groups == 1 && p.n > 1 && ohw < BATCH_FOLD_MAX_OHW) {
+        int kg = p.c / p.groups * p.kH * p.kW;
+        if (panels != null && p.groups == 1 && p.n > 1 && ohw < BATCH_FOLD_MAX_OHW) {
             runBatchFolded(x, xOff, y, yOff, e, threads, kg, ohw);
             return;
         }
-        for (int n = 0; n < p.n; n++) {
+        if (threads > 1 && (p.n % threads == 0 || p.n >= 2 * threads)) {
+            // Images split over the threads, one thread each: no per-GEMM fork/join and no thin
+            // stripes, so a batch scales with the cores better than splitting each image's GEMM.
+            Parallel.forRange(threads, p.n, 1, (n0, n1) -> images(x, xOff, y, yOff, e, n0, n1, 1));
+        } else {
+            images(x, xOff, y, yOff, e, 0, p.n, threads);
+        }
+    }
+
+    private void images(float[] x, int xOff, float[] y, int yOff, Epilogue e, int n0, int n1, int threads) {
+        int hw = p.h * p.w;
+        int ohw = p.outH() * p.outW();
+        int cg = p.c / p.groups;
+        int mg = p.outC / p.groups;
+        int kg = cg * p.kH * p.kW;
+        for (int n = n0; n < n1; n++) {
             // Rows of the per-image output matrix are channels: bias stays, the residual moves by one image.
             Epilogue en = e.residual() == null ? e
                     : e.withResidual(e.residual(), e.residualOffset() + n * p.outC * e.residualLd(), e.residualLd());
@@ -158,7 +170,7 @@ public final class Conv2d {
                 int xo = xOff + (n * p.c + g * cg) * hw;
                 int yo = yOff + (n * p.outC + g * mg) * ohw;
                 Epilogue eg = en.shifted(g * mg, 0);
-                if (pointwise) {
+                if (panels == null) {
                     Gemm.gemm(mg, ohw, kg, 1f, packed[g], x, xo, hw, false, 0f, y, yo, ohw, eg, threads);
                 } else {
                     Gemm.gemm(mg, ohw, kg, packed[g], panels.over(x, xo, 0), y, yo, ohw, eg, threads);

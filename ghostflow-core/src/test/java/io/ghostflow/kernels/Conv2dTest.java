@@ -110,6 +110,16 @@ class Conv2dTest {
         check(new Conv2d.Params(1, 33, 41, 39, 12, 3, 3, 2, 2, 0, 1, 2, 1, 1, 1, 1), Epilogue.NONE, r, 1);
     }
 
+    /** Large planes in a batch: images split over the threads (2 of 2), or each image's GEMM split (3 of 2). */
+    @Test
+    void batchesOfLargePlanes() {
+        Random r = new Random(25);
+        Epilogue full = Epilogue.of(Activation.RELU).withRowBias(new float[0], 0).withResidual(new float[0], 0, 0);
+        check(new Conv2d.Params(2, 8, 40, 40, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1), full, r, 2);
+        check(new Conv2d.Params(3, 8, 36, 33, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1), full, r, 2);
+        check(new Conv2d.Params(4, 6, 34, 34, 10, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1), full, r, 2);
+    }
+
     @Test
     void depthwise() {
         Random r = new Random(23);
