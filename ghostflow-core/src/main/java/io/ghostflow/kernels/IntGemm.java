@@ -134,11 +134,14 @@ public final class IntGemm {
         }
         float[] af = holder[0];
         if (holder[1] == null) {
-            holder[1] = new float[MR * 4 * L];
+            holder[1] = new float[MR * 2 * L];
         }
         float[] tile = holder[1];
         for (int i = i0; i < i1; i += MR) {
             int rowsHere = Math.min(MR, i1 - i);
+            // A short last block (and M < 4) runs the same tile with zero rows: one hot, compiled kernel
+            // for every M (a rarely run second kernel would stay interpreted, boxing every vector).
+            java.util.Arrays.fill(af, rowsHere * k, MR * k, 0f);
             for (int r = 0; r < rowsHere; r++) {
                 int zero = za == null ? 0 : za.length == 1 ? za[0] : za[i + r];
                 int ar = aOff + (i + r) * lda;
@@ -156,13 +159,7 @@ public final class IntGemm {
             for (int k0 = 0; k0 < k || k0 == 0; k0 += kc) {
                 int k1 = Math.min(k, k0 + kc);
                 boolean first = k0 == 0;
-                if (rowsHere == MR) {
-                    tile4(af, k, k0, k1, b, c, cOff + i * ldc, ldc, first, tile);
-                } else {
-                    for (int r = 0; r < rowsHere; r++) {
-                        row1(af, r * k, k0, k1, b, c, cOff + (i + r) * ldc, first, tile);
-                    }
-                }
+                tile4(af, k, k0, k1, b, c, cOff + i * ldc, ldc, rowsHere, first, tile);
                 if (k == 0) {
                     break;
                 }
@@ -170,9 +167,9 @@ public final class IntGemm {
         }
     }
 
-    /** Four rows of C from four converted rows of A (af[r * k + kk]) over depth [k0, k1). */
-    private static void tile4(float[] af, int k, int k0, int k1, PackedIntB b, int[] c, int cr, int ldc, boolean first,
-                              float[] tile) {
+    /** The first {@code rows} (at most four) rows of C from four converted rows of A (af[r * k + kk]) over depth [k0, k1). */
+    private static void tile4(float[] af, int k, int k0, int k1, PackedIntB b, int[] c, int cr, int ldc, int rows,
+                              boolean first, float[] tile) {
         int n = b.n;
         int ld = b.ld;
         float[] bd = b.data;
@@ -211,7 +208,7 @@ public final class IntGemm {
             c21.intoArray(tile, 5 * L);
             c30.intoArray(tile, 6 * L);
             c31.intoArray(tile, 7 * L);
-            flush(tile, MR, 2 * L, 2 * L, c, cr + j, ldc, first);
+            flush(tile, rows, 2 * L, 2 * L, c, cr + j, ldc, first);
         }
         for (; j < n; j += L) {
             // The packed rows are padded to a whole vector, so the loads are in bounds; flush writes only the n - j real columns.
@@ -231,43 +228,7 @@ public final class IntGemm {
             c1.intoArray(tile, L);
             c2.intoArray(tile, 2 * L);
             c3.intoArray(tile, 3 * L);
-            flush(tile, MR, L, Math.min(L, n - j), c, cr + j, ldc, first);
-        }
-    }
-
-    /** One row of C (the M-small remainder and M = 1) over depth [k0, k1), four vectors at a time. */
-    private static void row1(float[] af, int ao, int k0, int k1, PackedIntB b, int[] c, int cr, boolean first, float[] tile) {
-        int n = b.n;
-        int ld = b.ld;
-        float[] bd = b.data;
-        int j = 0;
-        for (; j + 4 * L <= n; j += 4 * L) {
-            FloatVector c0 = FloatVector.zero(F);
-            FloatVector c1 = FloatVector.zero(F);
-            FloatVector c2 = FloatVector.zero(F);
-            FloatVector c3 = FloatVector.zero(F);
-            int bp = k0 * ld + j;
-            for (int kk = k0; kk < k1; kk++, bp += ld) {
-                FloatVector av = FloatVector.broadcast(F, af[ao + kk]);
-                c0 = FloatVector.fromArray(F, bd, bp).fma(av, c0);
-                c1 = FloatVector.fromArray(F, bd, bp + L).fma(av, c1);
-                c2 = FloatVector.fromArray(F, bd, bp + 2 * L).fma(av, c2);
-                c3 = FloatVector.fromArray(F, bd, bp + 3 * L).fma(av, c3);
-            }
-            c0.intoArray(tile, 0);
-            c1.intoArray(tile, L);
-            c2.intoArray(tile, 2 * L);
-            c3.intoArray(tile, 3 * L);
-            flush(tile, 1, 4 * L, 4 * L, c, cr + j, 0, first);
-        }
-        for (; j < n; j += L) {
-            FloatVector acc = FloatVector.zero(F);
-            int bp = k0 * ld + j;
-            for (int kk = k0; kk < k1; kk++, bp += ld) {
-                acc = FloatVector.fromArray(F, bd, bp).fma(FloatVector.broadcast(F, af[ao + kk]), acc);
-            }
-            acc.intoArray(tile, 0);
-            flush(tile, 1, L, Math.min(L, n - j), c, cr + j, 0, first);
+            flush(tile, rows, L, Math.min(L, n - j), c, cr + j, ldc, first);
         }
     }
 
