@@ -21,8 +21,10 @@ import jdk.incubator.vector.VectorSpecies;
  * int32. Float FMA has twice the throughput of int32 multiply-add on AVX2 and takes its A
  * operand as a broadcast from memory, so the kernel runs register tiles of 4 rows by 2 vectors.
  *
- * <p>B is converted once ({@link #packB}): zero point removed, stored k-major as float with rows
- * padded to a whole vector, and the largest magnitude recorded for the chunk bound.
+ * <p>B is converted once ({@link #packB}): zero point removed, stored as float in contiguous
+ * column panels two vectors wide (k-major inside a panel), and its largest magnitude recorded for
+ * the chunk bound. Per call, A - za is converted to float with four rows interleaved per depth
+ * step; the loops run B panels outside and row blocks inside, so a panel stays in L1.
  */
 public final class IntGemm {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -30,27 +32,30 @@ public final class IntGemm {
     private static final int L = F.length();
     /** Rows of A per register tile. */
     private static final int MR = 4;
+    /** Columns per register tile and B panel: two vectors. */
+    private static final int W = 2 * L;
     /** Largest partial sum magnitude that float still holds exactly. */
     private static final long EXACT = 1L << 24;
-    /** Per thread: converted rows of A (MR x K floats, grown on demand) and a register tile's spill area. */
+    /** Per thread: the converted rows of A (grown on demand) and a register tile's spill area. */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][]);
 
     private IntGemm() {
     }
 
-    /** B minus its zero point as exact floats: k-major [K, N], rows padded to a whole vector. */
+    /**
+     * B minus its zero point as exact floats, in column panels of {@link #W} columns (the last
+     * zero-padded), each panel k-major and contiguous, so that a register tile streams it.
+     */
     public static final class PackedIntB {
         final int k;
         final int n;
-        final int ld;
         final float[] data;
         /** max |B - zb| over all elements. */
         final int maxAbs;
 
-        PackedIntB(int k, int n, int ld, float[] data, int maxAbs) {
+        PackedIntB(int k, int n, float[] data, int maxAbs) {
             this.k = k;
             this.n = n;
-            this.ld = ld;
             this.data = data;
             this.maxAbs = maxAbs;
         }
@@ -73,20 +78,19 @@ public final class IntGemm {
             throw GhostFlowException.shapeMismatch("MatMulInteger: b_zero_point has " + zb.length
                     + " values, expected 1 or " + n);
         }
-        int ld = (n + L - 1) / L * L;
-        float[] out = new float[Math.max(1, k * ld)];
+        int panels = (n + W - 1) / W;
+        float[] out = new float[Math.max(1, panels * k * W)];
         int maxAbs = 0;
         for (int kk = 0; kk < k; kk++) {
             int src = bOff + kk * ldb;
-            int dst = kk * ld;
             for (int j = 0; j < n; j++) {
                 int z = zb == null ? 0 : zb.length == 1 ? zb[0] : zb[j];
                 int v = (unsigned ? b[src + j] & 0xFF : b[src + j]) - z;
-                out[dst + j] = v;
+                out[(j / W) * k * W + kk * W + j % W] = v;
                 maxAbs = Math.max(maxAbs, Math.abs(v));
             }
         }
-        return new PackedIntB(k, n, ld, out, maxAbs);
+        return new PackedIntB(k, n, out, maxAbs);
     }
 
     /**
@@ -128,118 +132,99 @@ public final class IntGemm {
     private static void rows(int i0, int i1, byte[] a, int aOff, int lda, boolean unsignedA, int[] za,
                              PackedIntB b, int[] c, int cOff, int ldc, int kc) {
         int k = b.k;
+        int n = b.n;
+        int blocks = (i1 - i0 + MR - 1) / MR;
         float[][] holder = SCRATCH.get();
-        if (holder[0] == null || holder[0].length < MR * k) {
-            holder[0] = new float[Math.max(MR * k, 64)];
+        if (holder[0] == null || holder[0].length < blocks * MR * k) {
+            holder[0] = new float[Math.max(blocks * MR * k, 64)];
         }
         float[] af = holder[0];
         if (holder[1] == null) {
-            holder[1] = new float[MR * 2 * L];
+            holder[1] = new float[MR * W];
         }
         float[] tile = holder[1];
-        for (int i = i0; i < i1; i += MR) {
-            int rowsHere = Math.min(MR, i1 - i);
-            // A short last block (and M < 4) runs the same tile with zero rows: one hot, compiled kernel
-            // for every M (a rarely run second kernel would stay interpreted, boxing every vector).
-            java.util.Arrays.fill(af, rowsHere * k, MR * k, 0f);
-            for (int r = 0; r < rowsHere; r++) {
-                int zero = za == null ? 0 : za.length == 1 ? za[0] : za[i + r];
-                int ar = aOff + (i + r) * lda;
-                int dst = r * k;
-                if (unsignedA) {
-                    for (int kk = 0; kk < k; kk++) {
-                        af[dst + kk] = (a[ar + kk] & 0xFF) - zero;
-                    }
-                } else {
-                    for (int kk = 0; kk < k; kk++) {
-                        af[dst + kk] = a[ar + kk] - zero;
-                    }
+        // A - za as floats, MR rows interleaved per depth step (af[block][kk][r]); a short last block
+        // gets zero rows, so every M runs the one hot 4-row kernel (a rarely run second kernel
+        // would stay interpreted and box every vector).
+        java.util.Arrays.fill(af, 0, blocks * MR * k, 0f);
+        for (int i = i0; i < i1; i++) {
+            int zero = za == null ? 0 : za.length == 1 ? za[0] : za[i];
+            int ar = aOff + i * lda;
+            int dst = ((i - i0) / MR) * MR * k + (i - i0) % MR;
+            if (unsignedA) {
+                for (int kk = 0; kk < k; kk++) {
+                    af[dst + kk * MR] = (a[ar + kk] & 0xFF) - zero;
                 }
-            }
-            for (int k0 = 0; k0 < k || k0 == 0; k0 += kc) {
-                int k1 = Math.min(k, k0 + kc);
-                boolean first = k0 == 0;
-                tile4(af, k, k0, k1, b, c, cOff + i * ldc, ldc, rowsHere, first, tile);
-                if (k == 0) {
-                    break;
+            } else {
+                for (int kk = 0; kk < k; kk++) {
+                    af[dst + kk * MR] = a[ar + kk] - zero;
                 }
             }
         }
+        int panels = (n + W - 1) / W;
+        int k0 = 0;
+        do {
+            int k1 = Math.min(k, k0 + kc);
+            boolean first = k0 == 0;
+            // panel outer, row blocks inner: one B panel (k x W floats) is reused from L1 by every block
+            for (int p = 0; p < panels; p++) {
+                int cols = Math.min(W, n - p * W);
+                for (int blk = 0; blk < blocks; blk++) {
+                    int i = i0 + blk * MR;
+                    tile(af, blk * MR * k, b.data, p * k * W, k0, k1, tile);
+                    flush(tile, Math.min(MR, i1 - i), cols, c, cOff + i * ldc + p * W, ldc, first);
+                }
+            }
+            k0 = k1;
+        } while (k0 < k);
     }
 
-    /** The first {@code rows} (at most four) rows of C from four converted rows of A (af[r * k + kk]) over depth [k0, k1). */
-    private static void tile4(float[] af, int k, int k0, int k1, PackedIntB b, int[] c, int cr, int ldc, int rows,
-                              boolean first, float[] tile) {
-        int n = b.n;
-        int ld = b.ld;
-        float[] bd = b.data;
-        int j = 0;
-        for (; j + 2 * L <= n; j += 2 * L) {
-            FloatVector c00 = FloatVector.zero(F);
-            FloatVector c01 = FloatVector.zero(F);
-            FloatVector c10 = FloatVector.zero(F);
-            FloatVector c11 = FloatVector.zero(F);
-            FloatVector c20 = FloatVector.zero(F);
-            FloatVector c21 = FloatVector.zero(F);
-            FloatVector c30 = FloatVector.zero(F);
-            FloatVector c31 = FloatVector.zero(F);
-            int bp = k0 * ld + j;
-            for (int kk = k0; kk < k1; kk++, bp += ld) {
-                FloatVector b0 = FloatVector.fromArray(F, bd, bp);
-                FloatVector b1 = FloatVector.fromArray(F, bd, bp + L);
-                FloatVector a0 = FloatVector.broadcast(F, af[kk]);
-                c00 = b0.fma(a0, c00);
-                c01 = b1.fma(a0, c01);
-                FloatVector a1 = FloatVector.broadcast(F, af[k + kk]);
-                c10 = b0.fma(a1, c10);
-                c11 = b1.fma(a1, c11);
-                FloatVector a2 = FloatVector.broadcast(F, af[2 * k + kk]);
-                c20 = b0.fma(a2, c20);
-                c21 = b1.fma(a2, c21);
-                FloatVector a3 = FloatVector.broadcast(F, af[3 * k + kk]);
-                c30 = b0.fma(a3, c30);
-                c31 = b1.fma(a3, c31);
-            }
-            c00.intoArray(tile, 0);
-            c01.intoArray(tile, L);
-            c10.intoArray(tile, 2 * L);
-            c11.intoArray(tile, 3 * L);
-            c20.intoArray(tile, 4 * L);
-            c21.intoArray(tile, 5 * L);
-            c30.intoArray(tile, 6 * L);
-            c31.intoArray(tile, 7 * L);
-            flush(tile, rows, 2 * L, 2 * L, c, cr + j, ldc, first);
+    /** A 4 x W register tile: tile[r * W + w] = sum over [k0, k1) of af[ao + kk * 4 + r] * bd[bo + kk * W + w]. */
+    private static void tile(float[] af, int ao, float[] bd, int bo, int k0, int k1, float[] tile) {
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F);
+        FloatVector c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F);
+        FloatVector c31 = FloatVector.zero(F);
+        int ap = ao + k0 * MR;
+        int bp = bo + k0 * W;
+        for (int kk = k0; kk < k1; kk++, ap += MR, bp += W) {
+            FloatVector b0 = FloatVector.fromArray(F, bd, bp);
+            FloatVector b1 = FloatVector.fromArray(F, bd, bp + L);
+            FloatVector a0 = FloatVector.broadcast(F, af[ap]);
+            c00 = b0.fma(a0, c00);
+            c01 = b1.fma(a0, c01);
+            FloatVector a1 = FloatVector.broadcast(F, af[ap + 1]);
+            c10 = b0.fma(a1, c10);
+            c11 = b1.fma(a1, c11);
+            FloatVector a2 = FloatVector.broadcast(F, af[ap + 2]);
+            c20 = b0.fma(a2, c20);
+            c21 = b1.fma(a2, c21);
+            FloatVector a3 = FloatVector.broadcast(F, af[ap + 3]);
+            c30 = b0.fma(a3, c30);
+            c31 = b1.fma(a3, c31);
         }
-        for (; j < n; j += L) {
-            // The packed rows are padded to a whole vector, so the loads are in bounds; flush writes only the n - j real columns.
-            FloatVector c0 = FloatVector.zero(F);
-            FloatVector c1 = FloatVector.zero(F);
-            FloatVector c2 = FloatVector.zero(F);
-            FloatVector c3 = FloatVector.zero(F);
-            int bp = k0 * ld + j;
-            for (int kk = k0; kk < k1; kk++, bp += ld) {
-                FloatVector b0 = FloatVector.fromArray(F, bd, bp);
-                c0 = b0.fma(FloatVector.broadcast(F, af[kk]), c0);
-                c1 = b0.fma(FloatVector.broadcast(F, af[k + kk]), c1);
-                c2 = b0.fma(FloatVector.broadcast(F, af[2 * k + kk]), c2);
-                c3 = b0.fma(FloatVector.broadcast(F, af[3 * k + kk]), c3);
-            }
-            c0.intoArray(tile, 0);
-            c1.intoArray(tile, L);
-            c2.intoArray(tile, 2 * L);
-            c3.intoArray(tile, 3 * L);
-            flush(tile, rows, L, Math.min(L, n - j), c, cr + j, ldc, first);
-        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, W);
+        c11.intoArray(tile, W + L);
+        c20.intoArray(tile, 2 * W);
+        c21.intoArray(tile, 2 * W + L);
+        c30.intoArray(tile, 3 * W);
+        c31.intoArray(tile, 3 * W + L);
     }
 
     /**
-     * The exact integer sums of a register tile (rows x cols floats, row stride ts in tile) to
+     * The exact integer sums of a register tile (rows x cols floats, row stride W in tile) to
      * int32 C: stored for the first depth chunk, added (wrapping) for later ones. The tile goes
      * through a small array because a vector passed to a call that C2 does not inline is boxed.
      */
-    private static void flush(float[] tile, int rows, int ts, int cols, int[] c, int off, int ldc, boolean first) {
+    private static void flush(float[] tile, int rows, int cols, int[] c, int off, int ldc, boolean first) {
         for (int r = 0; r < rows; r++) {
-            int t = r * ts;
+            int t = r * W;
             int o = off + r * ldc;
             int j = 0;
             for (; j + L <= cols; j += L) {
