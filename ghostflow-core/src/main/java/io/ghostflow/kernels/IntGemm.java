@@ -2,7 +2,7 @@ package io.ghostflow.kernels;
 
 import io.ghostflow.core.GhostFlowException;
 import io.ghostflow.core.Parallel;
-import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -13,32 +13,51 @@ import jdk.incubator.vector.VectorSpecies;
  * per tensor (a single value) or per row of A / per column of B. Results wrap like int32
  * arithmetic, as ONNX specifies.
  *
- * <p>B is widened once ({@link #packB}): ByteVector lanes are sign- or zero-extended to int
- * lanes with {@code convertShape}, the zero point subtracted, and stored k-major; the kernel
- * then broadcasts (A - za) per k and runs int multiply-adds over four B vectors per row.
+ * <p>The products run on float FMAs, which is exact here: every operand (A - za, B - zb) is an
+ * integer of magnitude at most 255, so every product and every partial sum is an integer, and a
+ * float holds all integers up to 2^24 exactly. The depth is cut into chunks short enough that
+ * {@code chunk * max|A - za| * max|B - zb| <= 2^24} (at least 258 deep, in practice the whole
+ * depth of a transformer layer); each chunk's float sums convert exactly to int and add up in
+ * int32. Float FMA has twice the throughput of int32 multiply-add on AVX2 and takes its A
+ * operand as a broadcast from memory, so the kernel runs register tiles of 4 rows by 2 vectors.
+ *
+ * <p>B is converted once ({@link #packB}): zero point removed, stored as float in contiguous
+ * column panels two vectors wide (k-major inside a panel), and its largest magnitude recorded for
+ * the chunk bound. Per call, A - za is converted to float with four rows interleaved per depth
+ * step; the loops run B panels outside and row blocks inside, so a panel stays in L1.
  */
 public final class IntGemm {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
-    private static final int L = I.length();
-    /** Bytes that widen into exactly one int vector. */
-    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_PREFERRED;
-    private static final int PARTS = B.length() / L;
+    private static final int L = F.length();
+    /** Rows of A per register tile. */
+    private static final int MR = 4;
+    /** Columns per register tile and B panel: two vectors. */
+    private static final int W = 2 * L;
+    /** Largest partial sum magnitude that float still holds exactly. */
+    private static final long EXACT = 1L << 24;
+    /** Per thread: the converted rows of A (grown on demand) and a register tile's spill area. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][]);
 
     private IntGemm() {
     }
 
-    /** B widened to int32 with its zero point removed: k-major [K, N], rows padded to a whole vector. */
+    /**
+     * B minus its zero point as exact floats, in column panels of {@link #W} columns (the last
+     * zero-padded), each panel k-major and contiguous, so that a register tile streams it.
+     */
     public static final class PackedIntB {
         final int k;
         final int n;
-        final int ld;
-        final int[] data;
+        final float[] data;
+        /** max |B - zb| over all elements. */
+        final int maxAbs;
 
-        PackedIntB(int k, int n, int ld, int[] data) {
+        PackedIntB(int k, int n, float[] data, int maxAbs) {
             this.k = k;
             this.n = n;
-            this.ld = ld;
             this.data = data;
+            this.maxAbs = maxAbs;
         }
 
         public int depth() {
@@ -59,31 +78,19 @@ public final class IntGemm {
             throw GhostFlowException.shapeMismatch("MatMulInteger: b_zero_point has " + zb.length
                     + " values, expected 1 or " + n);
         }
-        int ld = (n + L - 1) / L * L;
-        int[] out = new int[Math.max(1, k * ld)];
-        int[] zrow = new int[ld];
-        for (int j = 0; j < n; j++) {
-            zrow[j] = zb == null ? 0 : zb.length == 1 ? zb[0] : zb[j];
-        }
-        VectorOperators.Conversion<Byte, Integer> widen =
-                unsigned ? VectorOperators.ZERO_EXTEND_B2I : VectorOperators.B2I;
+        int panels = (n + W - 1) / W;
+        float[] out = new float[Math.max(1, panels * k * W)];
+        int maxAbs = 0;
         for (int kk = 0; kk < k; kk++) {
             int src = bOff + kk * ldb;
-            int dst = kk * ld;
-            int j = 0;
-            for (; j + B.length() <= n; j += B.length()) {
-                ByteVector bytes = ByteVector.fromArray(B, b, src + j);
-                for (int part = 0; part < PARTS; part++) {
-                    IntVector v = (IntVector) bytes.convertShape(widen, I, part);
-                    v.sub(IntVector.fromArray(I, zrow, j + part * L)).intoArray(out, dst + j + part * L);
-                }
-            }
-            for (; j < n; j++) {
-                int v = unsigned ? b[src + j] & 0xFF : b[src + j];
-                out[dst + j] = v - zrow[j];
+            for (int j = 0; j < n; j++) {
+                int z = zb == null ? 0 : zb.length == 1 ? zb[0] : zb[j];
+                int v = (unsigned ? b[src + j] & 0xFF : b[src + j]) - z;
+                out[(j / W) * k * W + kk * W + j % W] = v;
+                maxAbs = Math.max(maxAbs, Math.abs(v));
             }
         }
-        return new PackedIntB(k, n, ld, out);
+        return new PackedIntB(k, n, out, maxAbs);
     }
 
     /**
@@ -96,9 +103,24 @@ public final class IntGemm {
             throw GhostFlowException.shapeMismatch("MatMulInteger: a_zero_point has " + za.length
                     + " values, expected 1 or " + m);
         }
+        if (m == 0 || b.n == 0) {
+            return;
+        }
+        // Bound on |A - za| from the type's range and the zero points (values are within the range).
+        int lo = unsignedA ? 0 : -128;
+        int hi = unsignedA ? 255 : 127;
+        long maxA = za == null ? Math.max(-lo, hi) : 0;
+        if (za != null) {
+            for (int z : za) {
+                maxA = Math.max(maxA, Math.max(Math.abs((long) lo - z), Math.abs((long) hi - z)));
+            }
+        }
+        long bound = maxA * b.maxAbs;
+        int kc = bound == 0 ? Math.max(1, b.k) : (int) Math.max(1, Math.min(Math.max(1, b.k), EXACT / bound));
         long work = (long) m * b.n * b.k;
         int t = work < (1 << 16) ? 1 : threads;
-        Parallel.forRange(t, m, 1, (s, e) -> rows(s, e, a, aOff, lda, unsignedA, za, b, c, cOff, ldc));
+        int blocks = (m + MR - 1) / MR;
+        Parallel.forRange(t, blocks, 1, (s, e) -> rows(s * MR, Math.min(m, e * MR), a, aOff, lda, unsignedA, za, b, c, cOff, ldc, kc));
     }
 
     /** One-shot convenience: packs B then multiplies. */
@@ -108,48 +130,114 @@ public final class IntGemm {
     }
 
     private static void rows(int i0, int i1, byte[] a, int aOff, int lda, boolean unsignedA, int[] za,
-                             PackedIntB b, int[] c, int cOff, int ldc) {
-        int n = b.n;
+                             PackedIntB b, int[] c, int cOff, int ldc, int kc) {
         int k = b.k;
-        int ld = b.ld;
-        int[] bd = b.data;
-        // Columns in blocks of 4 vectors (accumulators in registers), then single vectors, then scalars.
+        int n = b.n;
+        int blocks = (i1 - i0 + MR - 1) / MR;
+        float[][] holder = SCRATCH.get();
+        if (holder[0] == null || holder[0].length < blocks * MR * k) {
+            holder[0] = new float[Math.max(blocks * MR * k, 64)];
+        }
+        float[] af = holder[0];
+        if (holder[1] == null) {
+            holder[1] = new float[MR * W];
+        }
+        float[] tile = holder[1];
+        // A - za as floats, MR rows interleaved per depth step (af[block][kk][r]); a short last block
+        // gets zero rows, so every M runs the one hot 4-row kernel (a rarely run second kernel
+        // would stay interpreted and box every vector).
+        java.util.Arrays.fill(af, 0, blocks * MR * k, 0f);
         for (int i = i0; i < i1; i++) {
             int zero = za == null ? 0 : za.length == 1 ? za[0] : za[i];
             int ar = aOff + i * lda;
-            int cr = cOff + i * ldc;
-            int j = 0;
-            for (; j + 4 * L <= n; j += 4 * L) {
-                IntVector c0 = IntVector.zero(I);
-                IntVector c1 = IntVector.zero(I);
-                IntVector c2 = IntVector.zero(I);
-                IntVector c3 = IntVector.zero(I);
-                int bp = j;
-                for (int kk = 0; kk < k; kk++, bp += ld) {
-                    int av = (unsignedA ? a[ar + kk] & 0xFF : a[ar + kk]) - zero;
-                    if (av == 0) {
-                        continue;
-                    }
-                    IntVector avv = IntVector.broadcast(I, av);
-                    c0 = IntVector.fromArray(I, bd, bp).mul(avv).add(c0);
-                    c1 = IntVector.fromArray(I, bd, bp + L).mul(avv).add(c1);
-                    c2 = IntVector.fromArray(I, bd, bp + 2 * L).mul(avv).add(c2);
-                    c3 = IntVector.fromArray(I, bd, bp + 3 * L).mul(avv).add(c3);
+            int dst = ((i - i0) / MR) * MR * k + (i - i0) % MR;
+            if (unsignedA) {
+                for (int kk = 0; kk < k; kk++) {
+                    af[dst + kk * MR] = (a[ar + kk] & 0xFF) - zero;
                 }
-                c0.intoArray(c, cr + j);
-                c1.intoArray(c, cr + j + L);
-                c2.intoArray(c, cr + j + 2 * L);
-                c3.intoArray(c, cr + j + 3 * L);
+            } else {
+                for (int kk = 0; kk < k; kk++) {
+                    af[dst + kk * MR] = a[ar + kk] - zero;
+                }
             }
-            for (; j < n; j += L) {
-                // The packed rows are padded to a whole vector, so the load is in bounds; only the store is masked.
-                IntVector acc = IntVector.zero(I);
-                int bp = j;
-                for (int kk = 0; kk < k; kk++, bp += ld) {
-                    int av = (unsignedA ? a[ar + kk] & 0xFF : a[ar + kk]) - zero;
-                    acc = IntVector.fromArray(I, bd, bp).mul(av).add(acc);
+        }
+        int panels = (n + W - 1) / W;
+        int k0 = 0;
+        do {
+            int k1 = Math.min(k, k0 + kc);
+            boolean first = k0 == 0;
+            // panel outer, row blocks inner: one B panel (k x W floats) is reused from L1 by every block
+            for (int p = 0; p < panels; p++) {
+                int cols = Math.min(W, n - p * W);
+                for (int blk = 0; blk < blocks; blk++) {
+                    int i = i0 + blk * MR;
+                    tile(af, blk * MR * k, b.data, p * k * W, k0, k1, tile);
+                    flush(tile, Math.min(MR, i1 - i), cols, c, cOff + i * ldc + p * W, ldc, first);
                 }
-                acc.intoArray(c, cr + j, I.indexInRange(j, n));
+            }
+            k0 = k1;
+        } while (k0 < k);
+    }
+
+    /** A 4 x W register tile: tile[r * W + w] = sum over [k0, k1) of af[ao + kk * 4 + r] * bd[bo + kk * W + w]. */
+    private static void tile(float[] af, int ao, float[] bd, int bo, int k0, int k1, float[] tile) {
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F);
+        FloatVector c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F);
+        FloatVector c31 = FloatVector.zero(F);
+        int ap = ao + k0 * MR;
+        int bp = bo + k0 * W;
+        for (int kk = k0; kk < k1; kk++, ap += MR, bp += W) {
+            FloatVector b0 = FloatVector.fromArray(F, bd, bp);
+            FloatVector b1 = FloatVector.fromArray(F, bd, bp + L);
+            FloatVector a0 = FloatVector.broadcast(F, af[ap]);
+            c00 = b0.fma(a0, c00);
+            c01 = b1.fma(a0, c01);
+            FloatVector a1 = FloatVector.broadcast(F, af[ap + 1]);
+            c10 = b0.fma(a1, c10);
+            c11 = b1.fma(a1, c11);
+            FloatVector a2 = FloatVector.broadcast(F, af[ap + 2]);
+            c20 = b0.fma(a2, c20);
+            c21 = b1.fma(a2, c21);
+            FloatVector a3 = FloatVector.broadcast(F, af[ap + 3]);
+            c30 = b0.fma(a3, c30);
+            c31 = b1.fma(a3, c31);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, W);
+        c11.intoArray(tile, W + L);
+        c20.intoArray(tile, 2 * W);
+        c21.intoArray(tile, 2 * W + L);
+        c30.intoArray(tile, 3 * W);
+        c31.intoArray(tile, 3 * W + L);
+    }
+
+    /**
+     * The exact integer sums of a register tile (rows x cols floats, row stride W in tile) to
+     * int32 C: stored for the first depth chunk, added (wrapping) for later ones. The tile goes
+     * through a small array because a vector passed to a call that C2 does not inline is boxed.
+     */
+    private static void flush(float[] tile, int rows, int cols, int[] c, int off, int ldc, boolean first) {
+        for (int r = 0; r < rows; r++) {
+            int t = r * W;
+            int o = off + r * ldc;
+            int j = 0;
+            for (; j + L <= cols; j += L) {
+                IntVector v = (IntVector) FloatVector.fromArray(F, tile, t + j).convert(VectorOperators.F2I, 0);
+                if (first) {
+                    v.intoArray(c, o + j);
+                } else {
+                    v.add(IntVector.fromArray(I, c, o + j)).intoArray(c, o + j);
+                }
+            }
+            for (; j < cols; j++) {
+                int v = (int) tile[t + j];
+                c[o + j] = first ? v : c[o + j] + v;
             }
         }
     }

@@ -39,6 +39,44 @@ class IntGemmTest {
         }
     }
 
+    /** Shapes of a transformer (M = tokens up to 40, ragged N) and depths past the exact-float chunk (258). */
+    @Test
+    void tallDepthsAndExtremeValuesSplitIntoExactChunks() {
+        Random r = new Random(81);
+        for (int iter = 0; iter < 24; iter++) {
+            boolean ua = (iter & 1) != 0;
+            boolean ub = (iter & 2) != 0;
+            int m = 1 + r.nextInt(40);
+            int n = 1 + r.nextInt(140);
+            int k = 200 + r.nextInt(500);
+            byte[] a = new byte[m * k];
+            byte[] b = new byte[k * n];
+            boolean extreme = (iter & 4) != 0;
+            if (extreme) {
+                // every |A - za| and |B - zb| at 255, all products of one sign: the largest sums there are
+                java.util.Arrays.fill(a, (byte) (ua ? 255 : 127));
+                java.util.Arrays.fill(b, (byte) (ub ? 255 : 127));
+            } else {
+                r.nextBytes(a);
+                r.nextBytes(b);
+            }
+            int[] za = extreme ? new int[] {ua ? 0 : -128} : (iter & 8) != 0 ? randomZeros(r, m, ua) : null;
+            int[] zb = extreme ? new int[] {ub ? 0 : -128} : (iter & 16) != 0 ? randomZeros(r, n, ub) : null;
+            int[] got = new int[m * n];
+            int[] ref = new int[m * n];
+            IntGemm.gemm(m, n, k, a, 0, ua, za, b, 0, ub, zb, got, 0, 1 + (iter & 1));
+            ReferenceIntGemm.gemm(m, n, k, a, ua, za, b, ub, zb, ref);
+            assertThat(got).as("ua=%s ub=%s m=%d n=%d k=%d extreme=%s", ua, ub, m, n, k, extreme).containsExactly(ref);
+        }
+    }
+
+    @Test
+    void emptyDepthGivesZeros() {
+        int[] got = {7, 7, 7, 7, 7, 7};
+        IntGemm.gemm(2, 3, 0, new byte[0], 0, true, null, new byte[0], 0, false, null, got, 0, 1);
+        assertThat(got).containsOnly(0);
+    }
+
     private static int[] randomZeros(Random r, int count, boolean unsigned) {
         int[] z = new int[count];
         for (int i = 0; i < count; i++) {

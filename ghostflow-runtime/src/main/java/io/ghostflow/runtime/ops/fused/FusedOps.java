@@ -53,9 +53,8 @@ public final class FusedOps {
             return (ctx, in) -> out(FusedKernels.layerNorm(t(in, 0), t(in, 1), t(in, 2), axis, eps, ctx.threads()));
         });
         r.register(DOMAIN, "Gelu", 1, (node, cfg) -> {
-            Activation act = Activation.of(node.getString("approximate", "none").equals("tanh")
-                    ? Activation.Kind.GELU_TANH : Activation.Kind.GELU);
-            return (ctx, in) -> out(FusedKernels.map(t(in, 0), act, ctx.threads()));
+            boolean tanh = node.getString("approximate", "none").equals("tanh");
+            return (ctx, in) -> out(Gelu.apply(t(in, 0), tanh, ctx::floatBuffer, ctx.threads()));
         });
         r.register(DOMAIN, "Attention", 1, (node, cfg) -> {
             float scale = node.getFloat("scale", 1f);

@@ -39,12 +39,21 @@ public final class ActivationOps {
             double a = n.getFloat("alpha", 1f);
             return x -> Math.max(0, x) + Math.min(0, a * (Math.exp(x / a) - 1));
         });
-        act(r, "Gelu", new int[] {20}, n -> {
-            String approx = n.getString("approximate", "none");
-            return switch (approx) {
+        r.register("Gelu", new int[] {20}, (node, cfg) -> {
+            String approx = node.getString("approximate", "none");
+            DoubleUnaryOperator f = switch (approx) {
                 case "none" -> x -> 0.5 * x * (1 + Unary.erf(x / Math.sqrt(2)));
                 case "tanh" -> x -> 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)));
-                default -> throw new GhostFlowException(ErrorCode.INVALID_GRAPH, n.label() + ": attribute 'approximate' must be none or tanh, is '" + approx + "'");
+                default -> throw new GhostFlowException(ErrorCode.INVALID_GRAPH, node.label() + ": attribute 'approximate' must be none or tanh, is '" + approx + "'");
+            };
+            Unary.Op op = Unary.floatOnly("Gelu", f);
+            boolean tanh = approx.equals("tanh");
+            // FLOAT takes the vectorized polynomial kernel; the double path serves DOUBLE and the 16-bit floats.
+            return (ctx, in) -> {
+                Tensor x = (Tensor) in[0];
+                return new Value[] {x.dtype() == DType.FLOAT
+                        ? io.ghostflow.runtime.ops.fused.Gelu.apply(x, tanh, ctx::floatBuffer, ctx.threads())
+                        : Unary.apply(op, x)};
             };
         });
         act(r, "HardSigmoid", new int[] {1, 6, 22}, n -> {

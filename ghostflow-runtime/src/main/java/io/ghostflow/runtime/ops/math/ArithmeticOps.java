@@ -2,6 +2,7 @@ package io.ghostflow.runtime.ops.math;
 
 import io.ghostflow.core.ErrorCode;
 import io.ghostflow.core.GhostFlowException;
+import io.ghostflow.kernels.BinaryOp;
 import io.ghostflow.runtime.graph.Node;
 import io.ghostflow.runtime.ops.OpFactory;
 import io.ghostflow.runtime.ops.OpRegistry;
@@ -29,10 +30,10 @@ public final class ArithmeticOps {
 
     public static void register(OpRegistry r) {
         int[] v = {1, 6, 7, 13, 14};
-        r.register("Add", v, binary(ADD));
-        r.register("Sub", v, binary(SUB));
-        r.register("Mul", v, binary(MUL));
-        r.register("Div", v, binary(DIV));
+        r.register("Add", v, binary(ADD, BinaryOp.ADD));
+        r.register("Sub", v, binary(SUB, BinaryOp.SUB));
+        r.register("Mul", v, binary(MUL, BinaryOp.MUL));
+        r.register("Div", v, binary(DIV, BinaryOp.DIV));
         r.register("Pow", new int[] {1, 7, 12, 13, 15}, (node, cfg) -> {
             LegacyBroadcast lb = LegacyBroadcast.of(node);
             return (ctx, in) -> new Value[] {pow((Tensor) in[0], lb.align((Tensor) in[0], (Tensor) in[1]))};
@@ -70,11 +71,20 @@ public final class ArithmeticOps {
     }
 
     static OpFactory binary(Broadcasting.Op op) {
+        return binary(op, null);
+    }
+
+    /** {@code vec} (may be null): the vectorized form used when both operands are FLOAT. */
+    static OpFactory binary(Broadcasting.Op op, BinaryOp vec) {
         return (node, cfg) -> {
             LegacyBroadcast lb = LegacyBroadcast.of(node);
             return (ctx, in) -> {
                 Tensor a = (Tensor) in[0];
-                return new Value[] {Broadcasting.apply(op, a, lb.align(a, (Tensor) in[1]))};
+                Tensor b = lb.align(a, (Tensor) in[1]);
+                if (vec != null && a.dtype() == DType.FLOAT && b.dtype() == DType.FLOAT) {
+                    return new Value[] {Broadcasting.floats(vec, a, b, ctx::floatBuffer)};
+                }
+                return new Value[] {Broadcasting.apply(op, a, b)};
             };
         };
     }

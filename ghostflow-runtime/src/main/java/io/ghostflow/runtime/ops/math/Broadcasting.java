@@ -2,10 +2,13 @@ package io.ghostflow.runtime.ops.math;
 
 import io.ghostflow.core.ErrorCode;
 import io.ghostflow.core.GhostFlowException;
+import io.ghostflow.kernels.BinaryOp;
+import io.ghostflow.kernels.VectorMath;
 import io.ghostflow.tensor.DType;
 import io.ghostflow.tensor.Shapes;
 import io.ghostflow.tensor.Tensor;
 import java.util.Arrays;
+import java.util.function.IntFunction;
 
 /**
  * Numpy-broadcasting element-wise engine. FLOAT inputs go through a float[] path with
@@ -126,6 +129,78 @@ public final class Broadcasting {
             }
         }
         return Tensor.of(out, shape);
+    }
+
+    /**
+     * FLOAT {@code op} on VectorMath's kernels, the output array from {@code buffer} (the
+     * session's pool): same shape, scalar on either side, a trailing row (e.g. a bias) on
+     * either side, and any other broadcast row by row. IEEE results equal the scalar loop's.
+     */
+    public static Tensor floats(BinaryOp op, Tensor a, Tensor b, IntFunction<float[]> buffer) {
+        float[] x = a.floats();
+        float[] y = b.floats();
+        int[] sa = a.shape();
+        int[] sb = b.shape();
+        int[] shape = Arrays.equals(sa, sb) ? sa : Shapes.broadcast(sa, sb);
+        int n = Shapes.size(shape);
+        float[] out = buffer.apply(n);
+        if (x.length == n && y.length == n) {
+            // both already have the output's element count: their flat layouts coincide
+            VectorMath.binary(op, x, 0, y, 0, out, 0, n);
+        } else if (y.length == 1 && x.length == n) {
+            VectorMath.binaryScalar(op, x, 0, y[0], out, 0, n);
+        } else if (x.length == 1 && y.length == n) {
+            VectorMath.scalarBinary(op, x[0], y, 0, out, 0, n);
+        } else if (x.length == n && isTrailing(sb, shape) && y.length > 0) {
+            VectorMath.binaryRowBroadcast(op, x, 0, y, 0, out, 0, n / y.length, y.length);
+        } else if (y.length == n && isTrailing(sa, shape) && x.length > 0) {
+            VectorMath.rowBroadcastBinary(op, x, 0, y, 0, out, 0, n / x.length, x.length);
+        } else {
+            rowWise(op, x, y, out, BroadcastPlan.of(shape, sa, sb));
+        }
+        return Tensor.of(out, shape);
+    }
+
+    /** True when {@code s} without its leading 1s equals the trailing dims of {@code out}. */
+    static boolean isTrailing(int[] s, int[] out) {
+        int lead = 0;
+        while (lead < s.length && s[lead] == 1) {
+            lead++;
+        }
+        int len = s.length - lead;
+        if (len > out.length) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            if (s[lead + i] != out[out.length - len + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void rowWise(BinaryOp op, float[] x, float[] y, float[] out, BroadcastPlan p) {
+        int[] ba = p.rowBases(0);
+        int[] bb = p.rowBases(1);
+        int ia = p.innerStride[0];
+        int ib = p.innerStride[1];
+        int inner = p.inner;
+        int o = 0;
+        for (int r = 0; r < p.rows; r++, o += inner) {
+            int pa = ba[r];
+            int pb = bb[r];
+            if (ia == 1 && ib == 1) {
+                VectorMath.binary(op, x, pa, y, pb, out, o, inner);
+            } else if (ia == 1 && ib == 0) {
+                VectorMath.binaryScalar(op, x, pa, y[pb], out, o, inner);
+            } else if (ia == 0 && ib == 1) {
+                VectorMath.scalarBinary(op, x[pa], y, pb, out, o, inner);
+            } else {
+                for (int j = 0; j < inner; j++) {
+                    out[o + j] = op.apply(x[pa + j * ia], y[pb + j * ib]);
+                }
+            }
+        }
     }
 
     /** Floating op computed in double, stored as {@code out} dtype. */

@@ -24,12 +24,21 @@ public final class CastOps {
             DType to = DType.fromOnnx((int) code);
             boolean saturate = node.getInt("saturate", 1) != 0;
             String roundMode = node.getString("round_mode", "up");
-            return (ctx, in) -> new Value[] {cast((Tensor) in[0], to, saturate, roundMode)};
+            return (ctx, in) -> {
+                Tensor x = (Tensor) in[0];
+                Tensor fast = CastKernels.fast(x, to, ctx::floatBuffer);
+                return new Value[] {fast != null ? fast : cast(x, to, saturate, roundMode)};
+            };
         });
         r.register("CastLike", new int[] {15, 19, 21, 23, 24, 25}, (node, cfg) -> {
             boolean saturate = node.getInt("saturate", 1) != 0;
             String roundMode = node.getString("round_mode", "up");
-            return (ctx, in) -> new Value[] {cast((Tensor) in[0], ((Tensor) in[1]).dtype(), saturate, roundMode)};
+            return (ctx, in) -> {
+                Tensor x = (Tensor) in[0];
+                DType to = ((Tensor) in[1]).dtype();
+                Tensor fast = CastKernels.fast(x, to, ctx::floatBuffer);
+                return new Value[] {fast != null ? fast : cast(x, to, saturate, roundMode)};
+            };
         });
     }
 

@@ -41,10 +41,14 @@ public final class QuantOps {
                 Tensor scale = (Tensor) in[1];
                 Tensor zp = in.length > 2 ? (Tensor) in[2] : null;
                 DType out = outCode != 0 ? DType.fromOnnx(outCode) : scale.dtype();
-                return new Value[] {dequantize(x, scale, zp, out, (int) axis, block)};
+                Tensor fast = QuantKernels.dequantize(x, scale, zp, out, block, ctx::floatBuffer);
+                return new Value[] {fast != null ? fast : dequantize(x, scale, zp, out, (int) axis, block)};
             };
         });
-        r.register("DynamicQuantizeLinear", 11, (node, cfg) -> (ctx, in) -> dynamicQuantize((Tensor) in[0]));
+        r.register("DynamicQuantizeLinear", 11, (node, cfg) -> (ctx, in) -> {
+            Value[] fast = QuantKernels.dynamicQuantize((Tensor) in[0]);
+            return fast != null ? fast : dynamicQuantize((Tensor) in[0]);
+        });
     }
 
     /** Maps every element of {@code x} to the index of its scale / zero point. */

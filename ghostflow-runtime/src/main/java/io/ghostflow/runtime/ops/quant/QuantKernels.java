@@ -1,0 +1,103 @@
+package io.ghostflow.runtime.ops.quant;
+
+import io.ghostflow.tensor.DType;
+import io.ghostflow.tensor.Tensor;
+import io.ghostflow.tensor.Value;
+import java.util.function.IntFunction;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector paths for the per-tensor 8-bit quantization that dynamically quantized models run per
+ * inference; each returns null when its case does not apply (then {@link QuantOps}' general
+ * code runs) and otherwise computes exactly what the general code computes.
+ */
+final class QuantKernels {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
+    /** Bytes matching the lane count of F, for narrowing the quantized ints. */
+    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
+    /** 1.5 * 2^23: adding and subtracting it rounds a float of magnitude < 2^22 to an integer, half to even. */
+    private static final float ROUND_MAGIC = 12582912f;
+
+    private QuantKernels() {
+    }
+
+    /**
+     * DynamicQuantizeLinear of a FLOAT tensor, or null when the data hold NaN or infinities or
+     * are all zero (the general code's edge cases).
+     */
+    static Value[] dynamicQuantize(Tensor x) {
+        if (x.dtype() != DType.FLOAT) {
+            return null;
+        }
+        float[] a = x.floats();
+        int n = a.length;
+        FloatVector vmn = FloatVector.zero(F);
+        FloatVector vmx = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, a, i);
+            vmn = vmn.min(v);
+            vmx = vmx.max(v);
+        }
+        // min and max are order-free (also for signed zeros, as Math.min/max), so lanes then tail equals the scalar scan
+        float mn = vmn.reduceLanes(VectorOperators.MIN);
+        float mx = vmx.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            mn = Math.min(mn, a[i]);
+            mx = Math.max(mx, a[i]);
+        }
+        float scale = (mx - mn) / 255f;
+        if (!(scale > 0) || !Float.isFinite(scale)) {
+            return null;
+        }
+        int zp = (int) (float) Math.rint(Math.max(0, Math.min(255, 0 - mn / scale)));
+        byte[] y = new byte[n];
+        FloatVector lo = FloatVector.broadcast(F, -zp);
+        FloatVector hi = FloatVector.broadcast(F, 255 - zp);
+        i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            // clamping to the integer bounds before rounding equals rounding then clamping
+            FloatVector q = FloatVector.fromArray(F, a, i).div(scale).max(lo).min(hi).add(ROUND_MAGIC).sub(ROUND_MAGIC);
+            IntVector qi = ((IntVector) q.convert(VectorOperators.F2I, 0)).add(zp);
+            ((ByteVector) qi.convertShape(VectorOperators.I2B, B, 0)).intoArray(y, i);
+        }
+        for (; i < n; i++) {
+            double q = Math.rint(a[i] / scale) + zp;
+            y[i] = (byte) Math.max(0, Math.min(255, q));
+        }
+        return new Value[] {
+            Tensor.ofArray(DType.UINT8, y, x.shape()),
+            Tensor.of(new float[] {scale}),
+            Tensor.ofArray(DType.UINT8, new byte[] {(byte) zp})
+        };
+    }
+
+    /** DequantizeLinear of an 8-bit tensor with one scale and zero point to FLOAT, or null. */
+    static Tensor dequantize(Tensor x, Tensor scale, Tensor zp, DType out, int block, IntFunction<float[]> buffer) {
+        DType t = x.dtype();
+        if (out != DType.FLOAT || block != 0 || scale.size() != 1 || scale.dtype() != DType.FLOAT
+                || (zp != null && zp.size() != 1) || (t != DType.UINT8 && t != DType.INT8)) {
+            return null;
+        }
+        float s = scale.floats()[0];
+        int z = zp == null ? 0 : (int) zp.getLong(0);
+        byte[] a = x.bytes();
+        float[] y = buffer.apply(a.length);
+        if (t == DType.UINT8) {
+            for (int i = 0; i < y.length; i++) {
+                y[i] = (float) ((a[i] & 0xff) - z) * s;
+            }
+        } else {
+            for (int i = 0; i < y.length; i++) {
+                y[i] = (float) (a[i] - z) * s;
+            }
+        }
+        return Tensor.of(y, x.shape());
+    }
+}
