@@ -249,7 +249,11 @@ public final class Gemm {
                             if (mr == MR && nr == NR) {
                                 GemmMicroKernel.kernel(kc, aArr, ao, bArr, bo, c, co, ldc, alpha, beta, first);
                             } else {
-                                GemmMicroKernel.kernel(kc, aArr, ao, bArr, bo, tile, 0, NR, 1f, 0f, true);
+                                if (nr <= NR / 2 && MR == 4) {
+                                    GemmMicroKernel.kernel4Half(kc, aArr, ao, bArr, bo, tile);
+                                } else {
+                                    GemmMicroKernel.kernel(kc, aArr, ao, bArr, bo, tile, 0, NR, 1f, 0f, true);
+                                }
                                 mergeEdge(tile, c, co, ldc, mr, nr, alpha, beta, first);
                             }
                             if (last && nr == NR) {

@@ -44,6 +44,46 @@ final class GemmMicroKernel {
         }
     }
 
+    /**
+     * The left half (one vector) of a 4-row tile, into tile[r * NR + j] for j < L: for edge
+     * panels with at most L live columns, such as the last of 49 columns (7 x 7 outputs), where
+     * the full kernel would spend half its multiply-adds on padding. Even and odd k accumulate
+     * apart (8 chains, as in the full kernel) so the FMA latency stays hidden.
+     */
+    static void kernel4Half(int kc, float[] a, int ao, float[] b, int bo, float[] tile) {
+        FloatVector c0 = FloatVector.zero(S), d0 = FloatVector.zero(S);
+        FloatVector c1 = FloatVector.zero(S), d1 = FloatVector.zero(S);
+        FloatVector c2 = FloatVector.zero(S), d2 = FloatVector.zero(S);
+        FloatVector c3 = FloatVector.zero(S), d3 = FloatVector.zero(S);
+        int k = 0;
+        for (; k + 1 < kc; k += 2) {
+            int ap = ao + k * 4;
+            int bp = bo + k * (2 * L);
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + 2 * L);
+            c0 = FloatVector.broadcast(S, a[ap]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[ap + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[ap + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[ap + 3]).fma(b0, c3);
+            d0 = FloatVector.broadcast(S, a[ap + 4]).fma(b1, d0);
+            d1 = FloatVector.broadcast(S, a[ap + 5]).fma(b1, d1);
+            d2 = FloatVector.broadcast(S, a[ap + 6]).fma(b1, d2);
+            d3 = FloatVector.broadcast(S, a[ap + 7]).fma(b1, d3);
+        }
+        if (k < kc) {
+            int ap = ao + k * 4;
+            FloatVector b0 = FloatVector.fromArray(S, b, bo + k * (2 * L));
+            c0 = FloatVector.broadcast(S, a[ap]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[ap + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[ap + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[ap + 3]).fma(b0, c3);
+        }
+        c0.add(d0).intoArray(tile, 0);
+        c1.add(d1).intoArray(tile, 2 * L);
+        c2.add(d2).intoArray(tile, 4 * L);
+        c3.add(d3).intoArray(tile, 6 * L);
+    }
+
     static void kernel4Set(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc,
             float alpha) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);

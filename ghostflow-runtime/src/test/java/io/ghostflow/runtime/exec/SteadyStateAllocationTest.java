@@ -31,7 +31,7 @@ class SteadyStateAllocationTest {
     @ParameterizedTest
     @CsvSource({"mlp_mnist, 100000", "resnet18, 4000000"})
     void repeatedRunsAllocateAlmostNothing(String model, long maxBytesPerRun) {
-        long perRun = bytesPerRun(model, 20);
+        long perRun = bytesPerRun(model, 20, maxBytesPerRun / 4);
         System.out.println("steady-state allocation " + model + ": " + perRun + " bytes/run");
         assertThat(perRun).isLessThan(maxBytesPerRun);
     }
@@ -54,24 +54,31 @@ class SteadyStateAllocationTest {
         }
     }
 
-    static long bytesPerRun(String model, int runs) {
+    static long bytesPerRun(String model, int runs, long settledBytes) {
         Path dir = TestPaths.models().resolve(model);
         Assumptions.assumeTrue(Files.isRegularFile(dir.resolve("model.onnx")), "model not present: " + dir);
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         try (InferenceSession s = InferenceSession.load(dir.resolve("model.onnx"), SessionOptions.defaults().withIntraOpThreads(1))) {
             Map<String, Value> feeds = TestDataSet.read(dir.resolve("test_data_set_0"), s.inputs(), List.of()).inputs();
             // Warm up until the JIT has compiled the kernels: interpreted Vector API code allocates
-            // every vector, compiled code keeps them in registers.
+            // every vector, compiled code keeps them in registers. On a busy machine the compiler
+            // threads lag, so windows of runs are measured for up to 30 s and the best window
+            // counts (windows stop early once one is under a quarter of the bound): a buffer allocated
+            // on every run shows in every window, JIT lag does not.
             long start = System.nanoTime();
             for (int i = 0; i < 3 || i < 5000 && System.nanoTime() - start < 2_000_000_000L; i++) {
                 s.run(feeds).close();
             }
             long tid = Thread.currentThread().threadId();
-            long before = mx.getThreadAllocatedBytes(tid);
-            for (int i = 0; i < runs; i++) {
-                s.run(feeds).close();
-            }
-            return (mx.getThreadAllocatedBytes(tid) - before) / runs;
+            long best = Long.MAX_VALUE;
+            do {
+                long before = mx.getThreadAllocatedBytes(tid);
+                for (int i = 0; i < runs; i++) {
+                    s.run(feeds).close();
+                }
+                best = Math.min(best, (mx.getThreadAllocatedBytes(tid) - before) / runs);
+            } while (best > settledBytes && System.nanoTime() - start < 30_000_000_000L);
+            return best;
         }
     }
 }
