@@ -79,7 +79,7 @@ final class SoftmaxRow {
             e.intoArray(v, base + j);
             acc = acc.add(e);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = NormRows.sumLanes(acc, new float[L]);
         for (; j < t; j++) {
             float e = (float) Math.exp(v[base + j] - max);
             v[base + j] = e;
