@@ -8,11 +8,25 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Gather writing into pooled (dirty, reused) float buffers give exactly what the
+ * Transpose and Gather writing into pooled (dirty, reused) float buffers give exactly what the
  * freshly allocated path gives: every output element is written.
  */
 class PooledOutputsTest {
     private final Random rnd = new Random(3);
+
+    @Test
+    void transposeIntoDirtyBufferEqualsFreshOutput() {
+        int[][] shapes = {{1, 9, 2, 8}, {2, 3, 5, 7}, {1, 32, 2, 64}, {3, 1, 4}, {17, 9}};
+        for (int[] s : shapes) {
+            Tensor x = random(s);
+            for (long[] perm : perms(s.length)) {
+                Tensor want = CopyOps.transpose(x, perm);
+                Tensor got = CopyOps.transpose(x, perm, PooledOutputsTest::dirty);
+                assertThat(got.shape()).isEqualTo(want.shape());
+                assertThat(got.floats()).as(Arrays.toString(s) + " perm " + Arrays.toString(perm)).containsExactly(want.floats());
+            }
+        }
+    }
 
     @Test
     void gatherIntoDirtyBufferEqualsFreshOutput() {
@@ -28,6 +42,27 @@ class PooledOutputsTest {
         // a long tensor ignores the float pool
         Tensor shape = Tensor.ofLongs(new long[] {1, 32, 128}, 3);
         assertThat(GatherOps.gather(shape, Tensor.ofLongs(new long[] {1}, 1), 0, PooledOutputsTest::dirty).asLongs()).containsExactly(32L);
+    }
+
+    private static java.util.List<long[]> perms(int rank) {
+        java.util.List<long[]> out = new java.util.ArrayList<>();
+        permute(new long[rank], new boolean[rank], 0, out);
+        return out;
+    }
+
+    private static void permute(long[] p, boolean[] used, int i, java.util.List<long[]> out) {
+        if (i == p.length) {
+            out.add(p.clone());
+            return;
+        }
+        for (int v = 0; v < p.length; v++) {
+            if (!used[v]) {
+                used[v] = true;
+                p[i] = v;
+                permute(p, used, i + 1, out);
+                used[v] = false;
+            }
+        }
     }
 
     private static float[] dirty(int n) {
