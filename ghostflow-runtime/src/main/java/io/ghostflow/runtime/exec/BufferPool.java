@@ -106,8 +106,11 @@ final class BufferPool {
     /** The value slots and per-node argument arrays of a run, reused with the pool. */
     final Value[] slots;
     final Value[][] args;
+    /** Shape arithmetic of the last run on this pool, reused while shapes stay the same. */
+    final ShapeMemo memo;
 
     BufferPool(int slotCount, int[][] inputSlots) {
+        memo = new ShapeMemo(inputSlots.length);
         slots = new Value[slotCount];
         args = new Value[inputSlots.length][];
         for (int i = 0; i < args.length; i++) {

@@ -38,6 +38,10 @@ public final class CompiledGraph implements SubgraphRunner {
     private final int[] graphInputSlots;
     private final int[] graphOutputSlots;
     private final boolean[] keep;
+    /** Nodes whose results may be reused from the last run (see {@link ShapeMemo}). */
+    private final boolean[] memo;
+    /** Memoized nodes that read only their inputs' shapes (Shape, Size). */
+    private final boolean[] shapeOnly;
 
     /** How kernels are found and configured. */
     public record Settings(OpRegistry registry, Map<String, Integer> opsets, int threads) {
@@ -123,6 +127,29 @@ public final class CompiledGraph implements SubgraphRunner {
         for (int s = 0; s < nSlots; s++) {
             if (lastUse[s] >= 0 && !keep[s] && constants[s] == null) {
                 frees.get(lastUse[s]).add(s);
+            }
+        }
+        memo = new boolean[order.size()];
+        shapeOnly = new boolean[order.size()];
+        boolean[] memoSlot = new boolean[nSlots];
+        for (int i = 0; i < order.size(); i++) {
+            Node n = order.get(i);
+            if (!ShapeMemo.pureOp(n.domain(), n.opType(), !n.subgraphs().isEmpty())) {
+                continue;
+            }
+            boolean only = ShapeMemo.readsShapeOnly(n.opType());
+            boolean ok = true;
+            for (int s : inputSlots[i]) {
+                ok &= only || s < 0 || constants[s] != null || memoSlot[s];
+            }
+            if (ok) {
+                memo[i] = true;
+                shapeOnly[i] = only;
+                for (int s : outputSlots[i]) {
+                    if (s >= 0) {
+                        memoSlot[s] = true;
+                    }
+                }
             }
         }
         freeAfter = frees.stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
@@ -245,9 +272,14 @@ public final class CompiledGraph implements SubgraphRunner {
             }
             Node n = order.get(i);
             long start = listener == null ? 0 : System.nanoTime();
-            Value[] results;
+            Value[] results = memo[i] ? pool.memo.lookup(i, args, shapeOnly[i]) : null;
             try {
-                results = kernels[i].run(frame, args);
+                if (results == null) {
+                    results = kernels[i].run(frame, args);
+                    if (memo[i]) {
+                        pool.memo.store(i, args, results, shapeOnly[i]);
+                    }
+                }
             } catch (GhostFlowException e) {
                 throw new GhostFlowException(e.code(), n.label() + ": " + e.detail(), e);
             } catch (RuntimeException | StackOverflowError e) {

@@ -84,7 +84,7 @@ final class EpilogueKernels {
             return null;
         }
         PackedB packed = Gemm.packB(cbm.floats(), 0, k, n, transB);
-        Epilogue epi = io(act, cc == null ? Epilogue.NONE : Epilogue.NONE.withColumnBias(cc.floats().clone(), 0));
+        Epilogue epi = tileEpilogue(act, cc == null ? Epilogue.NONE : Epilogue.NONE.withColumnBias(cc.floats().clone(), 0));
         return (ctx, in) -> {
             Tensor a = (Tensor) in[0];
             if (in[1] != cbm || (cc != null && in[2] != cc) || a.dtype() != DType.FLOAT || a.rank() != 2
@@ -95,6 +95,7 @@ final class EpilogueKernels {
             float[] av = a.floats();
             float[] y = buffer(ctx.floatBuffer(m * n), av, null);
             Gemm.gemm(m, n, k, alpha, av, 0, transA ? m : k, transA, packed, 0f, y, 0, n, epi, ctx.threads());
+            afterGemm(act, y, m * n, ctx.threads());
             return new Value[] {Tensor.of(y, m, n)};
         };
     }
@@ -112,7 +113,7 @@ final class EpilogueKernels {
             return null;
         }
         PackedB packed = Gemm.packB(cbm.floats(), 0, k, n, false);
-        Epilogue epi = io(act, cbias == null ? Epilogue.NONE : Epilogue.NONE.withColumnBias(cbias.floats().clone(), 0));
+        Epilogue epi = tileEpilogue(act, cbias == null ? Epilogue.NONE : Epilogue.NONE.withColumnBias(cbias.floats().clone(), 0));
         return (ctx, in) -> {
             Tensor a = (Tensor) in[0];
             int[] as = a.shape();
@@ -125,10 +126,26 @@ final class EpilogueKernels {
             float[] av = a.floats();
             float[] y = buffer(ctx.floatBuffer(m * n), av, null);
             Gemm.gemm(m, n, k, 1f, av, 0, k, false, packed, 0f, y, 0, n, epi, ctx.threads());
+            afterGemm(act, y, m * n, ctx.threads());
             int[] os = as.clone();
             os[os.length - 1] = n;
             return new Value[] {Tensor.of(y, os)};
         };
+    }
+
+    /**
+     * The per-tile epilogue of a Gemm / MatMul: {@code e} plus the activation, except GELU, which
+     * {@link #afterGemm} applies in one flat pass instead (see {@link GeluLoops} for why).
+     */
+    static Epilogue tileEpilogue(Activation act, Epilogue e) {
+        return GeluLoops.handles(act) ? e : io(act, e);
+    }
+
+    /** The part of the activation that {@link #tileEpilogue} left out, over y[0, n). */
+    static void afterGemm(Activation act, float[] y, int n, int threads) {
+        if (GeluLoops.handles(act)) {
+            GeluLoops.apply(act, y, 0, n, threads);
+        }
     }
 
     /** The output array, fresh when the pool handed out an input's own storage (the kernel reads them while writing). */

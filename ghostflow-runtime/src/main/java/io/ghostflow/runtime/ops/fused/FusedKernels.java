@@ -3,6 +3,7 @@ package io.ghostflow.runtime.ops.fused;
 import io.ghostflow.core.ErrorCode;
 import io.ghostflow.core.GhostFlowException;
 import io.ghostflow.core.Parallel;
+import io.ghostflow.core.Parallel.RangeBody;
 import io.ghostflow.tensor.Shapes;
 import io.ghostflow.tensor.Tensor;
 
@@ -135,7 +136,9 @@ public final class FusedKernels {
         float[] mv = mask == null ? null : mask.asFloats();
         int[] mst = mask == null ? null : Shapes.broadcastStrides(mask.shape(), shape);
         int[] strides = Shapes.strides(shape);
-        Parallel.forRange(threads, v.length / t, 8, (st, en) -> {
+        int rows = t == 0 ? 0 : v.length / t;
+        int mj = mst == null ? 0 : mst[r - 1];
+        RangeBody body = (st, en) -> {
             for (int row = st; row < en; row++) {
                 int base = row * t;
                 int moff = 0;
@@ -144,28 +147,14 @@ public final class FusedKernels {
                         moff += (base / strides[d] % shape[d]) * mst[d];
                     }
                 }
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < t; j++) {
-                    float x = v[base + j] * scale + (mv == null ? 0 : mv[moff + j * mst[r - 1]]);
-                    v[base + j] = x;
-                    max = Math.max(max, x);
-                }
-                if (max == Float.NEGATIVE_INFINITY || Float.isNaN(max)) {
-                    java.util.Arrays.fill(v, base, base + t, nanToZero ? 0f : Float.NaN);
-                    continue;
-                }
-                double sum = 0;
-                for (int j = 0; j < t; j++) {
-                    float e = (float) Math.exp(v[base + j] - max);
-                    v[base + j] = e;
-                    sum += e;
-                }
-                float inv = (float) (1 / sum);
-                for (int j = 0; j < t; j++) {
-                    v[base + j] *= inv;
-                }
+                SoftmaxRow.softmax(v, base, t, scale, mv, moff, mj, nanToZero);
             }
-        });
+        };
+        if (threads <= 1 || rows < 16) {
+            body.run(0, rows);
+        } else {
+            Parallel.forRange(threads, rows, 8, body);
+        }
     }
 
     /** {@code out += r}, with r broadcast to out's shape. */
@@ -294,8 +283,43 @@ public final class FusedKernels {
         return t;
     }
 
-    /** Layer normalization over the trailing dims from {@code axis}, with scale and optional bias. */
-    static Tensor layerNorm(Tensor x, Tensor scale, Tensor bias, int axis, float eps, int threads) {
+    /**
+     * Layer normalization over the trailing dims from {@code axis}, with scale and optional bias;
+     * vector loops (float accumulation in 8 lanes), output from {@code buffer} (the session's
+     * pool) when given. {@link #layerNormReference} is the scalar, double-accumulating original.
+     */
+    static Tensor layerNorm(Tensor x, Tensor scale, Tensor bias, int axis, float eps, int threads,
+                            java.util.function.IntFunction<float[]> buffer) {
+        int[] s = x.shape();
+        int ax = Shapes.axis(axis, s.length, "LayerNormalization");
+        int inner = 1;
+        for (int i = ax; i < s.length; i++) {
+            inner *= s[i];
+        }
+        int rows = x.size() / Math.max(1, inner);
+        float[] xv = x.asFloats();
+        float[] g = scale.asFloats();
+        float[] bv = bias == null ? null : bias.asFloats();
+        if (g.length != inner || (bv != null && bv.length != inner)) {
+            throw new GhostFlowException(ErrorCode.SHAPE_MISMATCH, "LayerNormalization: scale/bias of " + g.length
+                    + " values for rows of " + inner);
+        }
+        float[] out = buffer == null ? null : buffer.apply(xv.length);
+        if (out == null || out == xv) {
+            out = new float[xv.length];
+        }
+        float[] o = out;
+        int len = inner;
+        if (threads <= 1 || rows < 32) {
+            NormRows.layerNorm(xv, o, 0, rows, len, g, bv, eps);
+        } else {
+            Parallel.forRange(threads, rows, 16, (st, en) -> NormRows.layerNorm(xv, o, st, en, len, g, bv, eps));
+        }
+        return Tensor.of(out, s);
+    }
+
+    /** Layer normalization over the trailing dims from {@code axis}, with scale and optional bias (scalar reference). */
+    static Tensor layerNormReference(Tensor x, Tensor scale, Tensor bias, int axis, float eps, int threads) {
         int[] s = x.shape();
         int ax = Shapes.axis(axis, s.length, "LayerNormalization");
         int inner = 1;

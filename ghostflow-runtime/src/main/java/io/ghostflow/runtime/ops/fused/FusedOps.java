@@ -50,7 +50,7 @@ public final class FusedOps {
         r.register(DOMAIN, "LayerNormalization", 1, (node, cfg) -> {
             int axis = (int) node.getInt("axis", -1);
             float eps = node.getFloat("epsilon", 1e-5f);
-            return (ctx, in) -> out(FusedKernels.layerNorm(t(in, 0), t(in, 1), t(in, 2), axis, eps, ctx.threads()));
+            return (ctx, in) -> out(FusedKernels.layerNorm(t(in, 0), t(in, 1), t(in, 2), axis, eps, ctx.threads(), ctx::floatBuffer));
         });
         r.register(DOMAIN, "Gelu", 1, (node, cfg) -> {
             boolean tanh = node.getString("approximate", "none").equals("tanh");

@@ -18,7 +18,7 @@ public final class CopyOps {
     static void register(OpRegistry r) {
         r.register("Transpose", new int[] {1, 13, 21, 23, 24, 25}, (node, cfg) -> {
             long[] perm = node.getInts("perm", null);
-            return (ctx, in) -> new Value[] {transpose(Data.tensor(in[0], "Transpose data"), perm)};
+            return (ctx, in) -> new Value[] {transpose(Data.tensor(in[0], "Transpose data"), perm, ctx::floatBuffer)};
         });
         r.register("Concat", new int[] {1, 4, 11, 13, 23, 24, 25}, (node, cfg) -> {
             long axis = node.getInt("axis", cfg.sinceVersion() < 4 ? 1 : Long.MIN_VALUE);
@@ -143,6 +143,11 @@ public final class CopyOps {
     }
 
     static Tensor transpose(Tensor x, long[] perm) {
+        return transpose(x, perm, null);
+    }
+
+    /** Transpose whose FLOAT output comes from {@code floatBuffer} (the session's pool) when given; every element is written. */
+    static Tensor transpose(Tensor x, long[] perm, java.util.function.IntFunction<float[]> floatBuffer) {
         int rank = x.rank();
         int[] p = new int[rank];
         boolean[] seen = new boolean[rank];
@@ -167,8 +172,12 @@ public final class CopyOps {
             os[i] = s[p[i]];
             ost[i] = st[p[i]];
         }
-        Object dst = Data.alloc(x.dtype(), x.size());
-        Data.stridedCopy(Data.array(x), 0, ost, dst, 0, os);
+        Object src = Data.array(x);
+        Object dst = floatBuffer != null && x.dtype() == DType.FLOAT ? floatBuffer.apply(x.size()) : null;
+        if (dst == null || dst == src) {
+            dst = Data.alloc(x.dtype(), x.size());
+        }
+        Data.stridedCopy(src, 0, ost, dst, 0, os);
         return Data.wrap(x.dtype(), dst, os);
     }
 

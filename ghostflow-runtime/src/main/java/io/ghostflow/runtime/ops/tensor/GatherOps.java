@@ -6,6 +6,7 @@ import static io.ghostflow.runtime.ops.tensor.Data.shape;
 import io.ghostflow.core.ErrorCode;
 import io.ghostflow.core.GhostFlowException;
 import io.ghostflow.runtime.ops.OpRegistry;
+import io.ghostflow.tensor.DType;
 import io.ghostflow.tensor.Shapes;
 import io.ghostflow.tensor.Tensor;
 import io.ghostflow.tensor.Value;
@@ -19,7 +20,8 @@ public final class GatherOps {
     static void register(OpRegistry r) {
         r.register("Gather", new int[] {1, 11, 13}, (node, cfg) -> {
             long axis = node.getInt("axis", 0);
-            return (ctx, in) -> new Value[] {gather(Data.tensor(in[0], "Gather data"), Data.tensor(in[1], "Gather indices"), (int) axis)};
+            return (ctx, in) -> new Value[] {gather(Data.tensor(in[0], "Gather data"), Data.tensor(in[1], "Gather indices"), (int) axis,
+                    ctx::floatBuffer)};
         });
         r.register("GatherElements", new int[] {11, 13}, (node, cfg) -> {
             long axis = node.getInt("axis", 0);
@@ -56,6 +58,11 @@ public final class GatherOps {
     }
 
     public static Tensor gather(Tensor x, Tensor idx, int axisAttr) {
+        return gather(x, idx, axisAttr, null);
+    }
+
+    /** Gather whose FLOAT output comes from {@code floatBuffer} (the session's pool) when given; every element is written. */
+    public static Tensor gather(Tensor x, Tensor idx, int axisAttr, java.util.function.IntFunction<float[]> floatBuffer) {
         int[] s = x.shape();
         int axis = Shapes.axis(axisAttr, s.length, "Gather");
         long[] ind = idx.asLongs();
@@ -67,7 +74,11 @@ public final class GatherOps {
         int inner = Shapes.size(Arrays.copyOfRange(s, axis + 1, s.length));
         int dim = s[axis];
         Object src = Data.array(x);
-        Object dst = Data.alloc(x.dtype(), Shapes.size(out));
+        int outSize = Shapes.size(out);
+        Object dst = floatBuffer != null && x.dtype() == DType.FLOAT ? floatBuffer.apply(outSize) : null;
+        if (dst == null || dst == src) {
+            dst = Data.alloc(x.dtype(), outSize);
+        }
         int[] pos = new int[ind.length];
         for (int j = 0; j < ind.length; j++) {
             pos[j] = index(ind[j], dim, "Gather");

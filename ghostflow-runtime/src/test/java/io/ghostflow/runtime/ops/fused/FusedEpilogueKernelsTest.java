@@ -66,7 +66,7 @@ class FusedEpilogueKernelsTest {
     @Test
     void gemmAndMatMulMatchReference() {
         Activation[] acts = {Activation.NONE, Activation.of(Activation.Kind.RELU), Activation.of(Activation.Kind.GELU),
-            Activation.of(Activation.Kind.TANH)};
+            Activation.of(Activation.Kind.GELU_TANH), Activation.of(Activation.Kind.TANH)};
         for (Activation act : acts) {
             for (boolean transB : new boolean[] {false, true}) {
                 int mm = 5, kk = 19, nn = 13;
