@@ -3,7 +3,6 @@ package io.ghostflow.runtime.ops.nn;
 import io.ghostflow.core.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,8 +13,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class Pool2d {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
-    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, i -> 2 * i + 1);
     private static final ThreadLocal<float[][]> ROW = ThreadLocal.withInitial(() -> new float[1][0]);
 
     private Pool2d() {
@@ -44,11 +41,11 @@ final class Pool2d {
     /**
      * Max pooling without dilation and without NaN, separably and all in vectors: per output row,
      * the max of its window's input rows goes into a scratch row framed by -inf (the padding),
-     * then the max over each window's columns. Stride 2 (the common down-sampling case) splits
-     * that row into even and odd columns first, so every output vector is a max of contiguous
-     * loads stored straight into the output; other strides take the max at every column and
-     * pick every sw-th. The max is a compare-and-blend: without NaN it equals Math.max except
-     * that it keeps the first of -0 and +0, and it avoids Math.max's NaN-handling sequence.
+     * then the max over each window's columns at every column, of which every sw-th is an output.
+     * (A cross-lane even/odd split for stride 2 was faster in isolation, but inside a whole model
+     * C2 sometimes left its two-vector rearrange to the allocating fallback.) The max is a
+     * compare-and-blend: without NaN it equals Math.max except that it keeps the first of -0 and
+     * +0, and it avoids Math.max's NaN-handling sequence.
      */
     private static void maxPlane(float[] x, int xo, float[] y, int yo, Window.Geometry g) {
         int kh = g.k()[0];
@@ -62,11 +59,9 @@ final class Pool2d {
         int oh = g.out()[0];
         int ow = g.out()[1];
         int lanes = S.length();
-        // Enough framed columns for every window (plus one vector of over-read) in both layouts.
-        int halves = ow + kw + lanes;
-        int framed = Math.max(pw + iw, Math.max((ow - 1) * sw + kw + lanes, 2 * halves)) + lanes;
-        int rest = sw == 2 ? 2 * halves : framed;
-        float[] scratch = scratch(framed + rest);
+        // Enough framed columns for every window plus one vector of over-read, then the window maxima.
+        int framed = Math.max(pw + iw, (ow - 1) * sw + kw + lanes) + lanes;
+        float[] scratch = scratch(2 * framed);
         java.util.Arrays.fill(scratch, 0, framed, Float.NEGATIVE_INFINITY);
         for (int oy = 0; oy < oh; oy++) {
             int y0 = oy * sh - ph;
@@ -78,11 +73,7 @@ final class Pool2d {
                 continue;
             }
             rowMax(x, xo + (y0 + kyLo) * iw, iw, kyHi - kyLo, scratch, pw);
-            if (sw == 2) {
-                stride2(scratch, framed, halves, kw, y, out, ow);
-            } else {
-                anyStride(scratch, framed, kw, sw, y, out, ow);
-            }
+            windowMax(scratch, framed, kw, sw, y, out, ow);
         }
     }
 
@@ -109,38 +100,8 @@ final class Pool2d {
         }
     }
 
-    /** Stride 2: even and odd framed columns apart, then out[ox] = max of E[ox + t] (2t < kw) and O[ox + t] (2t + 1 < kw). */
-    private static void stride2(float[] scratch, int framed, int halves, int kw, float[] y, int out, int ow) {
-        int lanes = S.length();
-        int even = framed;
-        int odd = framed + halves;
-        for (int i = 0; i + lanes <= halves; i += lanes) {
-            FloatVector s0 = FloatVector.fromArray(S, scratch, 2 * i);
-            FloatVector s1 = FloatVector.fromArray(S, scratch, 2 * i + lanes);
-            s0.rearrange(EVEN, s1).intoArray(scratch, even + i);
-            s0.rearrange(ODD, s1).intoArray(scratch, odd + i);
-        }
-        if (ow < lanes) {
-            for (int ox = 0; ox < ow; ox++) {
-                float m = scratch[even + ox];
-                for (int kx = 1; kx < kw; kx++) {
-                    m = Math.max(m, scratch[(kx & 1) == 0 ? even + ox + kx / 2 : odd + ox + kx / 2]);
-                }
-                y[out + ox] = m;
-            }
-            return;
-        }
-        for (int ox = 0; ox < ow; ox = ox + lanes < ow && ox + 2 * lanes > ow ? ow - lanes : ox + lanes) {
-            FloatVector v = FloatVector.fromArray(S, scratch, even + ox);
-            for (int kx = 1; kx < kw; kx++) {
-                v = max(v, FloatVector.fromArray(S, scratch, ((kx & 1) == 0 ? even : odd) + ox + kx / 2));
-            }
-            v.intoArray(y, out + ox);
-        }
-    }
-
-    /** Any stride: the window max at every framed column, then every sw-th of them. */
-    private static void anyStride(float[] scratch, int framed, int kw, int sw, float[] y, int out, int ow) {
+    /** The window max at every framed column, then every sw-th of them. */
+    private static void windowMax(float[] scratch, int framed, int kw, int sw, float[] y, int out, int ow) {
         int lanes = S.length();
         int span = (ow - 1) * sw + 1;
         for (int j = 0; j < span; j += lanes) {
