@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class SteadyStateAllocationTest {
     @ParameterizedTest
-    @CsvSource({"mlp_mnist, 100000", "resnet18, 4000000"})
+    @CsvSource({"mlp_mnist, 100000", "resnet18, 4000000", "mobilenet_v2_bn, 4000000", "squeezenet1_1, 4000000"})
     void repeatedRunsAllocateAlmostNothing(String model, long maxBytesPerRun) {
         long perRun = bytesPerRun(model, 20, maxBytesPerRun / 4);
         System.out.println("steady-state allocation " + model + ": " + perRun + " bytes/run");
