@@ -12,13 +12,16 @@ import java.util.Set;
  */
 final class SampleCoupling {
     private static final Set<String> COUPLING_OPS = Set.of("DynamicQuantizeLinear");
+    /** Fused ops (domain io.ghostflow) that quantize their whole input the same way. */
+    private static final Set<String> FUSED_COUPLING_OPS = Set.of("DynamicQuantMatMul");
 
     private SampleCoupling() {
     }
 
     static boolean couplesSamples(Graph graph) {
         for (Node n : graph.nodes()) {
-            if (n.domain().isEmpty() && COUPLING_OPS.contains(n.opType())) {
+            if (n.domain().isEmpty() ? COUPLING_OPS.contains(n.opType())
+                    : n.domain().equals(io.ghostflow.runtime.ops.fused.FusedOps.DOMAIN) && FUSED_COUPLING_OPS.contains(n.opType())) {
                 return true;
             }
             for (Graph sub : n.subgraphs()) {

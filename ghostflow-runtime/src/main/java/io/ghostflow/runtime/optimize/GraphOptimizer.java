@@ -13,6 +13,7 @@ import io.ghostflow.runtime.optimize.passes.ConvActivationFusion;
 import io.ghostflow.runtime.optimize.passes.ConvBatchNormFolding;
 import io.ghostflow.runtime.optimize.passes.ConvResidualFusion;
 import io.ghostflow.runtime.optimize.passes.DeadNodeElimination;
+import io.ghostflow.runtime.optimize.passes.DynamicQuantMatMulFusion;
 import io.ghostflow.runtime.optimize.passes.EliminateNoOps;
 import io.ghostflow.runtime.optimize.passes.GeluFusion;
 import io.ghostflow.runtime.optimize.passes.GemmActivationFusion;
@@ -46,6 +47,7 @@ public final class GraphOptimizer {
                 new ConvBatchNormFolding(),
                 new EliminateNoOps(),
                 new BiasFolding(),
+                new DynamicQuantMatMulFusion(),
                 new MatMulAddFusion(),
                 new TransposeIntoGemm(),
                 new LayerNormFusion(),

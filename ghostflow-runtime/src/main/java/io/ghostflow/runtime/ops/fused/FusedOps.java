@@ -47,6 +47,7 @@ public final class FusedOps {
                     : (ctx, in) -> out(FusedKernels.epilogue(StandardKernels.run(mm, ctx, in[0], in[1]), t(in, 2), null, act, ctx.threads()));
             return orElse(EpilogueKernels.matmul(node, cfg, act, general), general);
         });
+        r.register(DOMAIN, "DynamicQuantMatMul", 1, DynamicQuantMatMul::create);
         r.register(DOMAIN, "LayerNormalization", 1, (node, cfg) -> {
             int axis = (int) node.getInt("axis", -1);
             float eps = node.getFloat("epsilon", 1e-5f);

@@ -10,6 +10,14 @@
  * <li>{@code FusedGemm(A, B, C?)}: ONNX Gemm (transA, transB, alpha, beta) then the activation.</li>
  * <li>{@code FusedMatMul(A, B, bias?)}: MatMul of A (any rank) by a 2-D B, plus a bias of
  *     length N, then the activation: a dense layer on [batch, seq, hidden].</li>
+ * <li>{@code DynamicQuantMatMul(X, W1, w_zero_point1?, w_scale1, bias1?, W2, ...)}: the
+ *     dynamically quantized dense layers reading one X, one output per group of four inputs.
+ *     With {@code (Xq, x_scale, x_zero_point) = DynamicQuantizeLinear(X)}, output g is
+ *     {@code Cast<float>(MatMulInteger(Xq, Wg, x_zero_point, w_zero_point_g)) * (x_scale * w_scale_g) + bias_g},
+ *     each step rounded to float as the unfused ops do (bit for bit equal). W is 2-D int8 or
+ *     uint8 [K, N_g] (all groups the same type and K), the zero point, scale and bias hold one
+ *     value or N_g; X is FLOAT [..., K], output g [..., N_g]. Quantizing all of X couples
+ *     the samples of a batch, as DynamicQuantizeLinear does.</li>
  * <li>{@code LayerNormalization(X, scale, bias?)}: as ONNX LayerNormalization-17 (axis, epsilon),
  *     first output only; the target of the decomposed-form fusion for models with opset &lt; 17.</li>
  * <li>{@code Gelu(X)}: attribute approximate = "none" (erf form) or "tanh".</li>

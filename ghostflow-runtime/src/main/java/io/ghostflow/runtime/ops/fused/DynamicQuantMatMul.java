@@ -1,0 +1,267 @@
+package io.ghostflow.runtime.ops.fused;
+
+import io.ghostflow.core.GhostFlowException;
+import io.ghostflow.kernels.IntGemm;
+import io.ghostflow.runtime.graph.Node;
+import io.ghostflow.runtime.ops.ExecContext;
+import io.ghostflow.runtime.ops.OpConfig;
+import io.ghostflow.runtime.ops.OpKernel;
+import io.ghostflow.runtime.ops.quant.QuantOps;
+import io.ghostflow.tensor.DType;
+import io.ghostflow.tensor.Tensor;
+import io.ghostflow.tensor.Value;
+import java.util.Arrays;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@code DynamicQuantMatMul(X, W1, wzp1, ws1, b1, W2, ...)}: the dynamically quantized dense
+ * layers that read one X, as one kernel. X is quantized once exactly as DynamicQuantizeLinear
+ * does, multiplied by all weight groups side by side (their columns concatenated into one
+ * IntGemm B, packed once when the weights are constants), and each group's int32 product is
+ * turned into float, multiplied by {@code x_scale * w_scale} and offset by its bias, in the
+ * order of the unfused Cast, Mul, Add: so the result is bit for bit the unfused chain's.
+ */
+final class DynamicQuantMatMul {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
+    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
+    /** 1.5 * 2^23: adding and subtracting it rounds a float of magnitude < 2^22 to an integer, half to even. */
+    private static final float ROUND_MAGIC = 12582912f;
+    /** Per thread: the quantized X, the int32 product and the a zero point (grown on demand, reused across runs). */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private DynamicQuantMatMul() {
+    }
+
+    private static final class Scratch {
+        byte[] q = new byte[0];
+        int[] acc = new int[0];
+        final int[] za = new int[1];
+    }
+
+    /**
+     * The weight groups side by side: B packed for IntGemm, per column the weight scale and the
+     * bias, and the column range of each group (each group is one output).
+     */
+    record Plan(IntGemm.PackedIntB packed, float[] wScale, float[] bias, boolean[] hasBias, int[] offsets) {
+        int k() {
+            return packed.depth();
+        }
+
+        int n() {
+            return packed.columns();
+        }
+    }
+
+    static OpKernel create(Node node, OpConfig cfg) {
+        int groups = (node.inputs().size() - 1) / 4;
+        if (groups < 1 || node.inputs().size() != 1 + 4 * groups || node.outputs().size() != groups) {
+            throw GhostFlowException.invalidGraph("DynamicQuantMatMul " + node.name() + ": needs 1 + 4 * outputs inputs, has "
+                    + node.inputs().size() + " inputs and " + node.outputs().size() + " outputs");
+        }
+        Tensor[] consts = new Tensor[node.inputs().size()];
+        boolean allConst = true;
+        for (int i = 1; i < consts.length; i++) {
+            if (node.hasInput(i)) {
+                consts[i] = cfg.constant(node.input(i));
+                allConst &= consts[i] != null;
+            }
+        }
+        Plan fixed = allConst ? plan(node, consts) : null;
+        return (ctx, in) -> {
+            Plan p = fixed;
+            if (p == null) {
+                Tensor[] t = new Tensor[in.length];
+                for (int i = 1; i < in.length; i++) {
+                    t[i] = (Tensor) in[i];
+                }
+                p = plan(node, t);
+            }
+            return run(node, p, (Tensor) in[0], ctx);
+        };
+    }
+
+    /** Checks the groups and lays their weights side by side. */
+    static Plan plan(Node node, Tensor[] in) {
+        int groups = (in.length - 1) / 4;
+        int[] offsets = new int[groups + 1];
+        int k = -1;
+        DType wType = null;
+        for (int g = 0; g < groups; g++) {
+            Tensor w = in[1 + 4 * g];
+            if (w == null || w.rank() != 2 || (w.dtype() != DType.INT8 && w.dtype() != DType.UINT8)) {
+                throw GhostFlowException.invalidArgument("DynamicQuantMatMul " + node.name() + ": weight " + g
+                        + " must be a 2-D int8 or uint8 tensor");
+            }
+            if ((k >= 0 && w.dim(0) != k) || (wType != null && w.dtype() != wType)) {
+                throw GhostFlowException.invalidArgument("DynamicQuantMatMul " + node.name() + ": weight " + g
+                        + " differs in depth or type from the first weight");
+            }
+            k = w.dim(0);
+            wType = w.dtype();
+            offsets[g + 1] = offsets[g] + w.dim(1);
+        }
+        int n = offsets[groups];
+        byte[] wAll = new byte[k * n];
+        int[] zb = new int[n];
+        float[] ws = new float[n];
+        float[] bias = new float[n];
+        boolean[] hasBias = new boolean[groups];
+        for (int g = 0; g < groups; g++) {
+            Tensor w = in[1 + 4 * g];
+            int ng = w.dim(1);
+            int o = offsets[g];
+            byte[] wb = w.bytes();
+            for (int r = 0; r < k; r++) {
+                System.arraycopy(wb, r * ng, wAll, r * n + o, ng);
+            }
+            Tensor zp = in[2 + 4 * g];
+            Tensor sc = in[3 + 4 * g];
+            Tensor b = in[4 + 4 * g];
+            if (zp != null && zp.dtype() != wType) {
+                throw GhostFlowException.invalidArgument("DynamicQuantMatMul " + node.name() + ": zero point " + g + " is "
+                        + zp.dtype() + ", weight is " + wType);
+            }
+            if (sc == null || sc.dtype() != DType.FLOAT) {
+                throw GhostFlowException.invalidArgument("DynamicQuantMatMul " + node.name() + ": scale " + g + " must be FLOAT");
+            }
+            if (b != null && b.dtype() != DType.FLOAT) {
+                throw GhostFlowException.invalidArgument("DynamicQuantMatMul " + node.name() + ": bias " + g + " must be FLOAT");
+            }
+            for (int j = 0; j < ng; j++) {
+                zb[o + j] = zp == null ? 0 : (int) zp.getLong(perColumn(node, zp, ng, j, "zero point " + g));
+                ws[o + j] = sc.floats()[perColumn(node, sc, ng, j, "scale " + g)];
+                bias[o + j] = b == null ? 0f : b.floats()[perColumn(node, b, ng, j, "bias " + g)];
+            }
+            hasBias[g] = b != null;
+        }
+        IntGemm.PackedIntB packed = IntGemm.packB(wAll, 0, n, k, n, wType == DType.UINT8, zb);
+        return new Plan(packed, ws, bias, hasBias, offsets);
+    }
+
+    /** Index of column j's value in a tensor of one value or one per column (rank at most 1). */
+    private static int perColumn(Node node, Tensor t, int n, int j, String what) {
+        if (t.size() == 1 && t.rank() <= 1) {
+            return 0;
+        }
+        if (t.rank() == 1 && t.size() == n) {
+            return j;
+        }
+        throw GhostFlowException.shapeMismatch("DynamicQuantMatMul " + node.name() + ": " + what + " has shape "
+                + Arrays.toString(t.shape()) + ", expected one value or " + n);
+    }
+
+    static Value[] run(Node node, Plan p, Tensor x, ExecContext ctx) {
+        int k = p.k();
+        int n = p.n();
+        if (x == null || x.dtype() != DType.FLOAT || x.rank() < 1 || x.dim(x.rank() - 1) != k) {
+            throw GhostFlowException.shapeMismatch("DynamicQuantMatMul " + node.name() + ": input X must be FLOAT with last dimension "
+                    + k + ", got " + (x == null ? "nothing" : x.dtype() + Arrays.toString(x.shape())));
+        }
+        int m = k == 0 ? 0 : x.size() / k;
+        Scratch s = SCRATCH.get();
+        if (s.q.length < x.size()) {
+            s.q = new byte[x.size()];
+        }
+        if (s.acc.length < m * n) {
+            s.acc = new int[m * n];
+        }
+        float scale = quantize(x, s.q, s.za);
+        if (m > 0 && n > 0) {
+            IntGemm.gemm(m, s.q, 0, k, true, s.za, p.packed(), s.acc, 0, n, ctx.threads());
+        }
+        int groups = p.offsets().length - 1;
+        Value[] out = new Value[groups];
+        for (int g = 0; g < groups; g++) {
+            int o = p.offsets()[g];
+            int ng = p.offsets()[g + 1] - o;
+            float[] y = ctx.floatBuffer(m * ng);
+            epilogue(s.acc, n, o, m, ng, scale, p.wScale(), p.hasBias()[g] ? p.bias() : null, y);
+            int[] shape = x.shape().clone();
+            shape[shape.length - 1] = ng;
+            out[g] = Tensor.of(y, shape);
+        }
+        return out;
+    }
+
+    /**
+     * y[i, j] = float(acc[i, o + j]) * (xScale * wScale[o + j]) (+ bias[o + j]): the unfused
+     * Cast, the Mul by the Mul of the two scales, then the Add, each rounded to float as there
+     * (a multiply and a separate add, never an FMA).
+     */
+    static void epilogue(int[] acc, int lda, int o, int m, int ng, float xScale, float[] wScale, float[] bias, float[] y) {
+        int bound = I.loopBound(ng);
+        for (int i = 0; i < m; i++) {
+            int a = i * lda + o;
+            int yo = i * ng;
+            int j = 0;
+            for (; j < bound; j += L) {
+                FloatVector f = (FloatVector) IntVector.fromArray(I, acc, a + j).convert(VectorOperators.I2F, 0);
+                FloatVector sc = FloatVector.fromArray(F, wScale, o + j).mul(xScale);
+                // float multiplication commutes exactly: wScale * xScale is the unfused xScale * wScale
+                FloatVector v = f.mul(sc);
+                if (bias != null) {
+                    v = FloatVector.fromArray(F, bias, o + j).add(v);
+                }
+                v.intoArray(y, yo + j);
+            }
+            for (; j < ng; j++) {
+                float v = (float) acc[a + j] * (xScale * wScale[o + j]);
+                y[yo + j] = bias != null ? bias[o + j] + v : v;
+            }
+        }
+    }
+
+    /**
+     * DynamicQuantizeLinear of x into q (uint8 as bytes): returns the scale and puts the zero
+     * point in za[0]. NaN, infinities and all-zero data take QuantOps' general code; the rest
+     * is the same arithmetic as its vector path (float division, half-to-even rounding).
+     */
+    static float quantize(Tensor x, byte[] q, int[] za) {
+        float[] a = x.floats();
+        int n = a.length;
+        FloatVector vmn = FloatVector.zero(F);
+        FloatVector vmx = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, a, i);
+            vmn = vmn.min(v);
+            vmx = vmx.max(v);
+        }
+        float mn = vmn.reduceLanes(VectorOperators.MIN);
+        float mx = vmx.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            mn = Math.min(mn, a[i]);
+            mx = Math.max(mx, a[i]);
+        }
+        float scale = (mx - mn) / 255f;
+        if (!(scale > 0) || !Float.isFinite(scale)) {
+            Value[] r = QuantOps.dynamicQuantize(x);
+            System.arraycopy(((Tensor) r[0]).bytes(), 0, q, 0, n);
+            za[0] = (int) ((Tensor) r[2]).getLong(0);
+            return ((Tensor) r[1]).floats()[0];
+        }
+        int zp = (int) (float) Math.rint(Math.max(0, Math.min(255, 0 - mn / scale)));
+        za[0] = zp;
+        FloatVector lo = FloatVector.broadcast(F, -zp);
+        FloatVector hi = FloatVector.broadcast(F, 255 - zp);
+        i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            // clamping to the integer bounds before rounding equals rounding then clamping
+            FloatVector v = FloatVector.fromArray(F, a, i).div(scale).max(lo).min(hi).add(ROUND_MAGIC).sub(ROUND_MAGIC);
+            IntVector qi = ((IntVector) v.convert(VectorOperators.F2I, 0)).add(zp);
+            ((ByteVector) qi.convertShape(VectorOperators.I2B, B, 0)).intoArray(q, i);
+        }
+        for (; i < n; i++) {
+            double r = Math.rint(a[i] / scale) + zp;
+            q[i] = (byte) Math.max(0, Math.min(255, r));
+        }
+        return scale;
+    }
+}
