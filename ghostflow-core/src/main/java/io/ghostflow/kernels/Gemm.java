@@ -246,6 +246,19 @@ public final class Gemm {
                             int nr = Math.min(NR, nc - jr);
                             int bo = bBase + (jr / NR) * bStride;
                             int co = cOff + (ic + ir) * ldc + jc + jr;
+                            if (mr == 1 && jr + 4 * NR <= nc) {
+                                // A single row: four full panels per pass instead of one MR-row tile.
+                                if (first && beta == 0f) {
+                                    GemmMicroKernel.row4Set(kc, aArr, ao, bArr, bo, bStride, c, co, alpha);
+                                } else {
+                                    GemmMicroKernel.row4Add(kc, aArr, ao, bArr, bo, bStride, c, co, alpha, first ? beta : 1f);
+                                }
+                                if (last) {
+                                    epi.apply(c, co, ldc, ic + ir, jc + jr, 1, 4 * NR);
+                                }
+                                jr += 3 * NR;
+                                continue;
+                            }
                             if (mr == MR && nr == NR) {
                                 GemmMicroKernel.kernel(kc, aArr, ao, bArr, bo, c, co, ldc, alpha, beta, first);
                             } else {

@@ -84,6 +84,73 @@ final class GemmMicroKernel {
         c3.add(d3).intoArray(tile, 6 * L);
     }
 
+    /**
+     * Row 0 only, across four adjacent B panels (4 x NR columns, panels bStride apart): the
+     * single-row GEMM (M = 1: a classifier head, an MLP layer on one sample) that the MR-row
+     * kernel would run at a quarter of its rows. Each output is the same FMA chain over k as in
+     * the MR-row kernels, and stored the same way, so results are bit-identical to a batched
+     * run's rows. Set: c = alpha * acc; Add: c = alpha * acc + cs * c.
+     */
+    static void row4Set(int kc, float[] a, int ao, float[] b, int bo, int bStride, float[] c, int co, float alpha) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        int o1 = bo + bStride;
+        int o2 = o1 + bStride;
+        int o3 = o2 + bStride;
+        for (int k = 0; k < kc; k++) {
+            FloatVector av = FloatVector.broadcast(S, a[ao + k * MR]);
+            int kb = k * (2 * L);
+            c00 = av.fma(FloatVector.fromArray(S, b, bo + kb), c00);
+            c01 = av.fma(FloatVector.fromArray(S, b, bo + kb + L), c01);
+            c10 = av.fma(FloatVector.fromArray(S, b, o1 + kb), c10);
+            c11 = av.fma(FloatVector.fromArray(S, b, o1 + kb + L), c11);
+            c20 = av.fma(FloatVector.fromArray(S, b, o2 + kb), c20);
+            c21 = av.fma(FloatVector.fromArray(S, b, o2 + kb + L), c21);
+            c30 = av.fma(FloatVector.fromArray(S, b, o3 + kb), c30);
+            c31 = av.fma(FloatVector.fromArray(S, b, o3 + kb + L), c31);
+        }
+        c00.mul(alpha).intoArray(c, co);
+        c01.mul(alpha).intoArray(c, co + 1 * L);
+        c10.mul(alpha).intoArray(c, co + 2 * L);
+        c11.mul(alpha).intoArray(c, co + 3 * L);
+        c20.mul(alpha).intoArray(c, co + 4 * L);
+        c21.mul(alpha).intoArray(c, co + 5 * L);
+        c30.mul(alpha).intoArray(c, co + 6 * L);
+        c31.mul(alpha).intoArray(c, co + 7 * L);
+    }
+
+    static void row4Add(int kc, float[] a, int ao, float[] b, int bo, int bStride, float[] c, int co, float alpha, float cs) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        int o1 = bo + bStride;
+        int o2 = o1 + bStride;
+        int o3 = o2 + bStride;
+        for (int k = 0; k < kc; k++) {
+            FloatVector av = FloatVector.broadcast(S, a[ao + k * MR]);
+            int kb = k * (2 * L);
+            c00 = av.fma(FloatVector.fromArray(S, b, bo + kb), c00);
+            c01 = av.fma(FloatVector.fromArray(S, b, bo + kb + L), c01);
+            c10 = av.fma(FloatVector.fromArray(S, b, o1 + kb), c10);
+            c11 = av.fma(FloatVector.fromArray(S, b, o1 + kb + L), c11);
+            c20 = av.fma(FloatVector.fromArray(S, b, o2 + kb), c20);
+            c21 = av.fma(FloatVector.fromArray(S, b, o2 + kb + L), c21);
+            c30 = av.fma(FloatVector.fromArray(S, b, o3 + kb), c30);
+            c31 = av.fma(FloatVector.fromArray(S, b, o3 + kb + L), c31);
+        }
+        c00.mul(alpha).add(FloatVector.fromArray(S, c, co).mul(cs)).intoArray(c, co);
+        c01.mul(alpha).add(FloatVector.fromArray(S, c, co + 1 * L).mul(cs)).intoArray(c, co + 1 * L);
+        c10.mul(alpha).add(FloatVector.fromArray(S, c, co + 2 * L).mul(cs)).intoArray(c, co + 2 * L);
+        c11.mul(alpha).add(FloatVector.fromArray(S, c, co + 3 * L).mul(cs)).intoArray(c, co + 3 * L);
+        c20.mul(alpha).add(FloatVector.fromArray(S, c, co + 4 * L).mul(cs)).intoArray(c, co + 4 * L);
+        c21.mul(alpha).add(FloatVector.fromArray(S, c, co + 5 * L).mul(cs)).intoArray(c, co + 5 * L);
+        c30.mul(alpha).add(FloatVector.fromArray(S, c, co + 6 * L).mul(cs)).intoArray(c, co + 6 * L);
+        c31.mul(alpha).add(FloatVector.fromArray(S, c, co + 7 * L).mul(cs)).intoArray(c, co + 7 * L);
+    }
+
     static void kernel4Set(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc,
             float alpha) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);

@@ -179,4 +179,34 @@ class GemmTest {
             }
         }
     }
+
+    /**
+     * One row at a time gives the same bits as the same rows in one batched call (the single-row
+     * path and the edge kernels accumulate exactly as the full tiles do): batching in a server
+     * must not change any request's answer.
+     */
+    @Test
+    void singleRowsEqualTheirBatchedRowsBitForBit() {
+        Random r = new Random(7);
+        for (int iter = 0; iter < 40; iter++) {
+            int m = 2 + r.nextInt(9);
+            int n = 1 + r.nextInt(150);
+            int k = iter % 4 == 0 ? 520 + r.nextInt(200) : 1 + r.nextInt(120);
+            float alpha = iter % 3 == 0 ? 1f : 0.75f;
+            float beta = iter % 2 == 0 ? 0f : 0.5f;
+            float[] a = Tolerances.random(r, m * k);
+            float[] bias = Tolerances.random(r, n);
+            float[] c0 = Tolerances.random(r, m * n);
+            PackedB b = Gemm.packB(Tolerances.random(r, k * n), 0, k, n, false);
+            Epilogue epi = Epilogue.of(iter % 2 == 0 ? Activation.RELU : Activation.NONE).withColumnBias(bias, 0);
+            int threads = 1 + iter % 2;
+            float[] batched = c0.clone();
+            Gemm.gemm(m, n, k, alpha, a, 0, k, false, b, beta, batched, 0, n, epi, threads);
+            float[] single = c0.clone();
+            for (int i = 0; i < m; i++) {
+                Gemm.gemm(1, n, k, alpha, a, i * k, k, false, b, beta, single, i * n, n, epi, threads);
+            }
+            assertThat(single).as("m=%d n=%d k=%d", m, n, k).containsExactly(batched);
+        }
+    }
 }
