@@ -18,6 +18,8 @@ import io.ghostflow.runtime.optimize.passes.GeluFusion;
 import io.ghostflow.runtime.optimize.passes.GemmActivationFusion;
 import io.ghostflow.runtime.optimize.passes.LayerNormFusion;
 import io.ghostflow.runtime.optimize.passes.MatMulAddFusion;
+import io.ghostflow.runtime.optimize.passes.MatMulMerge;
+import io.ghostflow.runtime.optimize.passes.MatMulResidualFusion;
 import io.ghostflow.runtime.optimize.passes.TransposeIntoGemm;
 import io.ghostflow.runtime.shape.ShapeAnalysis;
 import io.ghostflow.runtime.shape.ShapeInfo;
@@ -52,8 +54,10 @@ public final class GraphOptimizer {
                 new GeluFusion(),
                 new AttentionFusion(),
                 new ConvResidualFusion(),
+                new MatMulResidualFusion(),
                 new ConvActivationFusion(),
                 new GemmActivationFusion(),
+                new MatMulMerge(),
                 new RefreshShapes(),
                 new ConstantFolding(),
                 new EliminateNoOps(),

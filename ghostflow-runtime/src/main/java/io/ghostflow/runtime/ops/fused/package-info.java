@@ -8,8 +8,10 @@
  *     kernel_shape, pads, strides) then {@code + Z} (residual, same shape as the output or
  *     broadcastable to it), then the activation.</li>
  * <li>{@code FusedGemm(A, B, C?)}: ONNX Gemm (transA, transB, alpha, beta) then the activation.</li>
- * <li>{@code FusedMatMul(A, B, bias?)}: MatMul of A (any rank) by a 2-D B, plus a bias of
- *     length N, then the activation: a dense layer on [batch, seq, hidden].</li>
+ * <li>{@code FusedMatMul(A, B, bias?, Z?)}: MatMul of A (any rank) by a 2-D B, plus a bias of
+ *     length N, plus Z (residual, broadcastable to the product; the optimizer only emits it with
+ *     exactly the product's shape), then the activation: a dense layer on [batch, seq, hidden].
+ *     Z is optional and may be left out, so three-input nodes keep their meaning.</li>
  * <li>{@code LayerNormalization(X, scale, bias?)}: as ONNX LayerNormalization-17 (axis, epsilon),
  *     first output only; the target of the decomposed-form fusion for models with opset &lt; 17.</li>
  * <li>{@code Gelu(X)}: attribute approximate = "none" (erf form) or "tanh".</li>
