@@ -18,7 +18,6 @@ import io.ghostflow.runtime.optimize.passes.GeluFusion;
 import io.ghostflow.runtime.optimize.passes.GemmActivationFusion;
 import io.ghostflow.runtime.optimize.passes.LayerNormFusion;
 import io.ghostflow.runtime.optimize.passes.MatMulAddFusion;
-import io.ghostflow.runtime.optimize.passes.MatMulMerge;
 import io.ghostflow.runtime.optimize.passes.MatMulResidualFusion;
 import io.ghostflow.runtime.optimize.passes.TransposeIntoGemm;
 import io.ghostflow.runtime.shape.ShapeAnalysis;
@@ -57,7 +56,6 @@ public final class GraphOptimizer {
                 new MatMulResidualFusion(),
                 new ConvActivationFusion(),
                 new GemmActivationFusion(),
-                new MatMulMerge(),
                 new RefreshShapes(),
                 new ConstantFolding(),
                 new EliminateNoOps(),
