@@ -19,6 +19,7 @@ import io.ghostflow.runtime.optimize.passes.GeluFusion;
 import io.ghostflow.runtime.optimize.passes.GemmActivationFusion;
 import io.ghostflow.runtime.optimize.passes.LayerNormFusion;
 import io.ghostflow.runtime.optimize.passes.MatMulAddFusion;
+import io.ghostflow.runtime.optimize.passes.MatMulResidualFusion;
 import io.ghostflow.runtime.optimize.passes.TransposeIntoGemm;
 import io.ghostflow.runtime.shape.ShapeAnalysis;
 import io.ghostflow.runtime.shape.ShapeInfo;
@@ -54,6 +55,7 @@ public final class GraphOptimizer {
                 new GeluFusion(),
                 new AttentionFusion(),
                 new ConvResidualFusion(),
+                new MatMulResidualFusion(),
                 new ConvActivationFusion(),
                 new GemmActivationFusion(),
                 new RefreshShapes(),

@@ -100,7 +100,10 @@ final class EpilogueKernels {
         };
     }
 
-    /** FusedMatMul(A, B, bias?) with constant 2-D B (and constant bias when present), else null. */
+    /**
+     * FusedMatMul(A, B, bias?, Z?) with constant 2-D B (and constant bias when present), else null.
+     * A residual Z of exactly the output's shape is added in the epilogue; any other Z goes to the fallback.
+     */
     static OpKernel matmul(Node node, OpConfig cfg, Activation act, OpKernel fallback) {
         Tensor cbm = cfg.constant(node.input(1));
         if (cbm == null || cbm.dtype() != DType.FLOAT || cbm.rank() != 2) {
@@ -117,18 +120,24 @@ final class EpilogueKernels {
         return (ctx, in) -> {
             Tensor a = (Tensor) in[0];
             int[] as = a.shape();
+            Tensor z = in.length > 3 ? (Tensor) in[3] : null;
             if (in[1] != cbm || (cbias != null && in[2] != cbias) || a.dtype() != DType.FLOAT || as.length < 2
-                    || as[as.length - 1] != k) {
+                    || as[as.length - 1] != k || (z != null && z.dtype() != DType.FLOAT)) {
+                return fallback.run(ctx, in);
+            }
+            int[] os = as.clone();
+            os[os.length - 1] = n;
+            if (z != null && !Arrays.equals(z.shape(), os)) {
                 return fallback.run(ctx, in);
             }
             // leading dims of A fold into the rows of one product
             int m = a.size() / k;
             float[] av = a.floats();
-            float[] y = buffer(ctx.floatBuffer(m * n), av, null);
-            Gemm.gemm(m, n, k, 1f, av, 0, k, false, packed, 0f, y, 0, n, epi, ctx.threads());
+            float[] zv = z == null ? null : z.floats();
+            float[] y = buffer(ctx.floatBuffer(m * n), av, zv);
+            Gemm.gemm(m, n, k, 1f, av, 0, k, false, packed, 0f, y, 0, n, zv == null ? epi : epi.withResidual(zv, 0, n),
+                    ctx.threads());
             afterGemm(act, y, m * n, ctx.threads());
-            int[] os = as.clone();
-            os[os.length - 1] = n;
             return new Value[] {Tensor.of(y, os)};
         };
     }

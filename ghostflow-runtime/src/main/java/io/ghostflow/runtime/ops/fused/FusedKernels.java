@@ -103,6 +103,11 @@ public final class FusedKernels {
      * (broadcast to y), then the activation; one pass over y.
      */
     static Tensor epilogue(Tensor y, Tensor bias, Tensor residual, Activation act, int threads) {
+        if (bias != null && residual != null) {
+            // bias first, in the order of the unfused Add(Add(y, bias), residual)
+            epilogue(y, bias, null, Activation.NONE, threads);
+            bias = null;
+        }
         float[] v = y.floats();
         if (residual != null) {
             addInPlace(v, y.shape(), residual);
@@ -213,11 +218,18 @@ public final class FusedKernels {
         return Tensor.of(out, m, nn);
     }
 
-    /**
-     * MatMul of A (any rank >= 1) by a 2-D B, plus an optional bias of length N, then the
-     * activation: the shape of a transformer's dense layer.
-     */
     static Tensor matmulBias(Tensor a, Tensor b, Tensor bias, Activation act, int threads) {
+        return matmulBias(a, b, bias, null, act, threads);
+    }
+
+    /**
+     * MatMul of A (any rank >= 1) by a 2-D B, plus an optional bias of length N, plus an optional
+     * residual (broadcast to the product), then the activation: a transformer's dense layer.
+     */
+    static Tensor matmulBias(Tensor a, Tensor b, Tensor bias, Tensor residual, Activation act, int threads) {
+        if (residual != null) {
+            return epilogue(matmulBias(a, b, bias, null, Activation.NONE, threads), null, residual, act, threads);
+        }
         int[] as = a.shape();
         if (b.rank() != 2) {
             throw new GhostFlowException(ErrorCode.SHAPE_MISMATCH, "fused MatMul needs a 2-D B, got " + Shapes.toString(b.shape()));

@@ -43,8 +43,8 @@ public final class FusedOps {
             Activation act = Activation.from(node);
             OpKernel mm = StandardKernels.create("MatMul", node, node.inputs().subList(0, 2), cfg);
             OpKernel general = mm == null
-                    ? (ctx, in) -> out(FusedKernels.matmulBias(t(in, 0), t(in, 1), t(in, 2), act, ctx.threads()))
-                    : (ctx, in) -> out(FusedKernels.epilogue(StandardKernels.run(mm, ctx, in[0], in[1]), t(in, 2), null, act, ctx.threads()));
+                    ? (ctx, in) -> out(FusedKernels.matmulBias(t(in, 0), t(in, 1), t(in, 2), t(in, 3), act, ctx.threads()))
+                    : (ctx, in) -> out(FusedKernels.epilogue(StandardKernels.run(mm, ctx, in[0], in[1]), t(in, 2), t(in, 3), act, ctx.threads()));
             return orElse(EpilogueKernels.matmul(node, cfg, act, general), general);
         });
         r.register(DOMAIN, "DynamicQuantMatMul", 1, DynamicQuantMatMul::create);

@@ -8,8 +8,10 @@
  *     kernel_shape, pads, strides) then {@code + Z} (residual, same shape as the output or
  *     broadcastable to it), then the activation.</li>
  * <li>{@code FusedGemm(A, B, C?)}: ONNX Gemm (transA, transB, alpha, beta) then the activation.</li>
- * <li>{@code FusedMatMul(A, B, bias?)}: MatMul of A (any rank) by a 2-D B, plus a bias of
- *     length N, then the activation: a dense layer on [batch, seq, hidden].</li>
+ * <li>{@code FusedMatMul(A, B, bias?, Z?)}: MatMul of A (any rank) by a 2-D B, plus a bias of
+ *     length N, plus Z (residual, broadcastable to the product; the optimizer only emits it with
+ *     exactly the product's shape), then the activation: a dense layer on [batch, seq, hidden].
+ *     Z is optional and may be left out, so three-input nodes keep their meaning.</li>
  * <li>{@code DynamicQuantMatMul(X, W1, w_zero_point1?, w_scale1, bias1?, W2, ...)}: the
  *     dynamically quantized dense layers reading one X, one output per group of four inputs.
  *     With {@code (Xq, x_scale, x_zero_point) = DynamicQuantizeLinear(X)}, output g is
