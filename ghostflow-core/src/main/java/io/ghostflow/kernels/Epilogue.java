@@ -114,6 +114,32 @@ public final class Epilogue {
         return biasMode == BiasMode.NONE && residual == null && activation.isIdentity();
     }
 
+    /**
+     * True when the whole epilogue is a per-row bias and/or ReLU / Clip, which the 4-row
+     * micro-kernel applies in registers ({@link GemmMicroKernel#kernel4SetBiasClamp}).
+     */
+    boolean fitsRowBiasClamp() {
+        Activation.Kind kind = activation.kind();
+        return residual == null && biasMode != BiasMode.PER_COLUMN && !isIdentity()
+                && (kind == Activation.Kind.NONE || kind == Activation.Kind.RELU || kind == Activation.Kind.CLIP);
+    }
+
+    /** The per-row bias array, or null. */
+    float[] rowBias() {
+        return biasMode == BiasMode.PER_ROW ? bias : null;
+    }
+
+    /** Lower bound of the ReLU / Clip, -inf without one. */
+    float clampLow() {
+        Activation.Kind kind = activation.kind();
+        return kind == Activation.Kind.CLIP ? activation.alpha() : kind == Activation.Kind.RELU ? 0f : Float.NEGATIVE_INFINITY;
+    }
+
+    /** Upper bound of the Clip, +inf without one. */
+    float clampHigh() {
+        return activation.kind() == Activation.Kind.CLIP ? activation.beta() : Float.POSITIVE_INFINITY;
+    }
+
     /** Scalar reference for one element at logical (row, col). */
     public float applyScalar(float v, int row, int col) {
         float r = v;

@@ -222,6 +222,11 @@ public final class Gemm {
                     bBase = 0;
                     GemmPacking.packB(b.raw, b.off, b.ld, b.trans, n, pc, kc, jc, nc, bArr, 0, bStride);
                 }
+                // One K block, C not read, a bias-and-clamp epilogue: all of it in the 4-row kernel's registers.
+                boolean inRegisters = MR == 4 && first && last && beta == 0f && epi.fitsRowBiasClamp();
+                float[] rowBias = epi.rowBias();
+                float lo = epi.clampLow();
+                float hi = epi.clampHigh();
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     float[] aArr;
@@ -259,14 +264,15 @@ public final class Gemm {
                                 jr += 3 * NR;
                                 continue;
                             }
+                            if (mr == MR && nr == NR && inRegisters) {
+                                GemmMicroKernel.kernel4SetBiasClamp(kc, aArr, ao, bArr, bo, c, co, ldc, alpha, rowBias,
+                                        epi.biasOffset() + ic + ir, lo, hi);
+                                continue;
+                            }
                             if (mr == MR && nr == NR) {
                                 GemmMicroKernel.kernel(kc, aArr, ao, bArr, bo, c, co, ldc, alpha, beta, first);
                             } else {
-                                if (nr <= NR / 2 && MR == 4) {
-                                    GemmMicroKernel.kernel4Half(kc, aArr, ao, bArr, bo, tile);
-                                } else {
-                                    GemmMicroKernel.kernel(kc, aArr, ao, bArr, bo, tile, 0, NR, 1f, 0f, true);
-                                }
+                                GemmMicroKernel.kernel(kc, aArr, ao, bArr, bo, tile, 0, NR, 1f, 0f, true);
                                 mergeEdge(tile, c, co, ldc, mr, nr, alpha, beta, first);
                             }
                             if (last && nr == NR) {

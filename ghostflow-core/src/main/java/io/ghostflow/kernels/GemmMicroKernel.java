@@ -5,6 +5,7 @@ import static io.ghostflow.kernels.GemmBlocking.MR;
 import static io.ghostflow.kernels.GemmBlocking.S;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * The register-blocked fp32 micro-kernels: MR rows by two vectors, per k two vector loads from
@@ -42,46 +43,6 @@ final class GemmMicroKernel {
                 kernel4Add(kc, a, ao, b, bo, c, co, ldc, alpha, cs);
             }
         }
-    }
-
-    /**
-     * The left half (one vector) of a 4-row tile, into tile[r * NR + j] for j < L: for edge
-     * panels with at most L live columns, such as the last of 49 columns (7 x 7 outputs), where
-     * the full kernel would spend half its multiply-adds on padding. Even and odd k accumulate
-     * apart (8 chains, as in the full kernel) so the FMA latency stays hidden.
-     */
-    static void kernel4Half(int kc, float[] a, int ao, float[] b, int bo, float[] tile) {
-        FloatVector c0 = FloatVector.zero(S), d0 = FloatVector.zero(S);
-        FloatVector c1 = FloatVector.zero(S), d1 = FloatVector.zero(S);
-        FloatVector c2 = FloatVector.zero(S), d2 = FloatVector.zero(S);
-        FloatVector c3 = FloatVector.zero(S), d3 = FloatVector.zero(S);
-        int k = 0;
-        for (; k + 1 < kc; k += 2) {
-            int ap = ao + k * 4;
-            int bp = bo + k * (2 * L);
-            FloatVector b0 = FloatVector.fromArray(S, b, bp);
-            FloatVector b1 = FloatVector.fromArray(S, b, bp + 2 * L);
-            c0 = FloatVector.broadcast(S, a[ap]).fma(b0, c0);
-            c1 = FloatVector.broadcast(S, a[ap + 1]).fma(b0, c1);
-            c2 = FloatVector.broadcast(S, a[ap + 2]).fma(b0, c2);
-            c3 = FloatVector.broadcast(S, a[ap + 3]).fma(b0, c3);
-            d0 = FloatVector.broadcast(S, a[ap + 4]).fma(b1, d0);
-            d1 = FloatVector.broadcast(S, a[ap + 5]).fma(b1, d1);
-            d2 = FloatVector.broadcast(S, a[ap + 6]).fma(b1, d2);
-            d3 = FloatVector.broadcast(S, a[ap + 7]).fma(b1, d3);
-        }
-        if (k < kc) {
-            int ap = ao + k * 4;
-            FloatVector b0 = FloatVector.fromArray(S, b, bo + k * (2 * L));
-            c0 = FloatVector.broadcast(S, a[ap]).fma(b0, c0);
-            c1 = FloatVector.broadcast(S, a[ap + 1]).fma(b0, c1);
-            c2 = FloatVector.broadcast(S, a[ap + 2]).fma(b0, c2);
-            c3 = FloatVector.broadcast(S, a[ap + 3]).fma(b0, c3);
-        }
-        c0.add(d0).intoArray(tile, 0);
-        c1.add(d1).intoArray(tile, 2 * L);
-        c2.add(d2).intoArray(tile, 4 * L);
-        c3.add(d3).intoArray(tile, 6 * L);
     }
 
     /**
@@ -149,6 +110,69 @@ final class GemmMicroKernel {
         c21.mul(alpha).add(FloatVector.fromArray(S, c, co + 5 * L).mul(cs)).intoArray(c, co + 5 * L);
         c30.mul(alpha).add(FloatVector.fromArray(S, c, co + 6 * L).mul(cs)).intoArray(c, co + 6 * L);
         c31.mul(alpha).add(FloatVector.fromArray(S, c, co + 7 * L).mul(cs)).intoArray(c, co + 7 * L);
+    }
+
+    /**
+     * {@link #kernel4Set} with a per-row bias and a clamp applied in registers before the store:
+     * the whole epilogue of a convolution with bias and ReLU / Clip when K fits one block. For
+     * the small depths of pointwise and first-layer convolutions the separate epilogue pass cost
+     * as much as the multiply-adds. Same operations in the same order as Set then
+     * {@link Epilogue#applyTile}, so the results are bit-identical; without a bias it adds 0,
+     * which changes nothing (an FMA chain from +0 never yields -0). No branches between the
+     * accumulators and the stores: a vector merged across a branch is boxed by C2.
+     */
+    static void kernel4SetBiasClamp(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc,
+            float alpha, float[] bias, int biasOff, float lo, float hi) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ap = ao + k * 4;
+            int bp = bo + k * (2 * L);
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ap + 0]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[ap + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[ap + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[ap + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+        }
+        float rb0 = bias == null ? 0f : bias[biasOff + 0];
+        float rb1 = bias == null ? 0f : bias[biasOff + 1];
+        float rb2 = bias == null ? 0f : bias[biasOff + 2];
+        float rb3 = bias == null ? 0f : bias[biasOff + 3];
+        FloatVector v00 = c00.mul(alpha);
+        v00 = v00.add(rb0);
+        v00.blend(lo, v00.compare(VectorOperators.LT, lo)).blend(hi, v00.compare(VectorOperators.GT, hi)).intoArray(c, co + 0 * ldc);
+        FloatVector v01 = c01.mul(alpha);
+        v01 = v01.add(rb0);
+        v01.blend(lo, v01.compare(VectorOperators.LT, lo)).blend(hi, v01.compare(VectorOperators.GT, hi)).intoArray(c, co + 0 * ldc + L);
+        FloatVector v10 = c10.mul(alpha);
+        v10 = v10.add(rb1);
+        v10.blend(lo, v10.compare(VectorOperators.LT, lo)).blend(hi, v10.compare(VectorOperators.GT, hi)).intoArray(c, co + 1 * ldc);
+        FloatVector v11 = c11.mul(alpha);
+        v11 = v11.add(rb1);
+        v11.blend(lo, v11.compare(VectorOperators.LT, lo)).blend(hi, v11.compare(VectorOperators.GT, hi)).intoArray(c, co + 1 * ldc + L);
+        FloatVector v20 = c20.mul(alpha);
+        v20 = v20.add(rb2);
+        v20.blend(lo, v20.compare(VectorOperators.LT, lo)).blend(hi, v20.compare(VectorOperators.GT, hi)).intoArray(c, co + 2 * ldc);
+        FloatVector v21 = c21.mul(alpha);
+        v21 = v21.add(rb2);
+        v21.blend(lo, v21.compare(VectorOperators.LT, lo)).blend(hi, v21.compare(VectorOperators.GT, hi)).intoArray(c, co + 2 * ldc + L);
+        FloatVector v30 = c30.mul(alpha);
+        v30 = v30.add(rb3);
+        v30.blend(lo, v30.compare(VectorOperators.LT, lo)).blend(hi, v30.compare(VectorOperators.GT, hi)).intoArray(c, co + 3 * ldc);
+        FloatVector v31 = c31.mul(alpha);
+        v31 = v31.add(rb3);
+        v31.blend(lo, v31.compare(VectorOperators.LT, lo)).blend(hi, v31.compare(VectorOperators.GT, hi)).intoArray(c, co + 3 * ldc + L);
     }
 
     static void kernel4Set(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc,
