@@ -45,7 +45,8 @@ final class Pool2d {
      * (A cross-lane even/odd split for stride 2 was faster in isolation, but inside a whole model
      * C2 sometimes left its two-vector rearrange to the allocating fallback.) The max is a
      * compare-and-blend: without NaN it equals Math.max except that it keeps the first of -0 and
-     * +0, and it avoids Math.max's NaN-handling sequence.
+     * +0, and it avoids Math.max's NaN-handling sequence. It is written out at each use: a vector
+     * passed to or returned from a method C2 does not inline is boxed, once per call.
      */
     private static void maxPlane(float[] x, int xo, float[] y, int yo, Window.Geometry g) {
         int kh = g.k()[0];
@@ -94,7 +95,8 @@ final class Pool2d {
         for (int c = 0; c < iw; c = c + lanes < iw && c + 2 * lanes > iw ? iw - lanes : c + lanes) {
             FloatVector v = FloatVector.fromArray(S, x, r0 + c);
             for (int r = 1; r < rows; r++) {
-                v = max(v, FloatVector.fromArray(S, x, r0 + r * iw + c));
+                FloatVector w = FloatVector.fromArray(S, x, r0 + r * iw + c);
+                v = v.blend(w, v.compare(VectorOperators.LT, w));
             }
             v.intoArray(dst, dOff + c);
         }
@@ -107,17 +109,14 @@ final class Pool2d {
         for (int j = 0; j < span; j += lanes) {
             FloatVector v = FloatVector.fromArray(S, scratch, j);
             for (int kx = 1; kx < kw; kx++) {
-                v = max(v, FloatVector.fromArray(S, scratch, j + kx));
+                FloatVector w = FloatVector.fromArray(S, scratch, j + kx);
+                v = v.blend(w, v.compare(VectorOperators.LT, w));
             }
             v.intoArray(scratch, framed + j);
         }
         for (int ox = 0, j = framed; ox < ow; ox++, j += sw) {
             y[out + ox] = scratch[j];
         }
-    }
-
-    private static FloatVector max(FloatVector a, FloatVector b) {
-        return a.blend(b, a.compare(VectorOperators.LT, b));
     }
 
     private static boolean hasNaN(float[] x, int off, int n) {
