@@ -73,16 +73,20 @@ public final class Conv2d {
 
     private final Params p;
     private final PackedA[] packed;
-    private final float[] depthwiseWeights;
+    /** The weights as given: kept for depthwise convolutions and for small ones ({@link DirectConv}). */
+    private final float[] rawWeights;
     /** Implicit im2col tables, for convolutions that are neither depthwise nor pointwise. */
     private final ConvPanels panels;
 
-    private Conv2d(Params p, PackedA[] packed, float[] depthwiseWeights) {
+    private Conv2d(Params p, PackedA[] packed, float[] rawWeights) {
         this.p = p;
         this.packed = packed;
-        this.depthwiseWeights = depthwiseWeights;
+        this.rawWeights = rawWeights;
         this.panels = p.isDepthwise() || p.isPointwise() ? null : new ConvPanels(p, p.c / p.groups);
     }
+
+    private static final int DIRECT_MAX_DEPTH = 512;
+    private static final int DIRECT_MAX_WEIGHTS = 1 << 16;
 
     /** Packs weights [outC, C / groups, kH, kW] starting at weights[offset]; the array is not kept. */
     public static Conv2d prepare(float[] weights, int offset, Params p) {
@@ -101,7 +105,13 @@ public final class Conv2d {
         for (int g = 0; g < p.groups; g++) {
             packed[g] = Gemm.packA(weights, offset + g * mg * kg, mg, kg, false);
         }
-        return new Conv2d(p, packed, null);
+        // Small convolutions may run direct (DirectConv.suits decides per input geometry); their weights are a few KB.
+        float[] raw = null;
+        if (p.groups == 1 && kg <= DIRECT_MAX_DEPTH && (long) p.outC * kg <= DIRECT_MAX_WEIGHTS) {
+            raw = new float[p.outC * kg];
+            System.arraycopy(weights, offset, raw, 0, raw.length);
+        }
+        return new Conv2d(p, packed, raw);
     }
 
     public static Conv2d prepare(float[] weights, Params p) {
@@ -122,7 +132,7 @@ public final class Conv2d {
             throw GhostFlowException.shapeMismatch("Conv2d: weights were packed for C=" + p.c + " M=" + p.outC
                     + " group=" + p.groups + " kernel=" + p.kH + "x" + p.kW + ", not for " + q);
         }
-        return q.equals(p) ? this : new Conv2d(q, packed, depthwiseWeights);
+        return q.equals(p) ? this : new Conv2d(q, packed, rawWeights);
     }
 
     public void run(float[] x, float[] y, Epilogue epi, int threads) {
@@ -138,7 +148,11 @@ public final class Conv2d {
             return;
         }
         if (p.isDepthwise()) {
-            DepthwiseConv.run(p, depthwiseWeights, x, xOff, y, yOff, e, threads);
+            DepthwiseConv.run(p, rawWeights, x, xOff, y, yOff, e, threads);
+            return;
+        }
+        if (rawWeights != null && DirectConv.suits(p)) {
+            DirectConv.run(p, rawWeights, x, xOff, y, yOff, e, threads);
             return;
         }
         int ohw = oh * ow;

@@ -1,0 +1,208 @@
+package io.ghostflow.kernels;
+
+import io.ghostflow.core.Parallel;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Direct convolution for small stride-1 convolutions (LeNet-sized: a few channels, output rows of
+ * at most 4 vectors): each output row is accumulated in vectors along OW, tap by tap, from a
+ * zero-padded copy of the image, for several output channels at once (8 accumulators: 2 channels
+ * x 4 vectors, or 4 channels x 2 vectors when the rows are at most 2 vectors wide). For such shapes the packed GEMM spends more time gathering its im2col panels
+ * than multiplying. Every output element is one FMA chain over (c, kh, kw) in order, so the result
+ * does not depend on the batch size or the thread count.
+ */
+final class DirectConv {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Output rows up to this many vectors wide. */
+    private static final int MAX_VECTORS = 4;
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+
+    private DirectConv() {
+    }
+
+    /** Whether {@code p} is small enough, and simple enough, for this kernel. */
+    static boolean suits(Conv2d.Params p) {
+        int ow = p.outW();
+        return p.groups() == 1 && p.strideH() == 1 && p.strideW() == 1 && p.dilationH() == 1 && p.dilationW() == 1
+                && ow <= MAX_VECTORS * L && (long) p.c() * p.kH() * p.kW() <= 512
+                && p.macs() / Math.max(1, p.n()) <= 1L << 20;
+    }
+
+    /** y = epi(conv(x)) with weights w [outC, C, kH, kW] as given (not packed). */
+    static void run(Conv2d.Params p, float[] w, float[] x, int xOff, float[] y, int yOff, Epilogue epi, int threads) {
+        int group = p.outW() <= 2 * L ? 4 : 2;
+        int pairs = (p.outC() + group - 1) / group;
+        int work = p.n() * pairs;
+        long macsPerPair = (long) group * p.outH() * p.outW() * p.c() * p.kH() * p.kW();
+        Parallel.forRange(threads, work, (int) Math.max(1, 65536 / Math.max(1, macsPerPair)), (s, e) -> {
+            int lastImage = -1;
+            float[] pad = null;
+            for (int item = s; item < e; item++) {
+                int n = item / pairs;
+                if (n != lastImage) {
+                    pad = padded(p, x, xOff + n * p.c() * p.h() * p.w());
+                    lastImage = n;
+                }
+                int m0 = (item % pairs) * group;
+                int yo = yOff + n * p.outC() * p.outH() * p.outW();
+                if (group == 4) {
+                    quad(p, w, pad, y, yo, m0);
+                } else {
+                    pair(p, w, pad, y, yo, m0);
+                }
+            }
+        });
+        int ohw = p.outH() * p.outW();
+        if (!epi.isIdentity()) {
+            for (int n = 0; n < p.n(); n++) {
+                Epilogue en = epi.residual() == null ? epi
+                        : epi.withResidual(epi.residual(), epi.residualOffset() + n * p.outC() * epi.residualLd(), epi.residualLd());
+                en.apply(y, yOff + n * p.outC() * ohw, ohw, 0, 0, p.outC(), ohw);
+            }
+        }
+    }
+
+    /** Rows of the padded image: width W + pads + one vector of over-read, all zero outside the image. */
+    private static int paddedWidth(Conv2d.Params p) {
+        return Math.max(p.padLeft() + p.w() + p.padRight(), MAX_VECTORS * L + p.kW() - 1) + L;
+    }
+
+    private static float[] padded(Conv2d.Params p, float[] x, int xo) {
+        int pw = paddedWidth(p);
+        int ph = p.padTop() + p.h() + p.padBottom();
+        float[][] holder = SCRATCH.get();
+        int size = p.c() * ph * pw;
+        if (holder[0].length < size) {
+            holder[0] = new float[size];
+        }
+        float[] pad = holder[0];
+        Arrays.fill(pad, 0, size, 0f);
+        for (int c = 0; c < p.c(); c++) {
+            for (int r = 0; r < p.h(); r++) {
+                System.arraycopy(x, xo + (c * p.h() + r) * p.w(), pad, (c * ph + r + p.padTop()) * pw + p.padLeft(), p.w());
+            }
+        }
+        return pad;
+    }
+
+    /** Output channels m0 and m0 + 1 (if it exists) of one image, all rows. */
+    private static void pair(Conv2d.Params p, float[] w, float[] pad, float[] y, int yo, int m0) {
+        int pw = paddedWidth(p);
+        int ph = p.padTop() + p.h() + p.padBottom();
+        int oh = p.outH();
+        int ow = p.outW();
+        int kh = p.kH();
+        int kw = p.kW();
+        int taps = p.c() * kh * kw;
+        boolean second = m0 + 1 < p.outC();
+        int w0 = m0 * taps;
+        int w1 = second ? w0 + taps : w0;
+        float[][] holder = SCRATCH.get();
+        if (holder[1].length < 2 * MAX_VECTORS * L) {
+            holder[1] = new float[2 * MAX_VECTORS * L];
+        }
+        float[] row = holder[1];
+        for (int oy = 0; oy < oh; oy++) {
+            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+            FloatVector b0 = FloatVector.zero(S), b1 = FloatVector.zero(S), b2 = FloatVector.zero(S), b3 = FloatVector.zero(S);
+            int t = 0;
+            for (int c = 0; c < p.c(); c++) {
+                for (int i = 0; i < kh; i++) {
+                    int base = (c * ph + oy + i) * pw;
+                    for (int j = 0; j < kw; j++, t++) {
+                        int at = base + j;
+                        FloatVector x0 = FloatVector.fromArray(S, pad, at);
+                        FloatVector x1 = FloatVector.fromArray(S, pad, at + L);
+                        FloatVector x2 = FloatVector.fromArray(S, pad, at + 2 * L);
+                        FloatVector x3 = FloatVector.fromArray(S, pad, at + 3 * L);
+                        FloatVector u = FloatVector.broadcast(S, w[w0 + t]);
+                        FloatVector v = FloatVector.broadcast(S, w[w1 + t]);
+                        a0 = u.fma(x0, a0);
+                        a1 = u.fma(x1, a1);
+                        a2 = u.fma(x2, a2);
+                        a3 = u.fma(x3, a3);
+                        b0 = v.fma(x0, b0);
+                        b1 = v.fma(x1, b1);
+                        b2 = v.fma(x2, b2);
+                        b3 = v.fma(x3, b3);
+                    }
+                }
+            }
+            a0.intoArray(row, 0);
+            a1.intoArray(row, L);
+            a2.intoArray(row, 2 * L);
+            a3.intoArray(row, 3 * L);
+            b0.intoArray(row, 4 * L);
+            b1.intoArray(row, 5 * L);
+            b2.intoArray(row, 6 * L);
+            b3.intoArray(row, 7 * L);
+            System.arraycopy(row, 0, y, yo + (m0 * oh + oy) * ow, ow);
+            if (second) {
+                System.arraycopy(row, 4 * L, y, yo + ((m0 + 1) * oh + oy) * ow, ow);
+            }
+        }
+    }
+
+    /** Output channels m0 .. m0 + 3 (those that exist) of one image, rows of at most 2 vectors. */
+    private static void quad(Conv2d.Params p, float[] w, float[] pad, float[] y, int yo, int m0) {
+        int pw = paddedWidth(p);
+        int ph = p.padTop() + p.h() + p.padBottom();
+        int oh = p.outH();
+        int ow = p.outW();
+        int kh = p.kH();
+        int kw = p.kW();
+        int taps = p.c() * kh * kw;
+        int live = Math.min(4, p.outC() - m0);
+        // Missing channels (past outC) repeat the first one's weights; their rows are not stored.
+        int w0 = m0 * taps;
+        int w1 = live > 1 ? w0 + taps : w0;
+        int w2 = live > 2 ? w0 + 2 * taps : w0;
+        int w3 = live > 3 ? w0 + 3 * taps : w0;
+        float[][] holder = SCRATCH.get();
+        if (holder[1].length < 2 * MAX_VECTORS * L) {
+            holder[1] = new float[2 * MAX_VECTORS * L];
+        }
+        float[] row = holder[1];
+        for (int oy = 0; oy < oh; oy++) {
+            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), b0 = FloatVector.zero(S), b1 = FloatVector.zero(S);
+            FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), d0 = FloatVector.zero(S), d1 = FloatVector.zero(S);
+            int t = 0;
+            for (int c = 0; c < p.c(); c++) {
+                for (int i = 0; i < kh; i++) {
+                    int base = (c * ph + oy + i) * pw;
+                    for (int j = 0; j < kw; j++, t++) {
+                        int at = base + j;
+                        FloatVector x0 = FloatVector.fromArray(S, pad, at);
+                        FloatVector x1 = FloatVector.fromArray(S, pad, at + L);
+                        FloatVector u = FloatVector.broadcast(S, w[w0 + t]);
+                        a0 = u.fma(x0, a0);
+                        a1 = u.fma(x1, a1);
+                        FloatVector v = FloatVector.broadcast(S, w[w1 + t]);
+                        b0 = v.fma(x0, b0);
+                        b1 = v.fma(x1, b1);
+                        FloatVector q = FloatVector.broadcast(S, w[w2 + t]);
+                        c0 = q.fma(x0, c0);
+                        c1 = q.fma(x1, c1);
+                        FloatVector z = FloatVector.broadcast(S, w[w3 + t]);
+                        d0 = z.fma(x0, d0);
+                        d1 = z.fma(x1, d1);
+                    }
+                }
+            }
+            a0.intoArray(row, 0);
+            a1.intoArray(row, L);
+            b0.intoArray(row, 2 * L);
+            b1.intoArray(row, 3 * L);
+            c0.intoArray(row, 4 * L);
+            c1.intoArray(row, 5 * L);
+            d0.intoArray(row, 6 * L);
+            d1.intoArray(row, 7 * L);
+            for (int k = 0; k < live; k++) {
+                System.arraycopy(row, 2 * k * L, y, yo + ((m0 + k) * oh + oy) * ow, ow);
+            }
+        }
+    }
+}
