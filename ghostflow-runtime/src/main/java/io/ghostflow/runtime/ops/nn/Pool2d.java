@@ -42,11 +42,11 @@ final class Pool2d {
      * Max pooling without dilation and without NaN, separably and all in vectors: per output row,
      * the max of its window's input rows goes into a scratch row framed by -inf (the padding),
      * then the max over each window's columns at every column, of which every sw-th is an output.
-     * (A cross-lane even/odd split for stride 2 was faster in isolation, but inside a whole model
-     * C2 sometimes left its two-vector rearrange to the allocating fallback.) The max is a
-     * compare-and-blend: without NaN it equals Math.max except that it keeps the first of -0 and
-     * +0, and it avoids Math.max's NaN-handling sequence. It is written out at each use: a vector
-     * passed to or returned from a method C2 does not inline is boxed, once per call.
+     * (A cross-lane even/odd split for stride 2 was faster in isolation; it went out while chasing
+     * a per-run allocation in whole models, together with a vector max helper, and was not
+     * re-tried.) The max is a compare-and-blend: without NaN it equals Math.max except that it
+     * keeps the first of -0 and +0, and it avoids Math.max's NaN-handling sequence. It is written
+     * out at each use: a vector passed to or returned from a method C2 does not inline is boxed.
      */
     private static void maxPlane(float[] x, int xo, float[] y, int yo, Window.Geometry g) {
         int kh = g.k()[0];
