@@ -6,16 +6,15 @@ import io.ghostflow.runtime.graph.Node;
 import io.ghostflow.runtime.ops.ExecContext;
 import io.ghostflow.runtime.ops.OpConfig;
 import io.ghostflow.runtime.ops.OpKernel;
+import io.ghostflow.runtime.ops.quant.QuantKernels;
 import io.ghostflow.runtime.ops.quant.QuantOps;
 import io.ghostflow.tensor.DType;
 import io.ghostflow.tensor.Tensor;
 import io.ghostflow.tensor.Value;
 import java.util.Arrays;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -30,9 +29,6 @@ final class DynamicQuantMatMul {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     private static final int L = F.length();
-    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
-    /** 1.5 * 2^23: adding and subtracting it rounds a float of magnitude < 2^22 to an integer, half to even. */
-    private static final float ROUND_MAGIC = 12582912f;
     /** Per thread: the quantized X, the int32 product and the a zero point (grown on demand, reused across runs). */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -224,44 +220,13 @@ final class DynamicQuantMatMul {
      * is the same arithmetic as its vector path (float division, half-to-even rounding).
      */
     static float quantize(Tensor x, byte[] q, int[] za) {
-        float[] a = x.floats();
-        int n = a.length;
-        FloatVector vmn = FloatVector.zero(F);
-        FloatVector vmx = FloatVector.zero(F);
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(F, a, i);
-            vmn = vmn.min(v);
-            vmx = vmx.max(v);
+        float scale = QuantKernels.quantizeUint8(x.floats(), q, za);
+        if (!Float.isNaN(scale)) {
+            return scale;
         }
-        float mn = vmn.reduceLanes(VectorOperators.MIN);
-        float mx = vmx.reduceLanes(VectorOperators.MAX);
-        for (; i < n; i++) {
-            mn = Math.min(mn, a[i]);
-            mx = Math.max(mx, a[i]);
-        }
-        float scale = (mx - mn) / 255f;
-        if (!(scale > 0) || !Float.isFinite(scale)) {
-            Value[] r = QuantOps.dynamicQuantize(x);
-            System.arraycopy(((Tensor) r[0]).bytes(), 0, q, 0, n);
-            za[0] = (int) ((Tensor) r[2]).getLong(0);
-            return ((Tensor) r[1]).floats()[0];
-        }
-        int zp = (int) (float) Math.rint(Math.max(0, Math.min(255, 0 - mn / scale)));
-        za[0] = zp;
-        FloatVector lo = FloatVector.broadcast(F, -zp);
-        FloatVector hi = FloatVector.broadcast(F, 255 - zp);
-        i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) {
-            // clamping to the integer bounds before rounding equals rounding then clamping
-            FloatVector v = FloatVector.fromArray(F, a, i).div(scale).max(lo).min(hi).add(ROUND_MAGIC).sub(ROUND_MAGIC);
-            IntVector qi = ((IntVector) v.convert(VectorOperators.F2I, 0)).add(zp);
-            ((ByteVector) qi.convertShape(VectorOperators.I2B, B, 0)).intoArray(q, i);
-        }
-        for (; i < n; i++) {
-            double r = Math.rint(a[i] / scale) + zp;
-            q[i] = (byte) Math.max(0, Math.min(255, r));
-        }
-        return scale;
+        Value[] r = QuantOps.dynamicQuantize(x);
+        System.arraycopy(((Tensor) r[0]).bytes(), 0, q, 0, x.size());
+        za[0] = (int) ((Tensor) r[2]).getLong(0);
+        return ((Tensor) r[1]).floats()[0];
     }
 }

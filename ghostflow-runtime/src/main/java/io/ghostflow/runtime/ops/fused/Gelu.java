@@ -1,7 +1,5 @@
 package io.ghostflow.runtime.ops.fused;
 
-import io.ghostflow.core.Parallel;
-import io.ghostflow.kernels.VectorGelu;
 import io.ghostflow.tensor.DType;
 import io.ghostflow.tensor.Tensor;
 import java.util.function.IntFunction;
@@ -9,31 +7,25 @@ import java.util.function.IntFunction;
 /** GELU in its exact (erf) and tanh-approximated forms. */
 public final class Gelu {
     private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
-    /** Elements per parallel task: below this one thread does the whole tensor. */
-    private static final int GRAIN = 16384;
 
     private Gelu() {
     }
 
     /**
-     * GELU of a FLOAT tensor with VectorGelu's polynomial erf/tanh (a few ulp, far inside the
-     * conformance tolerance), into an array from {@code buffer} (the session's pool); other
-     * dtypes take the scalar double path.
+     * GELU of a FLOAT tensor with {@link GeluLoops}' vector erf/tanh (the same bits as the fused
+     * epilogues' GELU), into an array from {@code buffer} (the session's pool); other dtypes take
+     * the scalar double path.
      */
     public static Tensor apply(Tensor x, boolean tanh, IntFunction<float[]> buffer, int threads) {
+        Activation act = Activation.of(tanh ? Activation.Kind.GELU_TANH : Activation.Kind.GELU);
         if (x.dtype() != DType.FLOAT) {
-            return FusedKernels.map(x, Activation.of(tanh ? Activation.Kind.GELU_TANH : Activation.Kind.GELU), threads);
+            return FusedKernels.map(x, act, threads);
         }
         float[] xv = x.floats();
         int n = xv.length;
         float[] out = buffer.apply(n);
-        Parallel.forRange(threads, n, GRAIN, (s, e) -> {
-            if (tanh) {
-                VectorGelu.tanh(xv, s, out, s, e - s);
-            } else {
-                VectorGelu.erf(xv, s, out, s, e - s);
-            }
-        });
+        System.arraycopy(xv, 0, out, 0, n);
+        GeluLoops.apply(act, out, 0, n, threads);
         return Tensor.of(out, x.shape());
     }
 

@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * inference; each returns null when its case does not apply (then {@link QuantOps}' general
  * code runs) and otherwise computes exactly what the general code computes.
  */
-final class QuantKernels {
+public final class QuantKernels {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
     /** Bytes matching the lane count of F, for narrowing the quantized ints. */
@@ -35,7 +35,25 @@ final class QuantKernels {
         if (x.dtype() != DType.FLOAT) {
             return null;
         }
-        float[] a = x.floats();
+        byte[] y = new byte[x.size()];
+        int[] zp = new int[1];
+        float scale = quantizeUint8(x.floats(), y, zp);
+        if (Float.isNaN(scale)) {
+            return null;
+        }
+        return new Value[] {
+            Tensor.ofArray(DType.UINT8, y, x.shape()),
+            Tensor.of(new float[] {scale}),
+            Tensor.ofArray(DType.UINT8, new byte[] {(byte) zp[0]})
+        };
+    }
+
+    /**
+     * DynamicQuantizeLinear's arithmetic on a[0, n) into q (uint8 values as bytes): returns the
+     * scale and puts the zero point in zeroPoint[0]; returns NaN, writing nothing, when the data
+     * hold NaN or infinities or are all zero (the general code in QuantOps handles those).
+     */
+    public static float quantizeUint8(float[] a, byte[] q, int[] zeroPoint) {
         int n = a.length;
         FloatVector vmn = FloatVector.zero(F);
         FloatVector vmx = FloatVector.zero(F);
@@ -54,28 +72,24 @@ final class QuantKernels {
         }
         float scale = (mx - mn) / 255f;
         if (!(scale > 0) || !Float.isFinite(scale)) {
-            return null;
+            return Float.NaN;
         }
         int zp = (int) (float) Math.rint(Math.max(0, Math.min(255, 0 - mn / scale)));
-        byte[] y = new byte[n];
+        zeroPoint[0] = zp;
         FloatVector lo = FloatVector.broadcast(F, -zp);
         FloatVector hi = FloatVector.broadcast(F, 255 - zp);
         i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             // clamping to the integer bounds before rounding equals rounding then clamping
-            FloatVector q = FloatVector.fromArray(F, a, i).div(scale).max(lo).min(hi).add(ROUND_MAGIC).sub(ROUND_MAGIC);
-            IntVector qi = ((IntVector) q.convert(VectorOperators.F2I, 0)).add(zp);
-            ((ByteVector) qi.convertShape(VectorOperators.I2B, B, 0)).intoArray(y, i);
+            FloatVector v = FloatVector.fromArray(F, a, i).div(scale).max(lo).min(hi).add(ROUND_MAGIC).sub(ROUND_MAGIC);
+            IntVector qi = ((IntVector) v.convert(VectorOperators.F2I, 0)).add(zp);
+            ((ByteVector) qi.convertShape(VectorOperators.I2B, B, 0)).intoArray(q, i);
         }
         for (; i < n; i++) {
-            double q = Math.rint(a[i] / scale) + zp;
-            y[i] = (byte) Math.max(0, Math.min(255, q));
+            double r = Math.rint(a[i] / scale) + zp;
+            q[i] = (byte) Math.max(0, Math.min(255, r));
         }
-        return new Value[] {
-            Tensor.ofArray(DType.UINT8, y, x.shape()),
-            Tensor.of(new float[] {scale}),
-            Tensor.ofArray(DType.UINT8, new byte[] {(byte) zp})
-        };
+        return scale;
     }
 
     /** DequantizeLinear of an 8-bit tensor with one scale and zero point to FLOAT, or null. */
