@@ -22,12 +22,15 @@ final class ConvPanels {
     private final int[] planeOff;
     private final int[] rowShift;
     private final int[] colShift;
+    private final int channels;
+    private static final ThreadLocal<float[][]> SPLIT = ThreadLocal.withInitial(() -> new float[1][0]);
 
     /** Tables for one group of {@code channels} input channels. */
     ConvPanels(Conv2d.Params p, int channels) {
         this.p = p;
         this.oh = p.outH();
         this.ow = p.outW();
+        this.channels = channels;
         int kk = channels * p.kH() * p.kW();
         planeOff = new int[kk];
         rowShift = new int[kk];
@@ -43,13 +46,56 @@ final class ConvPanels {
         }
     }
 
-    /** The operand for an input whose group's first channel of image 0 is x[xOff]; images are {@code imageStride} apart. */
+    /**
+     * The operand for an input whose group's first channel of image 0 is x[xOff]; images are
+     * {@code imageStride} apart (0: one image). With column stride 2, each input row is first
+     * split into its even and odd columns (into per-thread scratch, on the calling thread), so
+     * that every tap reads contiguous values instead of every other one.
+     */
     BPanelSource over(float[] x, int xOff, int imageStride) {
-        return (k0, kc, j0, nc, dst, panelStride) -> pack(x, xOff, imageStride, k0, kc, j0, nc, dst, panelStride);
+        if (p.strideW() != 2) {
+            return (k0, kc, j0, nc, dst, panelStride) -> pack(x, xOff, imageStride, null, k0, kc, j0, nc, dst, panelStride);
+        }
+        int images = imageStride == 0 ? 1 : p.n();
+        float[] split = splitColumns(x, xOff, imageStride, images);
+        int splitStride = imageStride == 0 ? 0 : channels * p.h() * p.w();
+        return (k0, kc, j0, nc, dst, panelStride) -> pack(x, xOff, imageStride, split, k0, kc, j0, nc, dst, panelStride,
+                splitStride);
     }
 
-    private void pack(float[] x, int xOff, int imageStride, int k0, int kc, int j0, int nc, float[] dst,
+    /** Row by row: columns 0, 2, 4, ... then 1, 3, 5, ...; the same layout as x otherwise ([image][channel][row]). */
+    private float[] splitColumns(float[] x, int xOff, int imageStride, int images) {
+        int h = p.h();
+        int w = p.w();
+        int evens = (w + 1) / 2;
+        int plane = channels * h * w;
+        float[][] holder = SPLIT.get();
+        if (holder[0].length < images * plane) {
+            holder[0] = new float[images * plane];
+        }
+        float[] split = holder[0];
+        for (int n = 0; n < images; n++) {
+            for (int r = 0; r < channels * h; r++) {
+                int src = xOff + n * imageStride + r * w;
+                int dst = n * plane + r * w;
+                for (int j = 0; j < evens; j++) {
+                    split[dst + j] = x[src + 2 * j];
+                }
+                for (int j = 0; j < w / 2; j++) {
+                    split[dst + evens + j] = x[src + 2 * j + 1];
+                }
+            }
+        }
+        return split;
+    }
+
+    private void pack(float[] x, int xOff, int imageStride, float[] split, int k0, int kc, int j0, int nc, float[] dst,
                       int panelStride) {
+        pack(x, xOff, imageStride, split, k0, kc, j0, nc, dst, panelStride, 0);
+    }
+
+    private void pack(float[] x, int xOff, int imageStride, float[] split, int k0, int kc, int j0, int nc, float[] dst,
+                      int panelStride, int splitStride) {
         int ohw = oh * ow;
         for (int q = 0; q * NR < nc; q++) {
             int base = q * panelStride;
@@ -66,14 +112,15 @@ final class ConvPanels {
                 int oy = pix / ow;
                 int ox = pix - oy * ow;
                 int len = Math.min(width - t, ow - ox);
-                segment(x, xOff + image * imageStride, k0, kc, oy, ox, len, dst, base + t);
+                segment(x, xOff + image * imageStride, split, image * splitStride, k0, kc, oy, ox, len, dst, base + t);
                 t += len;
             }
         }
     }
 
     /** Columns [ox, ox + len) of output row oy, for rows k0 .. k0 + kc, into dst[d + (k - k0) * NR + i]. */
-    private void segment(float[] x, int img, int k0, int kc, int oy, int ox, int len, float[] dst, int d) {
+    private void segment(float[] x, int img, float[] split, int splitImg, int k0, int kc, int oy, int ox, int len,
+                         float[] dst, int d) {
         int sH = p.strideH();
         int sW = p.strideW();
         int h = p.h();
@@ -98,6 +145,17 @@ final class ConvPanels {
                 } else if (sW == 1) {
                     for (int i = 0; i < len; i++) {
                         dst[out + i] = x[src + i];
+                    }
+                } else if (split != null) {
+                    // column ix + 2i sits at half-index (ix >> 1) + i of the row's even or odd part
+                    int from = splitImg + planeOff[k] + iy * w + ((ix & 1) == 0 ? 0 : (w + 1) / 2) + (ix >> 1);
+                    if (len == NR) {
+                        FloatVector.fromArray(S, split, from).intoArray(dst, out);
+                        FloatVector.fromArray(S, split, from + L).intoArray(dst, out + L);
+                    } else {
+                        for (int i = 0; i < len; i++) {
+                            dst[out + i] = split[from + i];
+                        }
                     }
                 } else {
                     for (int i = 0; i < len; i++) {
