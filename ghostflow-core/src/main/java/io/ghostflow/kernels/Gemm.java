@@ -227,8 +227,13 @@ public final class Gemm {
                 float[] rowBias = epi.rowBias();
                 float lo = epi.clampLow();
                 float hi = epi.clampHigh();
+                // A last panel of at most one vector of live columns (N = 49 leaves one) goes through
+                // kernel8x1 for pairs of full row panels: the 4 x 2-vector tile would be up to 15/16 padding.
+                int edge = nc % NR;
+                boolean narrowEdge = MR == 4 && edge != 0 && edge <= NR / 2;
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
+                    int narrowRows = narrowEdge ? mc & ~7 : 0;
                     float[] aArr;
                     int aBase;
                     int aStride;
@@ -247,7 +252,8 @@ public final class Gemm {
                     for (int ir = 0; ir < mc; ir += MR) {
                         int mr = Math.min(MR, mc - ir);
                         int ao = aBase + (ir / MR) * aStride;
-                        for (int jr = 0; jr < nc; jr += NR) {
+                        int jEnd = ir < narrowRows ? nc - edge : nc;
+                        for (int jr = 0; jr < jEnd; jr += NR) {
                             int nr = Math.min(NR, nc - jr);
                             int bo = bBase + (jr / NR) * bStride;
                             int co = cOff + (ic + ir) * ldc + jc + jr;
@@ -273,12 +279,22 @@ public final class Gemm {
                                 GemmMicroKernel.kernel(kc, aArr, ao, bArr, bo, c, co, ldc, alpha, beta, first);
                             } else {
                                 GemmMicroKernel.kernel(kc, aArr, ao, bArr, bo, tile, 0, NR, 1f, 0f, true);
-                                mergeEdge(tile, c, co, ldc, mr, nr, alpha, beta, first);
+                                mergeEdge(tile, NR, c, co, ldc, mr, nr, alpha, beta, first);
                             }
                             if (last && nr == NR) {
                                 epi.applyTile(c, co, ldc, ic + ir, jc + jr, mr);
                             } else if (last) {
                                 epi.apply(c, co, ldc, ic + ir, jc + jr, mr, nr);
+                            }
+                        }
+                        if (ir < narrowRows && (ir & 4) != 0) {
+                            // The second panel of a pair: its narrow edge with the previous panel's.
+                            int jr = nc - edge;
+                            int co = cOff + (ic + ir - 4) * ldc + jc + jr;
+                            GemmMicroKernel.kernel8x1(kc, aArr, ao - aStride, ao, bArr, bBase + (jr / NR) * bStride, tile);
+                            mergeEdge(tile, NR / 2, c, co, ldc, 8, edge, alpha, beta, first);
+                            if (last) {
+                                epi.apply(c, co, ldc, ic + ir - 4, jc + jr, 8, edge);
                             }
                         }
                     }
@@ -287,10 +303,11 @@ public final class Gemm {
         }
     }
 
-    private static void mergeEdge(float[] tile, float[] c, int co, int ldc, int mr, int nr, float alpha, float beta,
-                                  boolean first) {
+    /** Stores the live mr x nr part of raw sums tile[r * stride + j] as the kernels store a full tile. */
+    private static void mergeEdge(float[] tile, int stride, float[] c, int co, int ldc, int mr, int nr, float alpha,
+                                  float beta, boolean first) {
         for (int r = 0; r < mr; r++) {
-            int t = r * NR;
+            int t = r * stride;
             int d = co + r * ldc;
             for (int j = 0; j < nr; j++) {
                 float acc = alpha * tile[t + j];

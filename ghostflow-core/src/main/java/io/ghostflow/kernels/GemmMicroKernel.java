@@ -113,6 +113,45 @@ final class GemmMicroKernel {
     }
 
     /**
+     * Two 4-row A panels (at ao and ao2) by the first vector of a B panel, raw sums into
+     * t[r * L + j] (r < 8): the narrow last panel of an N just past a multiple of NR (N = 49
+     * leaves one live column), where the 4 x 2-vector tile would be mostly padding. Eight
+     * independent accumulators hide the FMA latency as in {@link #kernel4Set}, and each sum is
+     * the same single FMA chain over k from 0, so results are bit-identical to the full tile's.
+     */
+    static void kernel8x1(int kc, float[] a, int ao, int ao2, float[] b, int bo, float[] t) {
+        FloatVector c0 = FloatVector.zero(S);
+        FloatVector c1 = FloatVector.zero(S);
+        FloatVector c2 = FloatVector.zero(S);
+        FloatVector c3 = FloatVector.zero(S);
+        FloatVector c4 = FloatVector.zero(S);
+        FloatVector c5 = FloatVector.zero(S);
+        FloatVector c6 = FloatVector.zero(S);
+        FloatVector c7 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ap = ao + k * 4;
+            int aq = ao2 + k * 4;
+            FloatVector bv = FloatVector.fromArray(S, b, bo + k * (2 * L));
+            c0 = FloatVector.broadcast(S, a[ap + 0]).fma(bv, c0);
+            c1 = FloatVector.broadcast(S, a[ap + 1]).fma(bv, c1);
+            c2 = FloatVector.broadcast(S, a[ap + 2]).fma(bv, c2);
+            c3 = FloatVector.broadcast(S, a[ap + 3]).fma(bv, c3);
+            c4 = FloatVector.broadcast(S, a[aq + 0]).fma(bv, c4);
+            c5 = FloatVector.broadcast(S, a[aq + 1]).fma(bv, c5);
+            c6 = FloatVector.broadcast(S, a[aq + 2]).fma(bv, c6);
+            c7 = FloatVector.broadcast(S, a[aq + 3]).fma(bv, c7);
+        }
+        c0.intoArray(t, 0 * L);
+        c1.intoArray(t, 1 * L);
+        c2.intoArray(t, 2 * L);
+        c3.intoArray(t, 3 * L);
+        c4.intoArray(t, 4 * L);
+        c5.intoArray(t, 5 * L);
+        c6.intoArray(t, 6 * L);
+        c7.intoArray(t, 7 * L);
+    }
+
+    /**
      * {@link #kernel4Set} with a per-row bias and a clamp applied in registers before the store:
      * the whole epilogue of a convolution with bias and ReLU / Clip when K fits one block. For
      * the small depths of pointwise and first-layer convolutions the separate epilogue pass cost
