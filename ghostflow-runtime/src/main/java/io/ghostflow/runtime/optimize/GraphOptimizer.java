@@ -6,6 +6,7 @@ import io.ghostflow.runtime.graph.Graph;
 import io.ghostflow.runtime.graph.Model;
 import io.ghostflow.runtime.ops.OpRegistry;
 import io.ghostflow.runtime.optimize.passes.AttentionFusion;
+import io.ghostflow.runtime.optimize.passes.AttentionHeadLayout;
 import io.ghostflow.runtime.optimize.passes.BiasFolding;
 import io.ghostflow.runtime.optimize.passes.CommonSubexpressionElimination;
 import io.ghostflow.runtime.optimize.passes.ConstantFolding;
@@ -54,6 +55,7 @@ public final class GraphOptimizer {
                 new LayerNormFusion(),
                 new GeluFusion(),
                 new AttentionFusion(),
+                new AttentionHeadLayout(),
                 new ConvResidualFusion(),
                 new MatMulResidualFusion(),
                 new ConvActivationFusion(),

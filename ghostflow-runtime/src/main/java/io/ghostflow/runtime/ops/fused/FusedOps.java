@@ -60,6 +60,9 @@ public final class FusedOps {
         r.register(DOMAIN, "Attention", 1, (node, cfg) -> {
             float scale = node.getFloat("scale", 1f);
             boolean nanToZero = node.getInt("nan_to_zero", 0) != 0;
+            if (node.getInt("bshd", 0) != 0) {
+                return (ctx, in) -> out(AttentionBshd.run(ctx, t(in, 0), t(in, 1), t(in, 2), t(in, 3), scale, nanToZero));
+            }
             OpKernel scores = StandardKernels.create("MatMul", node, node.inputs().subList(0, 2), cfg);
             // the probabilities are no graph value: a fresh name keeps the kernel from treating them as a constant
             OpKernel mix = StandardKernels.create("MatMul", node, java.util.List.of(node.output(0) + "/probs", node.input(2)), cfg);

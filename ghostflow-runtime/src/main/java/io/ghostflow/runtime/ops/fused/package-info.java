@@ -26,7 +26,11 @@
  * <li>{@code Attention(Q, Kt, V, mask?)}: {@code softmax(Q @ Kt * scale + mask, axis=-1) @ V}
  *     with Q [..., S, D], Kt [..., D, T] (K already transposed), V [..., T, Dv], a mask
  *     broadcastable to [..., S, T]; attributes scale (float) and nan_to_zero (int: rows whose
- *     scores are all -inf give 0 instead of NaN, as the IsNaN/Where guard of exporters does).</li>
+ *     scores are all -inf give 0 instead of NaN, as the IsNaN/Where guard of exporters does).
+ *     With {@code bshd = 1} (set by the attention-head-layout pass) the inputs are Q [B, S, H, D],
+ *     K [B, T, H, D] (not transposed) and V [B, T, H, Dv], read in place through their strides,
+ *     and the output is [B, S, H, Dv]: the head Transposes of the export are gone, the products
+ *     are unchanged (bit-identical to Transpose + Attention + Transpose).</li>
  * </ul>
  *
  * The activation of FusedConv, FusedGemm and FusedMatMul is the string attribute
