@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -194,6 +195,27 @@ class ServerEndpointsTest {
         var r2 = Http.post(base + "/v2/models/rowmix/infer", rowmixRequest(x, 2, ",\"outputs\":[{\"name\":\"y\",\"parameters\":{\"binary_data\":true}}]"));
         assertThat(r2.statusCode()).isEqualTo(200);
         assertThat(r2.headers().firstValue("Inference-Header-Content-Length")).isPresent();
+    }
+
+    @Test
+    void largeBinaryInputSpanningManyBufferChunksArrivesIntact() throws Exception {
+        // 800 KB of data reaches the server in many TCP reads, so the aggregated body is a
+        // composite buffer and the input is copied from each of its components in turn
+        int rows = 50_000;
+        ByteBuffer bin = ByteBuffer.allocate(rows * 16).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < rows * 4; i++) {
+            bin.putFloat(i * 0.25f - 7);
+        }
+        byte[] header = ("{\"inputs\":[{\"name\":\"x\",\"shape\":[" + rows + ",4],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":"
+                + rows * 16 + "}}],\"parameters\":{\"binary_data_output\":true}}").getBytes();
+        var body = new ByteArrayOutputStream();
+        body.write(header);
+        body.write(bin.array());
+        var r = Http.post(base + "/v2/models/slow/infer", body.toByteArray(),
+                Map.of("Inference-Header-Content-Length", Integer.toString(header.length), "Content-Type", "application/octet-stream"));
+        assertThat(r.statusCode()).as(Http.text(r)).isEqualTo(200);
+        int jsonLen = Integer.parseInt(r.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
+        assertThat(Arrays.copyOfRange(r.body(), jsonLen, r.body().length)).isEqualTo(bin.array());
     }
 
     @Test

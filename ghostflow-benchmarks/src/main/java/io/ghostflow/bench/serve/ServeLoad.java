@@ -60,8 +60,8 @@ public final class ServeLoad {
         Path shared = Path.of(opt.getOrDefault("shared", findShared().toString()));
         ioThreads = Integer.parseInt(opt.getOrDefault("io-threads", Integer.toString(ServerOptions.defaults().ioThreads())));
 
-        System.out.printf("%-10s %-8s %-7s %4s %12s %10s %10s %7s %14s %14s %11s %9s %11s%n", "model", "batching", "mode", "c", "inf/s", "p50 us",
-                "p99 us", "errors", "overhead us", "ovh p50 us", "compute us", "queue us", "cpu us/inf");
+        System.out.printf("%-10s %-8s %-7s %4s %12s %10s %10s %7s %14s %14s %11s %9s %11s %9s%n", "model", "batching", "mode", "c", "inf/s", "p50 us",
+                "p99 us", "errors", "overhead us", "ovh p50 us", "compute us", "queue us", "cpu us/inf", "rows/run");
         for (String model : models) {
             for (String b : batching) {
                 runModel(shared, model, b.equals("on"), modes, conc, seconds);
@@ -93,11 +93,13 @@ public final class ServeLoad {
                 for (int c : conc) {
                     long[] before = stats(server, model);
                     long[] ovh0 = overheadBuckets(server, model);
+                    long[] rows0 = batchSizes(server, model);
                     long cpu0 = CPU.getProcessCpuTime();
                     Result r = run(server.port(), req, c, seconds);
                     long cpu1 = CPU.getProcessCpuTime();
                     long[] after = stats(server, model);
                     long[] ovh1 = overheadBuckets(server, model);
+                    long[] rows1 = batchSizes(server, model);
                     for (int i = 0; i < ovh1.length; i++) {
                         ovh1[i] -= ovh0[i];
                     }
@@ -109,8 +111,9 @@ public final class ServeLoad {
                     double overheadUs = n == 0 ? 0 : ((after[1] - before[1]) - (after[2] - before[2])) / 1e3 / n;
                     double computeUs = n == 0 ? 0 : (after[2] - before[2]) / 1e3 / n;
                     double queueUs = n == 0 ? 0 : (after[3] - before[3]) / 1e3 / n;
-                    System.out.printf("%-10s %-8s %-7s %4d %12.1f %10.0f %10.0f %7d %14.1f %14.1f %11.1f %9.1f %11.1f%n", model, batch ? "on" : "off",
-                            mode, c, r.count / r.seconds, r.p50 / 1e3, r.p99 / 1e3, r.errors, overheadUs, overheadP50, computeUs, queueUs, cpuUs);
+                    System.out.printf("%-10s %-8s %-7s %4d %12.1f %10.0f %10.0f %7d %14.1f %14.1f %11.1f %9.1f %11.1f %9.2f%n", model, batch ? "on" : "off",
+                            mode, c, r.count / r.seconds, r.p50 / 1e3, r.p99 / 1e3, r.errors, overheadUs, overheadP50, computeUs, queueUs, cpuUs,
+                            rows1[1] == rows0[1] ? 0.0 : (double) (rows1[0] - rows0[0]) / (rows1[1] - rows0[1]));
                 }
             }
         } finally {
@@ -125,6 +128,25 @@ public final class ServeLoad {
         JsonNode s = JSON.readTree(r.body()).path("model_stats").get(0).path("inference_stats");
         return new long[] {s.path("success").path("count").asLong(), s.path("success").path("ns").asLong(),
                 s.path("compute_infer").path("ns").asLong(), s.path("queue").path("ns").asLong()};
+    }
+
+    /**
+     * Rows and runs of the model so far (the sum and count of the server's batch-size histogram):
+     * their ratio over a load run shows whether the batcher forms full batches.
+     */
+    private static long[] batchSizes(GhostFlowServer server, String model) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.url() + "/metrics")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        String labels = "{model=\"" + model + "\",";
+        long[] out = new long[2];
+        r.body().lines().forEach(l -> {
+            if (l.startsWith("ghostflow_batch_size_sum" + labels)) {
+                out[0] += Long.parseLong(l.substring(l.lastIndexOf(' ') + 1));
+            } else if (l.startsWith("ghostflow_batch_size_count" + labels)) {
+                out[1] += Long.parseLong(l.substring(l.lastIndexOf(' ') + 1));
+            }
+        });
+        return out;
     }
 
     /**

@@ -34,7 +34,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Two forms: {@link #runAll} stacks a list synchronously (a partial last batch is flushed);
  * {@link #submit} queues a sample and completes its future when its batch has run. A batch is
  * dispatched when it reaches {@code maxBatchSize} rows, when it reaches the largest preferred
- * size, or when the oldest queued sample has waited {@code maxQueueDelayMicros}. {@code instances}
+ * size, or when the oldest queued sample has waited {@code maxQueueDelayMicros} since an instance
+ * was free to take it (a sample that queued behind a running batch gets the full delay once that
+ * batch is done, or every later batch would just take whatever queued during the one before:
+ * under steady load the batch sizes would lock into a split such as 4 + 4 instead of 8). {@code instances}
  * worker threads run batches concurrently. The queue is bounded; a full queue, a timeout and a
  * closed batcher fail the request with {@link ErrorCode#UNAVAILABLE}.
  *
@@ -334,8 +337,9 @@ public final class BatchInference implements AutoCloseable {
     }
 
     private void workLoop() {
+        long freeSince = System.nanoTime();
         while (true) {
-            List<Pending> batch = nextBatch();
+            List<Pending> batch = nextBatch(freeSince);
             if (batch == null) {
                 return;
             }
@@ -362,11 +366,16 @@ public final class BatchInference implements AutoCloseable {
                     p.future.completeExceptionally(e);
                 }
             }
+            freeSince = System.nanoTime();
         }
     }
 
-    /** Blocks until a batch is due; null when closed and empty; empty when another worker took the queue. */
-    private List<Pending> nextBatch() {
+    /**
+     * Blocks until a batch is due; null when closed and empty; empty when another worker took the
+     * queue. {@code freeSinceNs}: when this worker finished its last batch; the queue delay runs
+     * from then or from the head's arrival, whichever is later.
+     */
+    private List<Pending> nextBatch(long freeSinceNs) {
         lock.lock();
         try {
             while (queue.isEmpty()) {
@@ -376,7 +385,7 @@ public final class BatchInference implements AutoCloseable {
                 changed.awaitUninterruptibly();
             }
             Pending head = queue.peekFirst();
-            long deadline = head.enqueuedNs + options.maxQueueDelayMicros() * 1000L;
+            long deadline = Math.max(head.enqueuedNs, freeSinceNs) + options.maxQueueDelayMicros() * 1000L;
             List<Integer> preferred = options.preferredBatchSizes();
             boolean due = false;
             while (!closed) {

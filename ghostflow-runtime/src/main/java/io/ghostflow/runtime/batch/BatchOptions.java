@@ -9,7 +9,7 @@ import java.util.List;
  * @param maxBatchSize         rows one run may hold; 0 means the model has no batch dimension and every
  *                             request runs alone, unstacked
  * @param dynamicBatching      when false each request runs alone even if the model could batch
- * @param maxQueueDelayMicros  how long the oldest queued request may wait for company
+ * @param maxQueueDelayMicros  how long the oldest queued request may wait for company once an instance is free to run it
  * @param preferredBatchSizes  sizes to dispatch at as soon as they are reachable (empty: only max / delay)
  * @param queueCapacity        requests that may wait at once; one more is refused with UNAVAILABLE
  * @param defaultTimeout       per-request timeout when the caller gives none (null: none)

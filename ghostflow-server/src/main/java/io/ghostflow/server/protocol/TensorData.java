@@ -99,14 +99,23 @@ public final class TensorData {
             }
             return Tensor.ofStrings(out, shape);
         }
-        long need = n * dtype.storageBytes();
-        if (bytes.byteSize() != need) {
-            throw new GhostFlowException(ErrorCode.INVALID_ARGUMENT, "input '" + name + "': shape " + Arrays.toString(shape) + " of "
-                    + DataTypes.name(dtype) + " needs " + need + " bytes, binary data has " + bytes.byteSize());
-        }
-        Tensor t = Tensor.zeros(dtype, shape);
-        MemorySegment.copy(bytes, 0, t.segment(), 0, need);
+        Tensor t = forBytes(dtype, shape, name, bytes.byteSize());
+        MemorySegment.copy(bytes, 0, t.segment(), 0, bytes.byteSize());
         return t;
+    }
+
+    /**
+     * An empty tensor to receive {@code byteSize} bytes of binary data of a fixed-size dtype (not
+     * BYTES), after checking that the shape needs exactly that many; lets the caller copy the data
+     * in from wherever it lies.
+     */
+    public static Tensor forBytes(DType dtype, int[] shape, String name, long byteSize) {
+        long need = count(shape) * dtype.storageBytes();
+        if (byteSize != need) {
+            throw new GhostFlowException(ErrorCode.INVALID_ARGUMENT, "input '" + name + "': shape " + Arrays.toString(shape) + " of "
+                    + DataTypes.name(dtype) + " needs " + need + " bytes, binary data has " + byteSize);
+        }
+        return Tensor.zeros(dtype, shape);
     }
 
     /** The raw little-endian bytes of a tensor for a binary response (BYTES: 4-byte length prefixes). */
