@@ -18,7 +18,9 @@ import java.util.Set;
 
 /**
  * Merges nodes that compute the same thing: same op, same inputs, same attributes (constant
- * tensors compared by content). Random ops and nodes with subgraphs are left alone.
+ * tensors compared by content). Small initializers that no feed can override count as the same
+ * input when their contents are equal (exporters give every Unsqueeze its own copy of the same
+ * axes). Random ops and nodes with subgraphs are left alone.
  */
 public final class CommonSubexpressionElimination implements GraphPass {
     private static final Set<String> NONDETERMINISTIC = Set.of("RandomNormal", "RandomUniform", "RandomNormalLike",
@@ -40,13 +42,14 @@ public final class CommonSubexpressionElimination implements GraphPass {
         g.inputs().forEach(i -> available.add(i.name()));
         List<Node> order = TopologicalOrder.sort(g, available);
         GraphIndex idx = new GraphIndex(g);
+        Map<String, String> sameAs = constantIdentities(g);
         Map<String, Node> seen = new HashMap<>();
         int merged = 0;
         for (Node n : order) {
             if (!n.subgraphs().isEmpty() || NONDETERMINISTIC.contains(n.opType()) || n.outputs().isEmpty()) {
                 continue;
             }
-            String key = key(n);
+            String key = key(n, sameAs);
             Node first = seen.get(key);
             if (first == null) {
                 seen.put(key, n);
@@ -70,8 +73,28 @@ public final class CommonSubexpressionElimination implements GraphPass {
         return merged;
     }
 
-    private static String key(Node n) {
-        StringBuilder sb = new StringBuilder(n.domain()).append('|').append(n.opType()).append('|').append(n.inputs()).append('|');
+    /** Initializers of at most this many elements are compared by content. */
+    private static final int SMALL_CONSTANT = 64;
+
+    /** Input name -> content identity, for small initializers that are not also graph inputs. */
+    private static Map<String, String> constantIdentities(Graph g) {
+        Set<String> fed = new HashSet<>();
+        g.inputs().forEach(i -> fed.add(i.name()));
+        Map<String, String> ids = new HashMap<>();
+        g.initializers().forEach((name, t) -> {
+            if (!fed.contains(name) && t.size() <= SMALL_CONSTANT) {
+                ids.put(name, "=" + t.dtype() + Arrays.toString(t.shape()) + '#' + contentHash(t));
+            }
+        });
+        return ids;
+    }
+
+    private static String key(Node n, Map<String, String> sameAs) {
+        StringBuilder sb = new StringBuilder(n.domain()).append('|').append(n.opType()).append('|');
+        for (String in : n.inputs()) {
+            sb.append(sameAs.getOrDefault(in, in)).append(',');
+        }
+        sb.append('|');
         n.attributes().values().stream().sorted(java.util.Comparator.comparing(Attribute::name)).forEach(a -> {
             sb.append(a.name()).append('=');
             if (a.value() instanceof Tensor t) {
