@@ -54,7 +54,7 @@ final class ConvPanels {
      */
     BPanelSource over(float[] x, int xOff, int imageStride) {
         if (p.strideW() != 2) {
-            return (k0, kc, j0, nc, dst, panelStride) -> pack(x, xOff, imageStride, null, k0, kc, j0, nc, dst, panelStride);
+            return (k0, kc, j0, nc, dst, panelStride) -> pack(x, xOff, imageStride, null, k0, kc, j0, nc, dst, panelStride, 0);
         }
         int images = imageStride == 0 ? 1 : p.n();
         float[] split = splitColumns(x, xOff, imageStride, images);
@@ -87,11 +87,6 @@ final class ConvPanels {
             }
         }
         return split;
-    }
-
-    private void pack(float[] x, int xOff, int imageStride, float[] split, int k0, int kc, int j0, int nc, float[] dst,
-                      int panelStride) {
-        pack(x, xOff, imageStride, split, k0, kc, j0, nc, dst, panelStride, 0);
     }
 
     private void pack(float[] x, int xOff, int imageStride, float[] split, int k0, int kc, int j0, int nc, float[] dst,
