@@ -85,7 +85,6 @@ public final class Conv2d {
         this.panels = p.isDepthwise() || p.isPointwise() ? null : new ConvPanels(p, p.c / p.groups);
     }
 
-    private static final int DIRECT_MAX_DEPTH = 512;
     private static final int DIRECT_MAX_WEIGHTS = 1 << 16;
 
     /** Packs weights [outC, C / groups, kH, kW] starting at weights[offset]; the array is not kept. */
@@ -107,7 +106,7 @@ public final class Conv2d {
         }
         // Small convolutions may run direct (DirectConv.suits decides per input geometry); their weights are a few KB.
         float[] raw = null;
-        if (p.groups == 1 && kg <= DIRECT_MAX_DEPTH && (long) p.outC * kg <= DIRECT_MAX_WEIGHTS) {
+        if (p.groups == 1 && kg <= DirectConv.MAX_DEPTH && (long) p.outC * kg <= DIRECT_MAX_WEIGHTS) {
             raw = new float[p.outC * kg];
             System.arraycopy(weights, offset, raw, 0, raw.length);
         }

@@ -9,15 +9,18 @@ import jdk.incubator.vector.VectorSpecies;
  * Direct convolution for small stride-1 convolutions (LeNet-sized: a few channels, output rows of
  * at most 4 vectors): each output row is accumulated in vectors along OW, tap by tap, from a
  * zero-padded copy of the image, for several output channels at once (8 accumulators: 2 channels
- * x 4 vectors, or 4 channels x 2 vectors when the rows are at most 2 vectors wide). For such shapes the packed GEMM spends more time gathering its im2col panels
- * than multiplying. Every output element is one FMA chain over (c, kh, kw) in order, so the result
- * does not depend on the batch size or the thread count.
+ * x 4 vectors, or 4 channels x 2 vectors when the rows are at most 2 vectors wide). For such
+ * shapes the packed GEMM spends more time gathering its im2col panels than multiplying. Every
+ * output element is one FMA chain over (c, kh, kw) in order, so the result does not depend on
+ * the batch size or the thread count.
  */
 final class DirectConv {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** Output rows up to this many vectors wide. */
     private static final int MAX_VECTORS = 4;
+    /** Taps per output element (C * kH * kW) at most. */
+    static final int MAX_DEPTH = 512;
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
 
     private DirectConv() {
@@ -27,26 +30,26 @@ final class DirectConv {
     static boolean suits(Conv2d.Params p) {
         int ow = p.outW();
         return p.groups() == 1 && p.strideH() == 1 && p.strideW() == 1 && p.dilationH() == 1 && p.dilationW() == 1
-                && ow <= MAX_VECTORS * L && (long) p.c() * p.kH() * p.kW() <= 512
+                && ow <= MAX_VECTORS * L && (long) p.c() * p.kH() * p.kW() <= MAX_DEPTH
                 && p.macs() / Math.max(1, p.n()) <= 1L << 20;
     }
 
     /** y = epi(conv(x)) with weights w [outC, C, kH, kW] as given (not packed). */
     static void run(Conv2d.Params p, float[] w, float[] x, int xOff, float[] y, int yOff, Epilogue epi, int threads) {
         int group = p.outW() <= 2 * L ? 4 : 2;
-        int pairs = (p.outC() + group - 1) / group;
-        int work = p.n() * pairs;
-        long macsPerPair = (long) group * p.outH() * p.outW() * p.c() * p.kH() * p.kW();
-        Parallel.forRange(threads, work, (int) Math.max(1, 65536 / Math.max(1, macsPerPair)), (s, e) -> {
+        int groups = (p.outC() + group - 1) / group;
+        int work = p.n() * groups;
+        long macsPerGroup = (long) group * p.outH() * p.outW() * p.c() * p.kH() * p.kW();
+        Parallel.forRange(threads, work, (int) Math.max(1, 65536 / Math.max(1, macsPerGroup)), (s, e) -> {
             int lastImage = -1;
             float[] pad = null;
             for (int item = s; item < e; item++) {
-                int n = item / pairs;
+                int n = item / groups;
                 if (n != lastImage) {
                     pad = padded(p, x, xOff + n * p.c() * p.h() * p.w());
                     lastImage = n;
                 }
-                int m0 = (item % pairs) * group;
+                int m0 = (item % groups) * group;
                 int yo = yOff + n * p.outC() * p.outH() * p.outW();
                 if (group == 4) {
                     quad(p, w, pad, y, yo, m0);
