@@ -69,7 +69,7 @@ public final class Conv2d {
         }
     }
 
-    private static final ThreadLocal<float[][]> OUTPUTS = ThreadLocal.withInitial(() -> new float[1][0]);
+    private static final ScratchFloats OUTPUTS = new ScratchFloats(1);
 
     private final Params p;
     private final PackedA[] packed;
@@ -217,10 +217,6 @@ public final class Conv2d {
     }
 
     private static float[] outputs(int size) {
-        float[][] holder = OUTPUTS.get();
-        if (holder[0].length < size) {
-            holder[0] = new float[size];
-        }
-        return holder[0];
+        return OUTPUTS.get(0, size);
     }
 }

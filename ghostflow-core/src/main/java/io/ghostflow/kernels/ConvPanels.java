@@ -23,7 +23,7 @@ final class ConvPanels {
     private final int[] rowShift;
     private final int[] colShift;
     private final int channels;
-    private static final ThreadLocal<float[][]> SPLIT = ThreadLocal.withInitial(() -> new float[1][0]);
+    private static final ScratchFloats SPLIT = new ScratchFloats(1);
 
     /** Tables for one group of {@code channels} input channels. */
     ConvPanels(Conv2d.Params p, int channels) {
@@ -69,11 +69,7 @@ final class ConvPanels {
         int w = p.w();
         int evens = (w + 1) / 2;
         int plane = channels * h * w;
-        float[][] holder = SPLIT.get();
-        if (holder[0].length < images * plane) {
-            holder[0] = new float[images * plane];
-        }
-        float[] split = holder[0];
+        float[] split = SPLIT.get(0, images * plane);
         for (int n = 0; n < images; n++) {
             for (int r = 0; r < channels * h; r++) {
                 int src = xOff + n * imageStride + r * w;

@@ -25,13 +25,13 @@ import jdk.incubator.vector.VectorSpecies;
 final class DepthwiseConv {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final ThreadLocal<float[][]> ROW = ThreadLocal.withInitial(() -> new float[1][0]);
+    /** Slot 0: a stride-1 row of the generic path; slot 1: its padded plane. */
+    private static final ScratchFloats SCRATCH = new ScratchFloats(2);
     private static final ThreadLocal<Ring> RING = ThreadLocal.withInitial(Ring::new);
     /** Picks lanes 0, 2, .., 2L-2 of the pair (a, b): indexes >= L select from b. */
     private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
     /** Floats of output per epilogue pass of the 3x3 path. */
     private static final int EPILOGUE_CHUNK = 2048;
-    private static final ThreadLocal<float[][]> PLANE = ThreadLocal.withInitial(() -> new float[1][0]);
 
     private DepthwiseConv() {
     }
@@ -388,18 +388,10 @@ final class DepthwiseConv {
     }
 
     private static float[] row(int size) {
-        float[][] holder = ROW.get();
-        if (holder[0].length < size) {
-            holder[0] = new float[size];
-        }
-        return holder[0];
+        return SCRATCH.get(0, size);
     }
 
     private static float[] plane(int size) {
-        float[][] holder = PLANE.get();
-        if (holder[0].length < size) {
-            holder[0] = new float[size];
-        }
-        return holder[0];
+        return SCRATCH.get(1, size);
     }
 }

@@ -21,7 +21,8 @@ final class DirectConv {
     private static final int MAX_VECTORS = 4;
     /** Taps per output element (C * kH * kW) at most. */
     static final int MAX_DEPTH = 512;
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+    /** Slot 0: the padded image; slot 1: one output row per channel of a group. */
+    private static final ScratchFloats SCRATCH = new ScratchFloats(2);
 
     private DirectConv() {
     }
@@ -76,12 +77,8 @@ final class DirectConv {
     private static float[] padded(Conv2d.Params p, float[] x, int xo) {
         int pw = paddedWidth(p);
         int ph = p.padTop() + p.h() + p.padBottom();
-        float[][] holder = SCRATCH.get();
         int size = p.c() * ph * pw;
-        if (holder[0].length < size) {
-            holder[0] = new float[size];
-        }
-        float[] pad = holder[0];
+        float[] pad = SCRATCH.get(0, size);
         Arrays.fill(pad, 0, size, 0f);
         for (int c = 0; c < p.c(); c++) {
             for (int r = 0; r < p.h(); r++) {
@@ -103,11 +100,7 @@ final class DirectConv {
         boolean second = m0 + 1 < p.outC();
         int w0 = m0 * taps;
         int w1 = second ? w0 + taps : w0;
-        float[][] holder = SCRATCH.get();
-        if (holder[1].length < 2 * MAX_VECTORS * L) {
-            holder[1] = new float[2 * MAX_VECTORS * L];
-        }
-        float[] row = holder[1];
+        float[] row = SCRATCH.get(1, 2 * MAX_VECTORS * L);
         for (int oy = 0; oy < oh; oy++) {
             FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
             FloatVector b0 = FloatVector.zero(S), b1 = FloatVector.zero(S), b2 = FloatVector.zero(S), b3 = FloatVector.zero(S);
@@ -164,11 +157,7 @@ final class DirectConv {
         int w1 = live > 1 ? w0 + taps : w0;
         int w2 = live > 2 ? w0 + 2 * taps : w0;
         int w3 = live > 3 ? w0 + 3 * taps : w0;
-        float[][] holder = SCRATCH.get();
-        if (holder[1].length < 2 * MAX_VECTORS * L) {
-            holder[1] = new float[2 * MAX_VECTORS * L];
-        }
-        float[] row = holder[1];
+        float[] row = SCRATCH.get(1, 2 * MAX_VECTORS * L);
         for (int oy = 0; oy < oh; oy++) {
             FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), b0 = FloatVector.zero(S), b1 = FloatVector.zero(S);
             FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), d0 = FloatVector.zero(S), d1 = FloatVector.zero(S);

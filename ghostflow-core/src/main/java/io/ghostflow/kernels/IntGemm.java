@@ -37,7 +37,7 @@ public final class IntGemm {
     /** Largest partial sum magnitude that float still holds exactly. */
     private static final long EXACT = 1L << 24;
     /** Per thread: the converted rows of A (grown on demand) and a register tile's spill area. */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][]);
+    private static final ScratchFloats SCRATCH = new ScratchFloats(2);
 
     private IntGemm() {
     }
@@ -134,15 +134,8 @@ public final class IntGemm {
         int k = b.k;
         int n = b.n;
         int blocks = (i1 - i0 + MR - 1) / MR;
-        float[][] holder = SCRATCH.get();
-        if (holder[0] == null || holder[0].length < blocks * MR * k) {
-            holder[0] = new float[Math.max(blocks * MR * k, 64)];
-        }
-        float[] af = holder[0];
-        if (holder[1] == null) {
-            holder[1] = new float[MR * W];
-        }
-        float[] tile = holder[1];
+        float[] af = SCRATCH.get(0, Math.max(blocks * MR * k, 64));
+        float[] tile = SCRATCH.get(1, MR * W);
         // A - za as floats, MR rows interleaved per depth step (af[block][kk][r]); a short last block
         // gets zero rows, so every M runs the one hot 4-row kernel (a rarely run second kernel
         // would stay interpreted and box every vector).

@@ -1,6 +1,7 @@
 package io.ghostflow.runtime.ops.nn;
 
 import io.ghostflow.core.Parallel;
+import io.ghostflow.kernels.ScratchFloats;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -13,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class Pool2d {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final ThreadLocal<float[][]> ROW = ThreadLocal.withInitial(() -> new float[1][0]);
+    private static final ScratchFloats ROW = new ScratchFloats(1);
 
     private Pool2d() {
     }
@@ -137,11 +138,7 @@ final class Pool2d {
     }
 
     private static float[] scratch(int n) {
-        float[][] holder = ROW.get();
-        if (holder[0].length < n) {
-            holder[0] = new float[n];
-        }
-        return holder[0];
+        return ROW.get(0, n);
     }
 
     private static void plane(boolean max, boolean includePad, float[] x, int xo, float[] y, int yo, Window.Geometry g) {
