@@ -13,8 +13,9 @@ import java.util.Map;
 
 /**
  * One registered operator used outside a model: the nn module's forward passes and focused op
- * tests run exactly the kernels an exported model runs with. Nothing is treated as a constant
- * (weights change between calls, so nothing may be pre-packed) and there are no subgraphs.
+ * tests run exactly the kernels an exported model runs with. By default nothing is treated as a
+ * constant (weights change between calls, so nothing may be pre-packed); tests of the pre-packed
+ * paths name their constant inputs ("x1" is input 1). There are no subgraphs.
  */
 public final class SingleOp {
     private SingleOp() {
@@ -41,6 +42,12 @@ public final class SingleOp {
      */
     public static OpKernel kernel(String domain, String opType, int opset, boolean[] inputs, int outputs,
                                   Map<String, Attribute> attrs, int threads) {
+        return kernel(domain, opType, opset, inputs, outputs, attrs, Map.of(), threads);
+    }
+
+    /** {@link #kernel(String, String, int, boolean[], int, Map, int)} with {@code constants} by input name ("x" + index). */
+    public static OpKernel kernel(String domain, String opType, int opset, boolean[] inputs, int outputs,
+                                  Map<String, Attribute> attrs, Map<String, Tensor> constants, int threads) {
         List<String> in = new ArrayList<>();
         for (int i = 0; i < inputs.length; i++) {
             in.add(inputs[i] ? "x" + i : "");
@@ -69,7 +76,7 @@ public final class SingleOp {
 
             @Override
             public Tensor constant(String name) {
-                return null;
+                return constants.get(name);
             }
 
             @Override
@@ -83,10 +90,16 @@ public final class SingleOp {
     /** Prepares and runs once; null inputs are omitted optional inputs. */
     public static Value[] run(String domain, String opType, int opset, Map<String, Attribute> attrs, int outputs, int threads,
                               Value... inputs) {
+        return run(domain, opType, opset, attrs, Map.of(), outputs, threads, inputs);
+    }
+
+    /** {@link #run(String, String, int, Map, int, int, Value...)} with {@code constants} by input name ("x" + index). */
+    public static Value[] run(String domain, String opType, int opset, Map<String, Attribute> attrs,
+                              Map<String, Tensor> constants, int outputs, int threads, Value... inputs) {
         boolean[] present = new boolean[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             present[i] = inputs[i] != null;
         }
-        return kernel(domain, opType, opset, present, outputs, attrs, threads).run(context(threads), inputs);
+        return kernel(domain, opType, opset, present, outputs, attrs, constants, threads).run(context(threads), inputs);
     }
 }

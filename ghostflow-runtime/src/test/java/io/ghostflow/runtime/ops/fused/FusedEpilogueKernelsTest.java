@@ -3,17 +3,10 @@ package io.ghostflow.runtime.ops.fused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ghostflow.runtime.graph.Attribute;
-import io.ghostflow.runtime.graph.Graph;
-import io.ghostflow.runtime.graph.Node;
-import io.ghostflow.runtime.ops.ExecContext;
-import io.ghostflow.runtime.ops.OpConfig;
-import io.ghostflow.runtime.ops.OpRegistry;
-import io.ghostflow.runtime.ops.SubgraphRunner;
+import io.ghostflow.runtime.ops.SingleOp;
 import io.ghostflow.tensor.Tensor;
-import io.ghostflow.tensor.Value;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -126,50 +119,12 @@ class FusedEpilogueKernelsTest {
         }
     }
 
-    private static Tensor run(String op, Map<String, Attribute> attrs, Map<String, Tensor> constants, Tensor... inputs) {
-        List<String> in = new ArrayList<>();
-        for (int i = 0; i < inputs.length; i++) {
-            in.add(inputs[i] == null ? "" : "x" + i);
+    /** Runs one fused op with the named inputs as constants (pre-packed paths); trailing omitted inputs are left out. */
+    static Tensor run(String op, Map<String, Attribute> attrs, Map<String, Tensor> constants, Tensor... inputs) {
+        int n = inputs.length;
+        while (n > 0 && inputs[n - 1] == null) {
+            n--;
         }
-        while (!in.isEmpty() && in.get(in.size() - 1).isEmpty()) {
-            in.remove(in.size() - 1);
-        }
-        Node node = new Node("n", op, FusedOps.DOMAIN, in, List.of("y"), attrs);
-        OpRegistry.Match m = OpRegistry.defaults().lookup(FusedOps.DOMAIN, op, 1);
-        OpConfig cfg = new OpConfig() {
-            public int opset() {
-                return 1;
-            }
-
-            public int sinceVersion() {
-                return m.sinceVersion();
-            }
-
-            public int threads() {
-                return 1;
-            }
-
-            public Tensor constant(String name) {
-                return constants.get(name);
-            }
-
-            public SubgraphRunner compile(Graph body) {
-                throw new UnsupportedOperationException();
-            }
-        };
-        ExecContext ctx = new ExecContext() {
-            public int threads() {
-                return 1;
-            }
-
-            public Value lookup(String name) {
-                return null;
-            }
-        };
-        Value[] ins = new Value[in.size()];
-        for (int i = 0; i < ins.length; i++) {
-            ins[i] = inputs[i];
-        }
-        return (Tensor) m.factory().create(node, cfg).run(ctx, ins)[0];
+        return (Tensor) SingleOp.run(FusedOps.DOMAIN, op, 1, attrs, constants, 1, 1, Arrays.copyOf(inputs, n))[0];
     }
 }

@@ -3,17 +3,8 @@ package io.ghostflow.runtime.ops.fused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ghostflow.runtime.graph.Attribute;
-import io.ghostflow.runtime.graph.Graph;
-import io.ghostflow.runtime.graph.Node;
-import io.ghostflow.runtime.ops.ExecContext;
-import io.ghostflow.runtime.ops.OpConfig;
-import io.ghostflow.runtime.ops.OpRegistry;
-import io.ghostflow.runtime.ops.SubgraphRunner;
 import io.ghostflow.tensor.Tensor;
-import io.ghostflow.tensor.Value;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -45,7 +36,7 @@ class FusedMatMulResidualTest {
                     if (bias != null) {
                         constants.put("x2", bias);
                     }
-                    Tensor got = run("FusedMatMul", attrs, constants, a, w, bias, z);
+                    Tensor got = FusedEpilogueKernelsTest.run("FusedMatMul", attrs, constants, a, w, bias, z);
                     assertClose(got, reference(a, w, bias, z, act), java.util.Arrays.toString(s) + " " + act + " bias=" + withBias);
                 }
             }
@@ -61,11 +52,11 @@ class FusedMatMulResidualTest {
         Activation relu = Activation.of(Activation.Kind.RELU);
         Map<String, Attribute> attrs = new LinkedHashMap<>();
         relu.writeTo(attrs);
-        Tensor got = run("FusedMatMul", attrs, Map.of("x1", w, "x2", bias), a, w, bias, row);
+        Tensor got = FusedEpilogueKernelsTest.run("FusedMatMul", attrs, Map.of("x1", w, "x2", bias), a, w, bias, row);
         assertClose(got, reference(a, w, bias, row, relu), "broadcast residual");
         Tensor other = random(10, 6);
         Tensor z = random(2, 3, 6);
-        Tensor fed = run("FusedMatMul", attrs, Map.of("x1", w, "x2", bias), a, other, bias, z);
+        Tensor fed = FusedEpilogueKernelsTest.run("FusedMatMul", attrs, Map.of("x1", w, "x2", bias), a, other, bias, z);
         assertClose(fed, reference(a, other, bias, z, relu), "fed weight");
     }
 
@@ -74,7 +65,7 @@ class FusedMatMulResidualTest {
         Tensor a = random(4, 12);
         Tensor w = random(12, 5);
         Tensor bias = random(5);
-        Tensor got = run("FusedMatMul", new LinkedHashMap<>(), Map.of("x1", w, "x2", bias), a, w, bias);
+        Tensor got = FusedEpilogueKernelsTest.run("FusedMatMul", new LinkedHashMap<>(), Map.of("x1", w, "x2", bias), a, w, bias);
         assertClose(got, FusedKernels.matmulBias(a, w, bias, Activation.NONE, 1), "no residual");
     }
 
@@ -119,52 +110,5 @@ class FusedMatMulResidualTest {
             assertThat(Math.abs(g[i] - w[i])).as(what + " at " + i + ": " + g[i] + " vs " + w[i])
                     .isLessThanOrEqualTo(TOL * (1 + Math.abs(w[i])));
         }
-    }
-
-    private static Tensor run(String op, Map<String, Attribute> attrs, Map<String, Tensor> constants, Tensor... inputs) {
-        List<String> in = new ArrayList<>();
-        for (int i = 0; i < inputs.length; i++) {
-            in.add(inputs[i] == null ? "" : "x" + i);
-        }
-        while (!in.isEmpty() && in.get(in.size() - 1).isEmpty()) {
-            in.remove(in.size() - 1);
-        }
-        Node node = new Node("n", op, FusedOps.DOMAIN, in, List.of("y"), attrs);
-        OpRegistry.Match m = OpRegistry.defaults().lookup(FusedOps.DOMAIN, op, 1);
-        OpConfig cfg = new OpConfig() {
-            public int opset() {
-                return 1;
-            }
-
-            public int sinceVersion() {
-                return m.sinceVersion();
-            }
-
-            public int threads() {
-                return 1;
-            }
-
-            public Tensor constant(String name) {
-                return constants.get(name);
-            }
-
-            public SubgraphRunner compile(Graph body) {
-                throw new UnsupportedOperationException();
-            }
-        };
-        ExecContext ctx = new ExecContext() {
-            public int threads() {
-                return 1;
-            }
-
-            public Value lookup(String name) {
-                return null;
-            }
-        };
-        Value[] ins = new Value[in.size()];
-        for (int i = 0; i < ins.length; i++) {
-            ins[i] = inputs[i];
-        }
-        return (Tensor) m.factory().create(node, cfg).run(ctx, ins)[0];
     }
 }
