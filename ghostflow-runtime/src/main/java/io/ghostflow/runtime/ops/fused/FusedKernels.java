@@ -298,7 +298,7 @@ public final class FusedKernels {
     /**
      * Layer normalization over the trailing dims from {@code axis}, with scale and optional bias;
      * vector loops (float accumulation in 8 lanes), output from {@code buffer} (the session's
-     * pool) when given. {@link #layerNormReference} is the scalar, double-accumulating original.
+     * pool) when given. RowKernelsTest checks it against a scalar, double-accumulating reference.
      */
     static Tensor layerNorm(Tensor x, Tensor scale, Tensor bias, int axis, float eps, int threads,
                             java.util.function.IntFunction<float[]> buffer) {
@@ -327,47 +327,6 @@ public final class FusedKernels {
         } else {
             Parallel.forRange(threads, rows, 16, (st, en) -> NormRows.layerNorm(xv, o, st, en, len, g, bv, eps));
         }
-        return Tensor.of(out, s);
-    }
-
-    /** Layer normalization over the trailing dims from {@code axis}, with scale and optional bias (scalar reference). */
-    static Tensor layerNormReference(Tensor x, Tensor scale, Tensor bias, int axis, float eps, int threads) {
-        int[] s = x.shape();
-        int ax = Shapes.axis(axis, s.length, "LayerNormalization");
-        int inner = 1;
-        for (int i = ax; i < s.length; i++) {
-            inner *= s[i];
-        }
-        int rows = x.size() / Math.max(1, inner);
-        float[] xv = x.asFloats();
-        float[] g = scale.asFloats();
-        float[] bv = bias == null ? null : bias.asFloats();
-        if (g.length != inner || (bv != null && bv.length != inner)) {
-            throw new GhostFlowException(ErrorCode.SHAPE_MISMATCH, "LayerNormalization: scale/bias of " + g.length
-                    + " values for rows of " + inner);
-        }
-        float[] out = new float[xv.length];
-        int len = inner;
-        Parallel.forRange(threads, rows, 16, (st, en) -> {
-            for (int r = st; r < en; r++) {
-                int base = r * len;
-                double sum = 0;
-                for (int i = 0; i < len; i++) {
-                    sum += xv[base + i];
-                }
-                float mean = (float) (sum / len);
-                double sq = 0;
-                for (int i = 0; i < len; i++) {
-                    float d = xv[base + i] - mean;
-                    sq += d * d;
-                }
-                float inv = (float) (1.0 / Math.sqrt(sq / len + eps));
-                for (int i = 0; i < len; i++) {
-                    float y = (xv[base + i] - mean) * inv * g[i];
-                    out[base + i] = bv == null ? y : y + bv[i];
-                }
-            }
-        });
         return Tensor.of(out, s);
     }
 
