@@ -4,10 +4,11 @@ import io.ghostflow.runtime.InferenceSession;
 import io.ghostflow.runtime.Result;
 import io.ghostflow.runtime.SessionOptions;
 import io.ghostflow.tensor.Tensor;
+import io.ghostflow.tensor.Value;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +19,19 @@ import java.util.Map;
  */
 public final class OpProfile {
     private OpProfile() {
+    }
+
+    /** -Dprofile.nodes=true: one row per node (name, op, input and output shapes) in execution order. */
+    private static final boolean PER_NODE = Boolean.getBoolean("profile.nodes");
+
+    private static String shapeOf(Value[] values) {
+        StringBuilder b = new StringBuilder();
+        for (Value v : values) {
+            if (v instanceof Tensor t) {
+                b.append(java.util.Arrays.toString(t.shape()).replace(" ", ""));
+            }
+        }
+        return b.toString();
     }
 
     public static void main(String[] args) {
@@ -32,7 +46,7 @@ public final class OpProfile {
             for (int i = 0; i < 20; i++) {
                 s.run(feeds).close();
             }
-            Map<String, long[]> perOp = new HashMap<>();
+            Map<String, long[]> perOp = new LinkedHashMap<>();
             long tid = Thread.currentThread().threadId();
             long before = mx.getThreadAllocatedBytes(tid);
             // -Dprofile.ort=true interleaves ONNX Runtime runs (as the peer bench does) to see their effect.
@@ -71,7 +85,9 @@ public final class OpProfile {
                 try (Result r = s.run(feeds, outs, (node, st, d, in, out) -> {
                     long now = mx.getCurrentThreadCpuTime();
                     long bytes = mx.getThreadAllocatedBytes(tid);
-                    long[] acc = perOp.computeIfAbsent(node.opType(), k -> new long[3]);
+                    String key = PER_NODE ? node.name() + " " + node.opType() + " " + shapeOf(in) + " -> " + shapeOf(out)
+                            : node.opType();
+                    long[] acc = perOp.computeIfAbsent(key, k -> new long[3]);
                     acc[0] += now - lastCpu[0];
                     acc[1]++;
                     acc[2] += bytes - lastCpu[1];
@@ -86,7 +102,7 @@ public final class OpProfile {
             System.out.printf("%s: %.3f wall-ms/run (no listener), %.3f cpu-ms/run, %d bytes allocated/run (caller thread)%n",
                     dir.getFileName(), wall / 1e6 / iters, total / 1e6 / iters, alloc / iters);
             List<Map.Entry<String, long[]>> rows = perOp.entrySet().stream()
-                    .sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0])).toList();
+                    .sorted(PER_NODE ? (x, y) -> 0 : (x, y) -> Long.compare(y.getValue()[0], x.getValue()[0])).toList();
             for (var e : rows) {
                 System.out.printf("  %-24s %9.3f ms/run  %5d nodes  %9d B/run%n", e.getKey(), e.getValue()[0] / 1e6 / iters,
                         e.getValue()[1] / iters, e.getValue()[2] / iters);
