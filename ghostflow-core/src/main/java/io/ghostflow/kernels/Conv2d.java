@@ -5,7 +5,9 @@ import io.ghostflow.core.Parallel;
 
 /**
  * fp32 2-D convolution, NCHW, weights [outC, C / groups, kH, kW] packed once by
- * {@link #prepare}. Three paths: depthwise (groups == C == outC) runs a dedicated vector kernel;
+ * {@link #prepare}. Five paths: depthwise (groups == C == outC) runs a dedicated vector kernel;
+ * small stride-1 convolutions run direct ({@link DirectConv}); 3x3 stride-1 ones with enough
+ * channels run Winograd F(2x2, 3x3) ({@link WinogradConv});
  * 1x1 / stride 1 / no padding multiplies the packed weights straight into the input (the input
  * is already the [C, H*W] GEMM operand, no im2col); everything else runs the packed GEMM on an
  * implicit im2col operand ({@link ConvPanels}) that gathers each B panel straight from the image,
@@ -75,14 +77,17 @@ public final class Conv2d {
     private final PackedA[] packed;
     /** The weights as given: kept for depthwise convolutions and for small ones ({@link DirectConv}). */
     private final float[] rawWeights;
-    /** Implicit im2col tables, for convolutions that are neither depthwise nor pointwise. */
+    /** Implicit im2col tables, for GEMM convolutions that are neither pointwise nor Winograd. */
     private final ConvPanels panels;
+    /** Transformed weights of a 3x3 stride-1 convolution (then {@link #packed} is null). */
+    private final WinogradConv winograd;
 
-    private Conv2d(Params p, PackedA[] packed, float[] rawWeights) {
+    private Conv2d(Params p, PackedA[] packed, float[] rawWeights, WinogradConv winograd) {
         this.p = p;
         this.packed = packed;
         this.rawWeights = rawWeights;
-        this.panels = p.isDepthwise() || p.isPointwise() ? null : new ConvPanels(p, p.c / p.groups);
+        this.winograd = winograd;
+        this.panels = p.isDepthwise() || p.isPointwise() || winograd != null ? null : new ConvPanels(p, p.c / p.groups);
     }
 
     private static final int DIRECT_MAX_WEIGHTS = 1 << 16;
@@ -98,10 +103,11 @@ public final class Conv2d {
         if (p.isDepthwise()) {
             float[] w = new float[p.outC * kg];
             System.arraycopy(weights, offset, w, 0, w.length);
-            return new Conv2d(p, null, w);
+            return new Conv2d(p, null, w, null);
         }
-        PackedA[] packed = new PackedA[p.groups];
-        for (int g = 0; g < p.groups; g++) {
+        WinogradConv winograd = WinogradConv.suits(p) ? WinogradConv.prepare(weights, offset, p.outC, p.c) : null;
+        PackedA[] packed = winograd != null ? null : new PackedA[p.groups];
+        for (int g = 0; winograd == null && g < p.groups; g++) {
             packed[g] = Gemm.packA(weights, offset + g * mg * kg, mg, kg, false);
         }
         // Small convolutions may run direct (DirectConv.suits decides per input geometry); their weights are a few KB.
@@ -110,7 +116,7 @@ public final class Conv2d {
             raw = new float[p.outC * kg];
             System.arraycopy(weights, offset, raw, 0, raw.length);
         }
-        return new Conv2d(p, packed, raw);
+        return new Conv2d(p, packed, raw, winograd);
     }
 
     public static Conv2d prepare(float[] weights, Params p) {
@@ -131,7 +137,11 @@ public final class Conv2d {
             throw GhostFlowException.shapeMismatch("Conv2d: weights were packed for C=" + p.c + " M=" + p.outC
                     + " group=" + p.groups + " kernel=" + p.kH + "x" + p.kW + ", not for " + q);
         }
-        return q.equals(p) ? this : new Conv2d(q, packed, rawWeights);
+        if (winograd != null && !WinogradConv.suits(q)) {
+            throw GhostFlowException.shapeMismatch("Conv2d: weights were transformed for a 3x3 stride-1 convolution, not for "
+                    + q);
+        }
+        return q.equals(p) ? this : new Conv2d(q, packed, rawWeights, winograd);
     }
 
     public void run(float[] x, float[] y, Epilogue epi, int threads) {
@@ -152,6 +162,10 @@ public final class Conv2d {
         }
         if (rawWeights != null && DirectConv.suits(p)) {
             DirectConv.run(p, rawWeights, x, xOff, y, yOff, e, threads);
+            return;
+        }
+        if (winograd != null) {
+            winograd.run(p, x, xOff, y, yOff, e, threads);
             return;
         }
         int ohw = oh * ow;

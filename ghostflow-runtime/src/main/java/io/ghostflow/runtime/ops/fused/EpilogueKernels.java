@@ -36,8 +36,9 @@ final class EpilogueKernels {
         }
         int[] ws = cw.shape();
         int group = p.group();
+        // Strides and dilations are attributes, fixed per node; they choose the kernel (Winograd or not).
         Conv2d packed = Conv2d.prepare(cw.floats(), new Conv2d.Params(1, ws[1] * group, ws[2], ws[3], ws[0], ws[2], ws[3],
-                1, 1, 0, 0, 0, 0, 1, 1, group));
+                p.strides()[0], p.strides()[1], 0, 0, 0, 0, p.dilations()[0], p.dilations()[1], group));
         Epilogue base = io(act, cb == null ? Epilogue.NONE : Epilogue.NONE.withRowBias(cb.floats().clone(), 0));
         Conv2d[] last = new Conv2d[1];
         return (ctx, in) -> {

@@ -17,6 +17,11 @@ final class Conv {
     private Conv() {
     }
 
+    /** A 2-D stride or dilation attribute's value on one axis; 1 when absent or not 2-D (then unused). */
+    private static int axis(long[] values, int i) {
+        return values != null && values.length == 2 && values[i] > 0 && values[i] <= Integer.MAX_VALUE ? (int) values[i] : 1;
+    }
+
     static OpKernel create(Node node, OpConfig cfg) {
         Window win = new Window(node, false);
         int group = (int) node.getInt("group", 1);
@@ -29,9 +34,11 @@ final class Conv {
         float[] constB = cb != null ? cb.asFloats().clone() : null;
         // 2-D float convolutions with constant weights: pack once here, at session creation.
         int[] cws = cw == null ? null : cw.shape();
+        // Strides and dilations are attributes, fixed per node; they choose the kernel (Winograd or not).
         Conv2d packed = cws != null && cws.length == 4 && cws[0] % group == 0
                 ? Conv2d.prepare(constW, new Conv2d.Params(1, cws[1] * group, cws[2], cws[3], cws[0], cws[2], cws[3],
-                        1, 1, 0, 0, 0, 0, 1, 1, group))
+                        axis(win.strides, 0), axis(win.strides, 1), 0, 0, 0, 0, axis(win.dilations, 0),
+                        axis(win.dilations, 1), group))
                 : null;
         Epilogue constEpi = constB != null ? Epilogue.NONE.withRowBias(constB, 0) : Epilogue.NONE;
         Conv2d[] last = new Conv2d[1];

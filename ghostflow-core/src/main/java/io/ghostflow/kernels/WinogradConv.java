@@ -1,0 +1,291 @@
+package io.ghostflow.kernels;
+
+import static io.ghostflow.kernels.GemmBlocking.L;
+import static io.ghostflow.kernels.GemmBlocking.S;
+
+import io.ghostflow.core.Parallel;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * 3x3 stride-1 convolution by Winograd's minimal filtering F(2x2, 3x3) (Lavin and Gray, 2015):
+ * each 2x2 output tile of one channel pair costs 16 multiplies instead of 36. The weights are
+ * transformed once ({@code U = G g G^T}, 16 values per output/input channel pair) and packed as
+ * 16 GEMM operands [outC, C]. Per run: every 4x4 input tile (stride 2) is transformed
+ * ({@code V = B^T d B}), the 16 GEMMs {@code M_xy[outC, tiles] = U_xy * V_xy} run in the tuned
+ * packed GEMM, and each output tile is {@code A^T M A}. The transforms add and subtract only (the
+ * weight transform also halves), so results stay within a few ulps of direct convolution.
+ *
+ * <p>The tiles of all images of a batch sit side by side in one GEMM (N = images x tiles), and
+ * each output column is one FMA chain in channel order whatever N is, so a batch computes exactly
+ * what its images compute one by one.
+ */
+final class WinogradConv {
+    /** Transformed values per 2x2 output tile (a 4x4 input tile). */
+    private static final int POSITIONS = 16;
+    /** Below these, transforms cost more than the saved multiplies (measured on resnet18 and squeezenet layers). */
+    private static final int MIN_CHANNELS = 16;
+
+    /** Slot 0: transformed input V; slot 1: GEMM results M (both shared by the run's threads). */
+    private static final ScratchFloats RUN = new ScratchFloats(2);
+    /** Per thread: one padded input plane split into even and odd columns. */
+    private static final ScratchFloats PLANE = new ScratchFloats(2);
+    /** Per thread: the even and odd output columns of two output rows. */
+    private static final ScratchFloats ROWS = new ScratchFloats(4);
+
+    private final int c;
+    private final int outC;
+    /** U_xy packed as GEMM left operands [outC, C], xy = 4 * row + column of the 4x4 transform. */
+    private final PackedA[] u;
+
+    private WinogradConv(int c, int outC, PackedA[] u) {
+        this.c = c;
+        this.outC = outC;
+        this.u = u;
+    }
+
+    /** Whether the convolution's attributes (not its input size) suit this kernel. */
+    static boolean suits(Conv2d.Params p) {
+        return p.kH() == 3 && p.kW() == 3 && p.strideH() == 1 && p.strideW() == 1 && p.dilationH() == 1
+                && p.dilationW() == 1 && p.groups() == 1 && p.c() >= MIN_CHANNELS && p.outC() >= MIN_CHANNELS;
+    }
+
+    /** Transforms and packs weights [outC, C, 3, 3] starting at w[offset]. */
+    static WinogradConv prepare(float[] w, int offset, int outC, int c) {
+        float[][] t = new float[POSITIONS][outC * c];
+        float[] g = new float[9];
+        float[] gg = new float[12];
+        for (int m = 0; m < outC; m++) {
+            for (int ch = 0; ch < c; ch++) {
+                System.arraycopy(w, offset + (m * c + ch) * 9, g, 0, 9);
+                // G g: rows g0, (g0 + g1 + g2) / 2, (g0 - g1 + g2) / 2, g2 (gg is 4 x 3)
+                for (int col = 0; col < 3; col++) {
+                    float a = g[col];
+                    float b = g[3 + col];
+                    float d = g[6 + col];
+                    gg[col] = a;
+                    gg[3 + col] = (a + b + d) * 0.5f;
+                    gg[6 + col] = (a - b + d) * 0.5f;
+                    gg[9 + col] = d;
+                }
+                // (G g) G^T: the same combination along each row
+                for (int row = 0; row < 4; row++) {
+                    float a = gg[row * 3];
+                    float b = gg[row * 3 + 1];
+                    float d = gg[row * 3 + 2];
+                    int at = m * c + ch;
+                    t[row * 4][at] = a;
+                    t[row * 4 + 1][at] = (a + b + d) * 0.5f;
+                    t[row * 4 + 2][at] = (a - b + d) * 0.5f;
+                    t[row * 4 + 3][at] = d;
+                }
+            }
+        }
+        PackedA[] packed = new PackedA[POSITIONS];
+        for (int xy = 0; xy < POSITIONS; xy++) {
+            packed[xy] = Gemm.packA(t[xy], 0, outC, c, false);
+            t[xy] = null;
+        }
+        return new WinogradConv(c, outC, packed);
+    }
+
+    /** y = epi(conv(x)); x is [N, C, H, W], y is [N, outC, OH, OW]; p has this kernel's C and outC. */
+    void run(Conv2d.Params p, float[] x, int xOff, float[] y, int yOff, Epilogue e, int threads) {
+        int oh = p.outH();
+        int ow = p.outW();
+        int th = (oh + 1) / 2;
+        int tw = (ow + 1) / 2;
+        int tiles = p.n() * th * tw;
+        float[] v = RUN.get(0, POSITIONS * c * tiles);
+        float[] mm = RUN.get(1, POSITIONS * outC * tiles);
+        int work = p.n() * c;
+        Parallel.forRange(threads, work, 1, (w0, w1) -> {
+            for (int i = w0; i < w1; i++) {
+                inputTransform(p, x, xOff, i / c, i % c, th, tw, v, tiles);
+            }
+        });
+        Parallel.forRange(Math.min(threads, POSITIONS), POSITIONS, 1, (q0, q1) -> {
+            for (int xy = q0; xy < q1; xy++) {
+                Gemm.gemm(outC, tiles, c, 1f, u[xy], v, xy * c * tiles, tiles, false, 0f, mm, xy * outC * tiles, tiles,
+                        Epilogue.NONE, 1);
+            }
+        });
+        // The epilogue is indexed per image as [outC, OH * OW]: the residual moves by one image.
+        Epilogue[] perImage = new Epilogue[p.n()];
+        for (int image = 0; image < p.n(); image++) {
+            perImage[image] = e.residual() == null ? e
+                    : e.withResidual(e.residual(), e.residualOffset() + image * outC * e.residualLd(), e.residualLd());
+        }
+        Parallel.forRange(threads, p.n() * outC, 1, (w0, w1) -> {
+            for (int i = w0; i < w1; i++) {
+                int image = i / outC;
+                int m = i % outC;
+                int plane = yOff + (image * outC + m) * oh * ow;
+                outputTransform(mm, tiles, image * th * tw, m, th, tw, oh, ow, y, plane);
+                perImage[image].apply(y, plane, oh * ow, m, 0, 1, oh * ow);
+            }
+        });
+    }
+
+    /**
+     * V_xy[ch][t] for every tile t of one image's channel: the plane is zero-padded to the tile
+     * grid and split into even and odd columns, so that tile column tx reads entries tx and tx + 1
+     * of each part and a vector covers L neighbouring tiles.
+     */
+    private void inputTransform(Conv2d.Params p, float[] x, int xOff, int image, int ch, int th, int tw, float[] v,
+                                int tiles) {
+        int rows = 2 * th + 2;
+        int wq = tw + 1;
+        float[] even = PLANE.get(0, rows * wq);
+        float[] odd = PLANE.get(1, rows * wq);
+        splitPadded(p, x, xOff + (image * p.c() + ch) * p.h() * p.w(), rows, wq, even, odd);
+        int t0 = image * th * tw;
+        int stride = c * tiles;
+        int base = ch * tiles + t0;
+        for (int ty = 0; ty < th; ty++) {
+            int r0 = 2 * ty * wq;
+            int r1 = r0 + wq;
+            int r2 = r1 + wq;
+            int r3 = r2 + wq;
+            int out = base + ty * tw;
+            // Rows of B^T d: d0 - d2, d1 + d2, d2 - d1, d1 - d3; then the same along columns.
+            combineColumns(even, odd, r0, r2, -1f, tw, v, out, stride, 0);
+            combineColumns(even, odd, r1, r2, 1f, tw, v, out, stride, 4);
+            combineColumns(even, odd, r2, r1, -1f, tw, v, out, stride, 8);
+            combineColumns(even, odd, r1, r3, -1f, tw, v, out, stride, 12);
+        }
+    }
+
+    /** even[r * wq + q] = padded plane (r, 2q), odd[..] = (r, 2q + 1); zero outside the image. */
+    private static void splitPadded(Conv2d.Params p, float[] x, int plane, int rows, int wq, float[] even, float[] odd) {
+        int h = p.h();
+        int w = p.w();
+        int top = p.padTop();
+        int left = p.padLeft();
+        for (int r = 0; r < rows; r++) {
+            int iy = r - top;
+            int o = r * wq;
+            if (iy < 0 || iy >= h) {
+                java.util.Arrays.fill(even, o, o + wq, 0f);
+                java.util.Arrays.fill(odd, o, o + wq, 0f);
+                continue;
+            }
+            int src = plane + iy * w;
+            for (int q = 0; q < wq; q++) {
+                int ix = 2 * q - left;
+                even[o + q] = ix >= 0 && ix < w ? x[src + ix] : 0f;
+                odd[o + q] = ix + 1 >= 0 && ix + 1 < w ? x[src + ix + 1] : 0f;
+            }
+        }
+    }
+
+    /**
+     * One row of B^T d B: row combination e = d[ra] + sign * d[rb] of the split rows, then the
+     * four column combinations e0 - e2, e1 + e2, e2 - e1, e1 - e3 (columns 2tx .. 2tx + 3 are
+     * even[tx], odd[tx], even[tx + 1], odd[tx + 1]) into V at positions xy0 .. xy0 + 3.
+     */
+    private static void combineColumns(float[] even, float[] odd, int ra, int rb, float sign, int tw, float[] v,
+                                       int out, int stride, int xy0) {
+        int o0 = out + xy0 * stride;
+        int o1 = o0 + stride;
+        int o2 = o1 + stride;
+        int o3 = o2 + stride;
+        // Whole vectors, the last one shifted back to end at tw (overlapping columns are written twice, identically).
+        for (int step = 0; tw >= L && step < tw; step += L) {
+            int tx = Math.min(step, tw - L);
+            FloatVector e0 = FloatVector.fromArray(S, even, ra + tx).add(FloatVector.fromArray(S, even, rb + tx).mul(sign));
+            FloatVector e1 = FloatVector.fromArray(S, odd, ra + tx).add(FloatVector.fromArray(S, odd, rb + tx).mul(sign));
+            FloatVector e2 = FloatVector.fromArray(S, even, ra + tx + 1)
+                    .add(FloatVector.fromArray(S, even, rb + tx + 1).mul(sign));
+            FloatVector e3 = FloatVector.fromArray(S, odd, ra + tx + 1)
+                    .add(FloatVector.fromArray(S, odd, rb + tx + 1).mul(sign));
+            e0.sub(e2).intoArray(v, o0 + tx);
+            e1.add(e2).intoArray(v, o1 + tx);
+            e2.sub(e1).intoArray(v, o2 + tx);
+            e1.sub(e3).intoArray(v, o3 + tx);
+        }
+        for (int tx = 0; tw < L && tx < tw; tx++) {
+            float e0 = even[ra + tx] + even[rb + tx] * sign;
+            float e1 = odd[ra + tx] + odd[rb + tx] * sign;
+            float e2 = even[ra + tx + 1] + even[rb + tx + 1] * sign;
+            float e3 = odd[ra + tx + 1] + odd[rb + tx + 1] * sign;
+            v[o0 + tx] = e0 - e2;
+            v[o1 + tx] = e1 + e2;
+            v[o2 + tx] = e2 - e1;
+            v[o3 + tx] = e1 - e3;
+        }
+    }
+
+    /**
+     * Output channel m of one image: A^T M A per tile (rows m0 + m1 + m2 and m1 - m2 - m3, then
+     * the same along columns), written as the 2x2 pixels of the tile, clipped to OH x OW.
+     */
+    private void outputTransform(float[] mm, int tiles, int t0, int m, int th, int tw, int oh, int ow, float[] y,
+                                 int plane) {
+        float[] e0 = ROWS.get(0, tw);
+        float[] o0 = ROWS.get(1, tw);
+        float[] e1 = ROWS.get(2, tw);
+        float[] o1 = ROWS.get(3, tw);
+        int stride = outC * tiles;
+        for (int ty = 0; ty < th; ty++) {
+            int at = m * tiles + t0 + ty * tw;
+            for (int step = 0; tw >= L && step < tw; step += L) {
+                int tx = Math.min(step, tw - L);
+                int a = at + tx;
+                FloatVector m00 = FloatVector.fromArray(S, mm, a);
+                FloatVector m01 = FloatVector.fromArray(S, mm, a + stride);
+                FloatVector m02 = FloatVector.fromArray(S, mm, a + 2 * stride);
+                FloatVector m03 = FloatVector.fromArray(S, mm, a + 3 * stride);
+                FloatVector m10 = FloatVector.fromArray(S, mm, a + 4 * stride);
+                FloatVector m11 = FloatVector.fromArray(S, mm, a + 5 * stride);
+                FloatVector m12 = FloatVector.fromArray(S, mm, a + 6 * stride);
+                FloatVector m13 = FloatVector.fromArray(S, mm, a + 7 * stride);
+                FloatVector m20 = FloatVector.fromArray(S, mm, a + 8 * stride);
+                FloatVector m21 = FloatVector.fromArray(S, mm, a + 9 * stride);
+                FloatVector m22 = FloatVector.fromArray(S, mm, a + 10 * stride);
+                FloatVector m23 = FloatVector.fromArray(S, mm, a + 11 * stride);
+                FloatVector s00 = m00.add(m10).add(m20);
+                FloatVector s01 = m01.add(m11).add(m21);
+                FloatVector s02 = m02.add(m12).add(m22);
+                FloatVector s03 = m03.add(m13).add(m23);
+                FloatVector s10 = m10.sub(m20).sub(FloatVector.fromArray(S, mm, a + 12 * stride));
+                FloatVector s11 = m11.sub(m21).sub(FloatVector.fromArray(S, mm, a + 13 * stride));
+                FloatVector s12 = m12.sub(m22).sub(FloatVector.fromArray(S, mm, a + 14 * stride));
+                FloatVector s13 = m13.sub(m23).sub(FloatVector.fromArray(S, mm, a + 15 * stride));
+                s00.add(s01).add(s02).intoArray(e0, tx);
+                s01.sub(s02).sub(s03).intoArray(o0, tx);
+                s10.add(s11).add(s12).intoArray(e1, tx);
+                s11.sub(s12).sub(s13).intoArray(o1, tx);
+            }
+            for (int tx = 0; tw < L && tx < tw; tx++) {
+                int a = at + tx;
+                float s00 = mm[a] + mm[a + 4 * stride] + mm[a + 8 * stride];
+                float s01 = mm[a + stride] + mm[a + 5 * stride] + mm[a + 9 * stride];
+                float s02 = mm[a + 2 * stride] + mm[a + 6 * stride] + mm[a + 10 * stride];
+                float s03 = mm[a + 3 * stride] + mm[a + 7 * stride] + mm[a + 11 * stride];
+                float s10 = mm[a + 4 * stride] - mm[a + 8 * stride] - mm[a + 12 * stride];
+                float s11 = mm[a + 5 * stride] - mm[a + 9 * stride] - mm[a + 13 * stride];
+                float s12 = mm[a + 6 * stride] - mm[a + 10 * stride] - mm[a + 14 * stride];
+                float s13 = mm[a + 7 * stride] - mm[a + 11 * stride] - mm[a + 15 * stride];
+                e0[tx] = s00 + s01 + s02;
+                o0[tx] = s01 - s02 - s03;
+                e1[tx] = s10 + s11 + s12;
+                o1[tx] = s11 - s12 - s13;
+            }
+            interleave(e0, o0, ow, y, plane + 2 * ty * ow);
+            if (2 * ty + 1 < oh) {
+                interleave(e1, o1, ow, y, plane + (2 * ty + 1) * ow);
+            }
+        }
+    }
+
+    private static void interleave(float[] even, float[] odd, int ow, float[] y, int row) {
+        int q = 0;
+        for (; 2 * q + 1 < ow; q++) {
+            y[row + 2 * q] = even[q];
+            y[row + 2 * q + 1] = odd[q];
+        }
+        if (2 * q < ow) {
+            y[row + 2 * q] = even[q];
+        }
+    }
+}

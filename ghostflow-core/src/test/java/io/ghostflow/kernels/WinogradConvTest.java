@@ -1,0 +1,106 @@
+package io.ghostflow.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ghostflow.core.GhostFlowException;
+import io.ghostflow.kernels.reference.ReferenceConv2d;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Winograd F(2x2, 3x3) convolution against the direct reference, and batch-size independence. */
+class WinogradConvTest {
+    @Test
+    void onlyThreeByThreeStrideOneConvolutionsWithEnoughChannelsQualify() {
+        assertThat(WinogradConv.suits(new Conv2d.Params(1, 64, 56, 56, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1))).isTrue();
+        assertThat(WinogradConv.suits(new Conv2d.Params(1, 16, 55, 55, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1))).isTrue();
+        // strided, dilated, grouped, other kernel sizes, or too few channels take the other paths
+        assertThat(WinogradConv.suits(new Conv2d.Params(1, 64, 56, 56, 128, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1))).isFalse();
+        assertThat(WinogradConv.suits(new Conv2d.Params(1, 64, 56, 56, 64, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1))).isFalse();
+        assertThat(WinogradConv.suits(new Conv2d.Params(1, 64, 56, 56, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2))).isFalse();
+        assertThat(WinogradConv.suits(new Conv2d.Params(1, 64, 56, 56, 64, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1))).isFalse();
+        assertThat(WinogradConv.suits(new Conv2d.Params(1, 3, 224, 224, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1))).isFalse();
+    }
+
+    @Test
+    void randomConvolutionsMatchTheReference() {
+        Random r = new Random(41);
+        Activation[] acts = {Activation.NONE, Activation.RELU, Activation.relu6(), Activation.SIGMOID};
+        for (int iter = 0; iter < 60; iter++) {
+            int c = 16 + r.nextInt(24);
+            int m = 16 + r.nextInt(24);
+            // odd and even sizes, planes narrower and wider than a vector of tiles, every padding up to 2
+            int h = 1 + r.nextInt(34);
+            int w = 1 + r.nextInt(40);
+            Conv2d.Params p = new Conv2d.Params(1 + r.nextInt(3), c, h, w, m, 3, 3, 1, 1, r.nextInt(3), r.nextInt(3),
+                    r.nextInt(3), r.nextInt(3), 1, 1, 1);
+            if (p.outH() <= 0 || p.outW() <= 0) {
+                continue;
+            }
+            Epilogue epi = Epilogue.of(acts[iter % acts.length]);
+            int ohw = p.outH() * p.outW();
+            if (r.nextBoolean()) {
+                epi = epi.withRowBias(Tolerances.random(r, m), 0);
+            }
+            if (r.nextInt(3) == 0) {
+                epi = epi.withResidual(Tolerances.random(r, p.n() * m * ohw), 0, ohw);
+            }
+            float[] wts = Tolerances.random(r, m * c * 9);
+            float[] x = Tolerances.random(r, p.n() * c * h * w);
+            float[] got = new float[p.n() * m * ohw];
+            float[] ref = new float[got.length];
+            Conv2d.prepare(wts, p).run(x, got, epi, 1 + iter % 2);
+            double[] abs = new double[got.length];
+            ReferenceConv2d.run(p, wts, x, ref, epi, abs);
+            Tolerances.assertDotClose(p + " " + epi, got, ref, abs);
+        }
+    }
+
+    @Test
+    void resnetLayerShapeMatchesTheReference() {
+        Random r = new Random(42);
+        Conv2d.Params p = new Conv2d.Params(1, 64, 56, 56, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+        float[] wts = Tolerances.random(r, 64 * 64 * 9);
+        float[] x = Tolerances.random(r, 64 * 56 * 56);
+        float[] res = Tolerances.random(r, 64 * 56 * 56);
+        Epilogue epi = Epilogue.of(Activation.RELU).withRowBias(Tolerances.random(r, 64), 0).withResidual(res, 0, 56 * 56);
+        float[] got = new float[64 * 56 * 56];
+        float[] ref = new float[got.length];
+        Conv2d.prepare(wts, p).run(x, got, epi, 2);
+        double[] abs = new double[got.length];
+        ReferenceConv2d.run(p, wts, x, ref, epi, abs);
+        Tolerances.assertDotClose(p.toString(), got, ref, abs);
+    }
+
+    @Test
+    void eachImageOfABatchEqualsItsSingleRunBitForBit() {
+        Random r = new Random(43);
+        for (int size : new int[] {7, 14, 27}) {
+            Conv2d.Params batch = new Conv2d.Params(3, 24, size, size, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+            Conv2d.Params one = new Conv2d.Params(1, 24, size, size, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+            int plane = size * size;
+            float[] wts = Tolerances.random(r, 32 * 24 * 9);
+            float[] x = Tolerances.random(r, 3 * 24 * plane);
+            float[] res = Tolerances.random(r, 3 * 32 * plane);
+            Epilogue epi = Epilogue.of(Activation.RELU).withRowBias(Tolerances.random(r, 32), 0);
+            Conv2d conv = Conv2d.prepare(wts, batch);
+            float[] all = new float[3 * 32 * plane];
+            conv.run(x, 0, all, 0, epi.withResidual(res, 0, plane), 2);
+            for (int n = 0; n < 3; n++) {
+                float[] single = new float[32 * plane];
+                conv.rebind(one).run(x, n * 24 * plane, single, 0, epi.withResidual(res, n * 32 * plane, plane), 1);
+                float[] part = Arrays.copyOfRange(all, n * 32 * plane, (n + 1) * 32 * plane);
+                assertThat(single).as("size %d image %d", size, n).containsExactly(part);
+            }
+        }
+    }
+
+    @Test
+    void transformedWeightsRefuseAStridedGeometry() {
+        Conv2d conv = Conv2d.prepare(new float[16 * 16 * 9], Conv2d.Params.simple(1, 16, 8, 8, 16, 3, 3));
+        Conv2d.Params strided = new Conv2d.Params(1, 16, 8, 8, 16, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, 1);
+        assertThatThrownBy(() -> conv.rebind(strided)).isInstanceOf(GhostFlowException.class)
+                .hasMessageContaining("3x3 stride-1");
+    }
+}
