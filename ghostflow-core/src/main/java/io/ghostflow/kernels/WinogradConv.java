@@ -95,17 +95,19 @@ final class WinogradConv {
         int th = (oh + 1) / 2;
         int tw = (ow + 1) / 2;
         int tiles = p.n() * th * tw;
-        float[] v = RUN.get(0, POSITIONS * c * tiles);
-        float[] mm = RUN.get(1, POSITIONS * outC * tiles);
-        int work = p.n() * c;
-        Parallel.forRange(threads, work, 1, (w0, w1) -> {
-            for (int i = w0; i < w1; i++) {
-                inputTransform(p, x, xOff, i / c, i % c, th, tw, v, tiles);
+        // Rows of V and M hold L spare floats: a tile row's last vector may run past the row's
+        // end, into tiles that are written later (see combineColumns) or into the spare floats.
+        int ld = tiles + L;
+        float[] v = RUN.get(0, POSITIONS * c * ld);
+        float[] mm = RUN.get(1, POSITIONS * outC * ld);
+        Parallel.forRange(threads, c, 1, (c0, c1) -> {
+            for (int ch = c0; ch < c1; ch++) {
+                inputTransform(p, x, xOff, ch, th, tw, v, ld);
             }
         });
         Parallel.forRange(Math.min(threads, POSITIONS), POSITIONS, 1, (q0, q1) -> {
             for (int xy = q0; xy < q1; xy++) {
-                Gemm.gemm(outC, tiles, c, 1f, u[xy], v, xy * c * tiles, tiles, false, 0f, mm, xy * outC * tiles, tiles,
+                Gemm.gemm(outC, tiles, c, 1f, u[xy], v, xy * c * ld, ld, false, 0f, mm, xy * outC * ld, ld,
                         Epilogue.NONE, 1);
             }
         });
@@ -120,38 +122,40 @@ final class WinogradConv {
                 int image = i / outC;
                 int m = i % outC;
                 int plane = yOff + (image * outC + m) * oh * ow;
-                outputTransform(mm, tiles, image * th * tw, m, th, tw, oh, ow, y, plane);
+                outputTransform(mm, ld, image * th * tw, m, th, tw, oh, ow, y, plane);
                 perImage[image].apply(y, plane, oh * ow, m, 0, 1, oh * ow);
             }
         });
     }
 
     /**
-     * V_xy[ch][t] for every tile t of one image's channel: the plane is zero-padded to the tile
+     * V_xy[ch][t] for every tile t of one channel of every image, images in order (see
+     * {@link #combineColumns} for why the order matters). Each plane is zero-padded to the tile
      * grid and split into even and odd columns, so that tile column tx reads entries tx and tx + 1
      * of each part and a vector covers L neighbouring tiles.
      */
-    private void inputTransform(Conv2d.Params p, float[] x, int xOff, int image, int ch, int th, int tw, float[] v,
-                                int tiles) {
+    private void inputTransform(Conv2d.Params p, float[] x, int xOff, int ch, int th, int tw, float[] v, int ld) {
         int rows = 2 * th + 2;
         int wq = tw + 1;
-        float[] even = PLANE.get(0, rows * wq);
-        float[] odd = PLANE.get(1, rows * wq);
-        splitPadded(p, x, xOff + (image * p.c() + ch) * p.h() * p.w(), rows, wq, even, odd);
-        int t0 = image * th * tw;
-        int stride = c * tiles;
-        int base = ch * tiles + t0;
-        for (int ty = 0; ty < th; ty++) {
-            int r0 = 2 * ty * wq;
-            int r1 = r0 + wq;
-            int r2 = r1 + wq;
-            int r3 = r2 + wq;
-            int out = base + ty * tw;
-            // Rows of B^T d: d0 - d2, d1 + d2, d2 - d1, d1 - d3; then the same along columns.
-            combineColumns(even, odd, r0, r2, -1f, tw, v, out, stride, 0);
-            combineColumns(even, odd, r1, r2, 1f, tw, v, out, stride, 4);
-            combineColumns(even, odd, r2, r1, -1f, tw, v, out, stride, 8);
-            combineColumns(even, odd, r1, r3, -1f, tw, v, out, stride, 12);
+        // L + 1 spare floats: the last vector of the last tile row reads past the plane
+        float[] even = PLANE.get(0, rows * wq + L + 1);
+        float[] odd = PLANE.get(1, rows * wq + L + 1);
+        int stride = c * ld;
+        for (int image = 0; image < p.n(); image++) {
+            splitPadded(p, x, xOff + (image * p.c() + ch) * p.h() * p.w(), rows, wq, even, odd);
+            int base = ch * ld + image * th * tw;
+            for (int ty = 0; ty < th; ty++) {
+                int r0 = 2 * ty * wq;
+                int r1 = r0 + wq;
+                int r2 = r1 + wq;
+                int r3 = r2 + wq;
+                int out = base + ty * tw;
+                // Rows of B^T d: d0 - d2, d1 + d2, d2 - d1, d1 - d3; then the same along columns.
+                combineColumns(even, odd, r0, r2, -1f, tw, v, out, stride, 0);
+                combineColumns(even, odd, r1, r2, 1f, tw, v, out, stride, 4);
+                combineColumns(even, odd, r2, r1, -1f, tw, v, out, stride, 8);
+                combineColumns(even, odd, r1, r3, -1f, tw, v, out, stride, 12);
+            }
         }
     }
 
@@ -161,6 +165,9 @@ final class WinogradConv {
         int w = p.w();
         int top = p.padTop();
         int left = p.padLeft();
+        // q in [qa, qb): both columns 2q - left and 2q + 1 - left inside the row
+        int qa = Math.min(wq, (left + 1) / 2);
+        int qb = Math.max(qa, Math.min(wq, (w + left) / 2));
         for (int r = 0; r < rows; r++) {
             int iy = r - top;
             int o = r * wq;
@@ -169,19 +176,34 @@ final class WinogradConv {
                 java.util.Arrays.fill(odd, o, o + wq, 0f);
                 continue;
             }
-            int src = plane + iy * w;
-            for (int q = 0; q < wq; q++) {
-                int ix = 2 * q - left;
-                even[o + q] = ix >= 0 && ix < w ? x[src + ix] : 0f;
-                odd[o + q] = ix + 1 >= 0 && ix + 1 < w ? x[src + ix + 1] : 0f;
+            int src = plane + iy * w - left;
+            for (int q = 0; q < qa; q++) {
+                splitEdge(x, src, w, left, q, even, odd, o);
+            }
+            for (int q = qa; q < qb; q++) {
+                even[o + q] = x[src + 2 * q];
+                odd[o + q] = x[src + 2 * q + 1];
+            }
+            for (int q = qb; q < wq; q++) {
+                splitEdge(x, src, w, left, q, even, odd, o);
             }
         }
+    }
+
+    private static void splitEdge(float[] x, int src, int w, int left, int q, float[] even, float[] odd, int o) {
+        int ix = 2 * q - left;
+        even[o + q] = ix >= 0 && ix < w ? x[src + 2 * q] : 0f;
+        odd[o + q] = ix + 1 >= 0 && ix + 1 < w ? x[src + 2 * q + 1] : 0f;
     }
 
     /**
      * One row of B^T d B: row combination e = d[ra] + sign * d[rb] of the split rows, then the
      * four column combinations e0 - e2, e1 + e2, e2 - e1, e1 - e3 (columns 2tx .. 2tx + 3 are
      * even[tx], odd[tx], even[tx + 1], odd[tx + 1]) into V at positions xy0 .. xy0 + 3.
+     *
+     * <p>Whole vectors only, from the start of the tile row: lanes past the row's last tile hold
+     * garbage and land on the next tiles of V, which the caller writes afterwards (tiles are
+     * transformed in increasing order by one thread per channel), or on a row's spare floats.
      */
     private static void combineColumns(float[] even, float[] odd, int ra, int rb, float sign, int tw, float[] v,
                                        int out, int stride, int xy0) {
@@ -189,9 +211,7 @@ final class WinogradConv {
         int o1 = o0 + stride;
         int o2 = o1 + stride;
         int o3 = o2 + stride;
-        // Whole vectors, the last one shifted back to end at tw (overlapping columns are written twice, identically).
-        for (int step = 0; tw >= L && step < tw; step += L) {
-            int tx = Math.min(step, tw - L);
+        for (int tx = 0; tx < tw; tx += L) {
             FloatVector e0 = FloatVector.fromArray(S, even, ra + tx).add(FloatVector.fromArray(S, even, rb + tx).mul(sign));
             FloatVector e1 = FloatVector.fromArray(S, odd, ra + tx).add(FloatVector.fromArray(S, odd, rb + tx).mul(sign));
             FloatVector e2 = FloatVector.fromArray(S, even, ra + tx + 1)
@@ -203,33 +223,23 @@ final class WinogradConv {
             e2.sub(e1).intoArray(v, o2 + tx);
             e1.sub(e3).intoArray(v, o3 + tx);
         }
-        for (int tx = 0; tw < L && tx < tw; tx++) {
-            float e0 = even[ra + tx] + even[rb + tx] * sign;
-            float e1 = odd[ra + tx] + odd[rb + tx] * sign;
-            float e2 = even[ra + tx + 1] + even[rb + tx + 1] * sign;
-            float e3 = odd[ra + tx + 1] + odd[rb + tx + 1] * sign;
-            v[o0 + tx] = e0 - e2;
-            v[o1 + tx] = e1 + e2;
-            v[o2 + tx] = e2 - e1;
-            v[o3 + tx] = e1 - e3;
-        }
     }
 
     /**
      * Output channel m of one image: A^T M A per tile (rows m0 + m1 + m2 and m1 - m2 - m3, then
      * the same along columns), written as the 2x2 pixels of the tile, clipped to OH x OW.
      */
-    private void outputTransform(float[] mm, int tiles, int t0, int m, int th, int tw, int oh, int ow, float[] y,
+    private void outputTransform(float[] mm, int ld, int t0, int m, int th, int tw, int oh, int ow, float[] y,
                                  int plane) {
-        float[] e0 = ROWS.get(0, tw);
-        float[] o0 = ROWS.get(1, tw);
-        float[] e1 = ROWS.get(2, tw);
-        float[] o1 = ROWS.get(3, tw);
-        int stride = outC * tiles;
+        // whole vectors from the start of each tile row: lanes past its end are computed and ignored
+        float[] e0 = ROWS.get(0, tw + L);
+        float[] o0 = ROWS.get(1, tw + L);
+        float[] e1 = ROWS.get(2, tw + L);
+        float[] o1 = ROWS.get(3, tw + L);
+        int stride = outC * ld;
         for (int ty = 0; ty < th; ty++) {
-            int at = m * tiles + t0 + ty * tw;
-            for (int step = 0; tw >= L && step < tw; step += L) {
-                int tx = Math.min(step, tw - L);
+            int at = m * ld + t0 + ty * tw;
+            for (int tx = 0; tx < tw; tx += L) {
                 int a = at + tx;
                 FloatVector m00 = FloatVector.fromArray(S, mm, a);
                 FloatVector m01 = FloatVector.fromArray(S, mm, a + stride);
@@ -255,21 +265,6 @@ final class WinogradConv {
                 s01.sub(s02).sub(s03).intoArray(o0, tx);
                 s10.add(s11).add(s12).intoArray(e1, tx);
                 s11.sub(s12).sub(s13).intoArray(o1, tx);
-            }
-            for (int tx = 0; tw < L && tx < tw; tx++) {
-                int a = at + tx;
-                float s00 = mm[a] + mm[a + 4 * stride] + mm[a + 8 * stride];
-                float s01 = mm[a + stride] + mm[a + 5 * stride] + mm[a + 9 * stride];
-                float s02 = mm[a + 2 * stride] + mm[a + 6 * stride] + mm[a + 10 * stride];
-                float s03 = mm[a + 3 * stride] + mm[a + 7 * stride] + mm[a + 11 * stride];
-                float s10 = mm[a + 4 * stride] - mm[a + 8 * stride] - mm[a + 12 * stride];
-                float s11 = mm[a + 5 * stride] - mm[a + 9 * stride] - mm[a + 13 * stride];
-                float s12 = mm[a + 6 * stride] - mm[a + 10 * stride] - mm[a + 14 * stride];
-                float s13 = mm[a + 7 * stride] - mm[a + 11 * stride] - mm[a + 15 * stride];
-                e0[tx] = s00 + s01 + s02;
-                o0[tx] = s01 - s02 - s03;
-                e1[tx] = s10 + s11 + s12;
-                o1[tx] = s11 - s12 - s13;
             }
             interleave(e0, o0, ow, y, plane + 2 * ty * ow);
             if (2 * ty + 1 < oh) {
