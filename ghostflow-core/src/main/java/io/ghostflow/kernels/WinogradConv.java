@@ -1,6 +1,7 @@
 package io.ghostflow.kernels;
 
 import static io.ghostflow.kernels.GemmBlocking.L;
+import static io.ghostflow.kernels.GemmBlocking.MR;
 import static io.ghostflow.kernels.GemmBlocking.S;
 
 import io.ghostflow.core.Parallel;
@@ -49,43 +50,50 @@ final class WinogradConv {
                 && p.dilationW() == 1 && p.groups() == 1 && p.c() >= MIN_CHANNELS && p.outC() >= MIN_CHANNELS;
     }
 
-    /** Transforms and packs weights [outC, C, 3, 3] starting at w[offset]. */
+    /**
+     * Transforms weights [outC, C, 3, 3] starting at w[offset] straight into the 16 packed
+     * operands (the layout of {@link PackedA}: row m, column ch at ((m / MR) * C + ch) * MR + m % MR).
+     */
     static WinogradConv prepare(float[] w, int offset, int outC, int c) {
-        float[][] t = new float[POSITIONS][outC * c];
-        float[] g = new float[9];
-        float[] gg = new float[12];
-        for (int m = 0; m < outC; m++) {
-            for (int ch = 0; ch < c; ch++) {
-                System.arraycopy(w, offset + (m * c + ch) * 9, g, 0, 9);
-                // G g: rows g0, (g0 + g1 + g2) / 2, (g0 - g1 + g2) / 2, g2 (gg is 4 x 3)
-                for (int col = 0; col < 3; col++) {
-                    float a = g[col];
-                    float b = g[3 + col];
-                    float d = g[6 + col];
-                    gg[col] = a;
-                    gg[3 + col] = (a + b + d) * 0.5f;
-                    gg[6 + col] = (a - b + d) * 0.5f;
-                    gg[9 + col] = d;
-                }
-                // (G g) G^T: the same combination along each row
-                for (int row = 0; row < 4; row++) {
-                    float a = gg[row * 3];
-                    float b = gg[row * 3 + 1];
-                    float d = gg[row * 3 + 2];
-                    int at = m * c + ch;
-                    t[row * 4][at] = a;
-                    t[row * 4 + 1][at] = (a + b + d) * 0.5f;
-                    t[row * 4 + 2][at] = (a - b + d) * 0.5f;
-                    t[row * 4 + 3][at] = d;
+        float[][] u = new float[POSITIONS][PackedA.panels(outC) * MR * c];
+        // Output channels in parallel (a session's load time is mostly this transform for resnet18).
+        Parallel.forRange(Parallel.availableThreads(), outC, 8, (m0, m1) -> {
+            for (int m = m0; m < m1; m++) {
+                for (int ch = 0; ch < c; ch++) {
+                    transformPair(w, offset + (m * c + ch) * 9, u, ((m / MR) * c + ch) * MR + m % MR);
                 }
             }
-        }
+        });
         PackedA[] packed = new PackedA[POSITIONS];
         for (int xy = 0; xy < POSITIONS; xy++) {
-            packed[xy] = Gemm.packA(t[xy], 0, outC, c, false);
-            t[xy] = null;
+            packed[xy] = new PackedA(outC, c, u[xy]);
         }
         return new WinogradConv(c, outC, packed);
+    }
+
+    /** U = G g G^T for the 3x3 kernel at w[g], into u[xy][at]. */
+    private static void transformPair(float[] w, int g, float[][] u, int at) {
+        float a0 = w[g];
+        float a1 = w[g + 1];
+        float a2 = w[g + 2];
+        float b0 = w[g + 3];
+        float b1 = w[g + 4];
+        float b2 = w[g + 5];
+        float d0 = w[g + 6];
+        float d1 = w[g + 7];
+        float d2 = w[g + 8];
+        // rows of G g: g0, (g0 + g1 + g2) / 2, (g0 - g1 + g2) / 2, g2; then (.) G^T along each row
+        transformRow(u, at, 0, a0, a1, a2);
+        transformRow(u, at, 4, (a0 + b0 + d0) * 0.5f, (a1 + b1 + d1) * 0.5f, (a2 + b2 + d2) * 0.5f);
+        transformRow(u, at, 8, (a0 - b0 + d0) * 0.5f, (a1 - b1 + d1) * 0.5f, (a2 - b2 + d2) * 0.5f);
+        transformRow(u, at, 12, d0, d1, d2);
+    }
+
+    private static void transformRow(float[][] u, int at, int xy0, float x0, float x1, float x2) {
+        u[xy0][at] = x0;
+        u[xy0 + 1][at] = (x0 + x1 + x2) * 0.5f;
+        u[xy0 + 2][at] = (x0 - x1 + x2) * 0.5f;
+        u[xy0 + 3][at] = x2;
     }
 
     /** y = epi(conv(x)); x is [N, C, H, W], y is [N, outC, OH, OW]; p has this kernel's C and outC. */

@@ -1,10 +1,12 @@
 package io.ghostflow.runtime.ops.fused;
 
 import io.ghostflow.runtime.graph.Node;
+import io.ghostflow.runtime.ops.ExecContext;
 import io.ghostflow.runtime.ops.OpKernel;
 import io.ghostflow.runtime.ops.OpRegistry;
 import io.ghostflow.tensor.Tensor;
 import io.ghostflow.tensor.Value;
+import java.util.function.Supplier;
 
 /**
  * Registers GhostFlow's fused operators (domain {@value #DOMAIN}, version 1). The optimizer
@@ -20,32 +22,38 @@ public final class FusedOps {
         r.register(DOMAIN, "FusedConv", 1, (node, cfg) -> {
             ConvParams p = ConvParams.from(node);
             Activation act = Activation.from(node);
-            OpKernel conv = StandardKernels.create("Conv", node, node.inputs().subList(0, Math.min(3, node.inputs().size())), cfg);
-            OpKernel general = conv == null
-                    ? (ctx, in) -> out(FusedKernels.conv2d(t(in, 0), t(in, 1), t(in, 2), t(in, 3), p, act, ctx.threads()))
-                    : (ctx, in) -> {
-                        Tensor y = StandardKernels.run(conv, ctx, java.util.Arrays.copyOf(in, Math.min(3, in.length)));
-                        return out(FusedKernels.epilogue(y, null, t(in, 3), act, ctx.threads()));
-                    };
-            return orElse(EpilogueKernels.conv(node, cfg, p, act, general), general);
+            Supplier<OpKernel> general = () -> {
+                OpKernel conv = StandardKernels.create("Conv", node, node.inputs().subList(0, Math.min(3, node.inputs().size())), cfg);
+                return conv == null
+                        ? (ctx, in) -> out(FusedKernels.conv2d(t(in, 0), t(in, 1), t(in, 2), t(in, 3), p, act, ctx.threads()))
+                        : (ctx, in) -> {
+                            Tensor y = StandardKernels.run(conv, ctx, java.util.Arrays.copyOf(in, Math.min(3, in.length)));
+                            return out(FusedKernels.epilogue(y, null, t(in, 3), act, ctx.threads()));
+                        };
+            };
+            return orElse(EpilogueKernels.conv(node, cfg, p, act, onFirstUse(general)), general);
         });
         r.register(DOMAIN, "FusedGemm", 1, (node, cfg) -> {
             boolean ta = node.getInt("transA", 0) != 0, tb = node.getInt("transB", 0) != 0;
             float alpha = node.getFloat("alpha", 1f), beta = node.getFloat("beta", 1f);
             Activation act = Activation.from(node);
-            OpKernel gemm = StandardKernels.create("Gemm", node, node.inputs(), cfg);
-            OpKernel general = gemm == null
-                    ? (ctx, in) -> out(FusedKernels.gemm(t(in, 0), t(in, 1), t(in, 2), ta, tb, alpha, beta, act, ctx.threads()))
-                    : (ctx, in) -> out(FusedKernels.epilogue(StandardKernels.run(gemm, ctx, in), null, null, act, ctx.threads()));
-            return orElse(EpilogueKernels.gemm(node, cfg, ta, tb, alpha, beta, act, general), general);
+            Supplier<OpKernel> general = () -> {
+                OpKernel gemm = StandardKernels.create("Gemm", node, node.inputs(), cfg);
+                return gemm == null
+                        ? (ctx, in) -> out(FusedKernels.gemm(t(in, 0), t(in, 1), t(in, 2), ta, tb, alpha, beta, act, ctx.threads()))
+                        : (ctx, in) -> out(FusedKernels.epilogue(StandardKernels.run(gemm, ctx, in), null, null, act, ctx.threads()));
+            };
+            return orElse(EpilogueKernels.gemm(node, cfg, ta, tb, alpha, beta, act, onFirstUse(general)), general);
         });
         r.register(DOMAIN, "FusedMatMul", 1, (node, cfg) -> {
             Activation act = Activation.from(node);
-            OpKernel mm = StandardKernels.create("MatMul", node, node.inputs().subList(0, 2), cfg);
-            OpKernel general = mm == null
-                    ? (ctx, in) -> out(FusedKernels.matmulBias(t(in, 0), t(in, 1), t(in, 2), t(in, 3), act, ctx.threads()))
-                    : (ctx, in) -> out(FusedKernels.epilogue(StandardKernels.run(mm, ctx, in[0], in[1]), t(in, 2), t(in, 3), act, ctx.threads()));
-            return orElse(EpilogueKernels.matmul(node, cfg, act, general), general);
+            Supplier<OpKernel> general = () -> {
+                OpKernel mm = StandardKernels.create("MatMul", node, node.inputs().subList(0, 2), cfg);
+                return mm == null
+                        ? (ctx, in) -> out(FusedKernels.matmulBias(t(in, 0), t(in, 1), t(in, 2), t(in, 3), act, ctx.threads()))
+                        : (ctx, in) -> out(FusedKernels.epilogue(StandardKernels.run(mm, ctx, in[0], in[1]), t(in, 2), t(in, 3), act, ctx.threads()));
+            };
+            return orElse(EpilogueKernels.matmul(node, cfg, act, onFirstUse(general)), general);
         });
         r.register(DOMAIN, "DynamicQuantMatMul", 1, DynamicQuantMatMul::create);
         r.register(DOMAIN, "LayerNormalization", 1, (node, cfg) -> {
@@ -77,9 +85,35 @@ public final class FusedOps {
         });
     }
 
-    /** The single-pass kernel when the node fits it, else the general one. */
-    private static OpKernel orElse(OpKernel fast, OpKernel general) {
-        return fast != null ? fast : general;
+    /** The single-pass kernel when the node fits it, else the general one (built now). */
+    private static OpKernel orElse(OpKernel fast, Supplier<OpKernel> general) {
+        return fast != null ? fast : general.get();
+    }
+
+    /**
+     * The general kernel behind a single-pass one, built when a run first needs it (a fed weight,
+     * a broadcast residual): building it packs or transforms the weights a second time, which
+     * would double the session's load time and weight memory for a path most models never take.
+     */
+    private static OpKernel onFirstUse(Supplier<OpKernel> build) {
+        return new OpKernel() {
+            private volatile OpKernel built;
+
+            @Override
+            public Value[] run(ExecContext ctx, Value[] in) {
+                OpKernel k = built;
+                if (k == null) {
+                    synchronized (this) {
+                        k = built;
+                        if (k == null) {
+                            k = build.get();
+                            built = k;
+                        }
+                    }
+                }
+                return k.run(ctx, in);
+            }
+        };
     }
 
     /** Builds a node in the fused domain. */
