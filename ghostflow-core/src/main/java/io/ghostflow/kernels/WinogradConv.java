@@ -6,6 +6,7 @@ import static io.ghostflow.kernels.GemmBlocking.S;
 
 import io.ghostflow.core.Parallel;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * 3x3 stride-1 convolution by Winograd's minimal filtering F(2x2, 3x3) (Lavin and Gray, 2015):
@@ -30,13 +31,26 @@ final class WinogradConv {
     private static final ScratchFloats RUN = new ScratchFloats(2);
     /** Per thread: one padded input plane split into even and odd columns. */
     private static final ScratchFloats PLANE = new ScratchFloats(2);
-    /** Per thread: the even and odd output columns of two output rows. */
-    private static final ScratchFloats ROWS = new ScratchFloats(4);
+    /** Per thread: two output rows. */
+    private static final ScratchFloats ROWS = new ScratchFloats(2);
+    /** Lane pairs (left[i], right[i]) of two vectors, for the first and the second half of the lanes. */
+    private static final VectorShuffle<Float> ZIP_LOW = zip(0);
+    private static final VectorShuffle<Float> ZIP_HIGH = zip(L / 2);
 
     private final int c;
     private final int outC;
     /** U_xy packed as GEMM left operands [outC, C], xy = 4 * row + column of the 4x4 transform. */
     private final PackedA[] u;
+
+    /** Lanes first .. first + L/2 - 1 of one vector alternating with the same lanes of a second one. */
+    private static VectorShuffle<Float> zip(int first) {
+        int[] lanes = new int[L];
+        for (int i = 0; i < L / 2; i++) {
+            lanes[2 * i] = first + i;
+            lanes[2 * i + 1] = L + first + i; // an index past L selects from the second vector
+        }
+        return VectorShuffle.fromArray(S, lanes, 0);
+    }
 
     private WinogradConv(int c, int outC, PackedA[] u) {
         this.c = c;
@@ -240,10 +254,8 @@ final class WinogradConv {
     private void outputTransform(float[] mm, int ld, int t0, int m, int th, int tw, int oh, int ow, float[] y,
                                  int plane) {
         // whole vectors from the start of each tile row: lanes past its end are computed and ignored
-        float[] e0 = ROWS.get(0, tw + L);
-        float[] o0 = ROWS.get(1, tw + L);
-        float[] e1 = ROWS.get(2, tw + L);
-        float[] o1 = ROWS.get(3, tw + L);
+        float[] row0 = ROWS.get(0, 2 * (tw + L));
+        float[] row1 = ROWS.get(1, 2 * (tw + L));
         int stride = outC * ld;
         for (int ty = 0; ty < th; ty++) {
             int at = m * ld + t0 + ty * tw;
@@ -269,26 +281,20 @@ final class WinogradConv {
                 FloatVector s11 = m11.sub(m21).sub(FloatVector.fromArray(S, mm, a + 13 * stride));
                 FloatVector s12 = m12.sub(m22).sub(FloatVector.fromArray(S, mm, a + 14 * stride));
                 FloatVector s13 = m13.sub(m23).sub(FloatVector.fromArray(S, mm, a + 15 * stride));
-                s00.add(s01).add(s02).intoArray(e0, tx);
-                s01.sub(s02).sub(s03).intoArray(o0, tx);
-                s10.add(s11).add(s12).intoArray(e1, tx);
-                s11.sub(s12).sub(s13).intoArray(o1, tx);
+                // each tile's left and right pixels, zipped into output order
+                FloatVector left0 = s00.add(s01).add(s02);
+                FloatVector right0 = s01.sub(s02).sub(s03);
+                FloatVector left1 = s10.add(s11).add(s12);
+                FloatVector right1 = s11.sub(s12).sub(s13);
+                left0.rearrange(ZIP_LOW, right0).intoArray(row0, 2 * tx);
+                left0.rearrange(ZIP_HIGH, right0).intoArray(row0, 2 * tx + L);
+                left1.rearrange(ZIP_LOW, right1).intoArray(row1, 2 * tx);
+                left1.rearrange(ZIP_HIGH, right1).intoArray(row1, 2 * tx + L);
             }
-            interleave(e0, o0, ow, y, plane + 2 * ty * ow);
+            System.arraycopy(row0, 0, y, plane + 2 * ty * ow, ow);
             if (2 * ty + 1 < oh) {
-                interleave(e1, o1, ow, y, plane + (2 * ty + 1) * ow);
+                System.arraycopy(row1, 0, y, plane + (2 * ty + 1) * ow, ow);
             }
-        }
-    }
-
-    private static void interleave(float[] even, float[] odd, int ow, float[] y, int row) {
-        int q = 0;
-        for (; 2 * q + 1 < ow; q++) {
-            y[row + 2 * q] = even[q];
-            y[row + 2 * q + 1] = odd[q];
-        }
-        if (2 * q < ow) {
-            y[row + 2 * q] = even[q];
         }
     }
 }
