@@ -12,8 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads {@code config.json}, {@code config.yaml}/{@code .yml} or {@code config.pbtxt} (JSON with
- * Triton's field names) from a model directory. Unknown fields are ignored, as Triton does.
+ * Reads {@code config.json}, {@code config.yaml}/{@code .yml} (Triton's field names) or
+ * {@code config.pbtxt} (Triton's protobuf text format, or JSON when it starts with a brace) from a
+ * model directory. Unknown fields are ignored, as Triton does.
  */
 public final class ModelConfigReader {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,7 +30,8 @@ public final class ModelConfigReader {
             Path p = modelDir.resolve(f);
             if (Files.isRegularFile(p)) {
                 try {
-                    JsonNode n = (f.endsWith(".yaml") || f.endsWith(".yml") ? YAML : JSON).readTree(p.toFile());
+                    JsonNode n = f.endsWith(".pbtxt") ? readPbtxt(p, name, f)
+                            : (f.endsWith(".yaml") || f.endsWith(".yml") ? YAML : JSON).readTree(p.toFile());
                     return parse(n == null ? JSON.createObjectNode() : n, name, f);
                 } catch (IOException e) {
                     throw new GhostFlowException(ErrorCode.INVALID_ARGUMENT, "model '" + name + "': cannot read " + f + ": " + e.getMessage());
@@ -37,6 +39,12 @@ public final class ModelConfigReader {
             }
         }
         return ModelConfig.defaults(name);
+    }
+
+    /** Protobuf text format, except a file that starts with a brace: that is JSON (text format never does). */
+    private static JsonNode readPbtxt(Path p, String name, String file) throws IOException {
+        String text = Files.readString(p);
+        return text.strip().startsWith("{") ? JSON.readTree(text) : TritonTextConfig.toJson(text, name, file);
     }
 
     static ModelConfig parse(JsonNode n, String name, String file) {
