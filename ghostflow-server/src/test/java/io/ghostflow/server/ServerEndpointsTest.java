@@ -39,6 +39,20 @@ class ServerEndpointsTest {
     @BeforeAll
     static void start() throws Exception {
         repo = TestModels.repository(Files.createDirectories(tmp.resolve("repo")));
+        // a model configured the Triton way: config.pbtxt in protobuf text format
+        TestModels.write(repo, "pbmix", 1, TestModels.rowMixModel(0f), null);
+        TestModels.write(repo, "pbmix", 2, TestModels.rowMixModel(1f), null);
+        Files.writeString(repo.resolve("pbmix").resolve("config.pbtxt"), """
+                name: "pbmix"
+                platform: "onnxruntime_onnx"   # Triton's platform name: accepted, GhostFlow runs the model
+                max_batch_size: 4
+                input [ { name: "x" data_type: TYPE_FP32 dims: [ 4 ] } ]
+                output [ { name: "y" data_type: TYPE_FP32 dims: [ 4 ] } ]
+                dynamic_batching { preferred_batch_size: [ 2, 4 ] max_queue_delay_microseconds: 200 }
+                instance_group [ { count: 2 kind: KIND_CPU } ]
+                version_policy: { all: { } }
+                optimization { input_pinned_memory { enable: false } }
+                """);
         Files.writeString(tmp.resolve("secret.txt"), "outside the repository");
         ModelManager models = new ModelManager(repo, SessionOptions.defaults().withIntraOpThreads(1), Duration.ofSeconds(10));
         assertThat(models.loadAll()).isEmpty();
@@ -126,6 +140,22 @@ class ServerEndpointsTest {
         assertThat(s.path("queue_limit").asInt()).isEqualTo(1);
         assertThat(s.has("dynamic_batching")).isFalse();
         assertError(Http.get(base + "/v2/models/nope/config"), 404, "nope");
+    }
+
+    @Test
+    void modelConfiguredByTritonTextFormat() throws Exception {
+        JsonNode c = json(Http.get(base + "/v2/models/pbmix/config"));
+        assertThat(c.path("max_batch_size").asInt()).isEqualTo(4);
+        assertThat(c.path("dynamic_batching").path("preferred_batch_size").toString()).isEqualTo("[2,4]");
+        assertThat(c.path("dynamic_batching").path("max_queue_delay_microseconds").asLong()).isEqualTo(200);
+        assertThat(c.path("instance_group").get(0).path("count").asInt()).isEqualTo(2);
+        assertThat(c.path("version_policy").has("all")).isTrue();
+        assertThat(json(Http.get(base + "/v2/models/pbmix")).path("versions").toString()).isEqualTo("[\"1\",\"2\"]");
+        float[] x = {1, 2, 3, 4};
+        var r = Http.post(base + "/v2/models/pbmix/versions/1/infer", rowmixRequest(x, 1, ""));
+        assertThat(r.statusCode()).as(Http.text(r)).isEqualTo(200);
+        assertThat(floats(json(r).path("outputs").get(0).path("data"))).containsExactly(TestModels.rowMix(x, 4, 0f));
+        assertError(Http.post(base + "/v2/models/pbmix/infer", rowmixRequest(new float[20], 5, "")), 400, "max_batch_size 4");
     }
 
     // ------------------------------------------------------------------ inference
