@@ -172,6 +172,19 @@ class TritonTextConfigTest {
     }
 
     @Test
+    void deployExamplesInBothFormatsGiveTheSameConfig() throws Exception {
+        Path deploy = Path.of("..", "deploy");
+        Path pb = Files.createDirectories(dir.resolve("pb"));
+        Path js = Files.createDirectories(dir.resolve("js"));
+        Files.copy(deploy.resolve("config.example.pbtxt"), pb.resolve("config.pbtxt"));
+        Files.copy(deploy.resolve("config.example.json"), js.resolve("config.json"));
+        ModelConfig fromText = ModelConfigReader.read(pb, "m");
+        assertThat(fromText.maxBatchSize()).isEqualTo(32);
+        assertThat(fromText.warmupRuns()).isEqualTo(2);
+        assertThat(fromText).isEqualTo(ModelConfigReader.read(js, "m"));
+    }
+
+    @Test
     void valuesThatParseStillMeetTheSameChecksAsJson() throws Exception {
         Files.writeString(dir.resolve("config.pbtxt"), "max_batch_size: -2\n");
         assertThatThrownBy(() -> ModelConfigReader.read(dir, "m"))
