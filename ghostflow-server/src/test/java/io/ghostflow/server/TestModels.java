@@ -1,5 +1,6 @@
 package io.ghostflow.server;
 
+import io.ghostflow.runtime.batch.RowModel;
 import io.ghostflow.runtime.graph.Dim;
 import io.ghostflow.runtime.graph.Graph;
 import io.ghostflow.runtime.graph.Model;
@@ -9,7 +10,6 @@ import io.ghostflow.runtime.graph.ValueInfo;
 import io.ghostflow.runtime.graph.ValueType;
 import io.ghostflow.runtime.ops.OpRegistry;
 import io.ghostflow.tensor.DType;
-import io.ghostflow.tensor.Tensor;
 import io.ghostflow.tensor.Value;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,33 +19,14 @@ import java.util.Map;
 
 /**
  * Models for server tests, written as real ONNX files into a repository directory. They use
- * test-only operators in their own domain so the tests do not wait for the real operator set:
- * RowMix (y[i,j] = x[i,j]*(j+1) + sum(x[i]) + bias) and Slow (Identity after a pause).
+ * test-only operators in their own domains so the tests do not wait for the real operator set:
+ * RowMix (y[i,j] = x[i,j]*(j+1) + sum(x[i]) + bias, ghostflow-runtime's test {@link RowModel},
+ * shared through its test-jar) and Slow (Identity after a pause).
  */
 final class TestModels {
     static final String DOMAIN = "test.ghostflow.server";
 
     static {
-        OpRegistry.defaults().register(DOMAIN, "RowMix", 1, (node, cfg) -> {
-            float bias = node.getFloat("bias", 0f);
-            return (ctx, in) -> {
-                Tensor x = (Tensor) in[0];
-                int n = x.dim(0);
-                int k = x.dim(1);
-                float[] a = x.floats();
-                float[] y = new float[n * k];
-                for (int i = 0; i < n; i++) {
-                    float s = 0;
-                    for (int j = 0; j < k; j++) {
-                        s += a[i * k + j];
-                    }
-                    for (int j = 0; j < k; j++) {
-                        y[i * k + j] = a[i * k + j] * (j + 1) + s + bias;
-                    }
-                }
-                return new Value[] {Tensor.of(y, n, k)};
-            };
-        });
         OpRegistry.defaults().register(DOMAIN, "Slow", 1, (node, cfg) -> {
             long ms = node.getInt("ms", 100);
             return (ctx, in) -> {
@@ -63,26 +44,12 @@ final class TestModels {
     }
 
     static float[] rowMix(float[] x, int k, float bias) {
-        float[] y = new float[x.length];
-        for (int i = 0; i < x.length / k; i++) {
-            float s = 0;
-            for (int j = 0; j < k; j++) {
-                s += x[i * k + j];
-            }
-            for (int j = 0; j < k; j++) {
-                y[i * k + j] = x[i * k + j] * (j + 1) + s + bias;
-            }
-        }
-        return y;
+        return RowModel.reference(x, k, bias);
     }
 
     /** rowmix: x FLOAT [N,4] -> y FLOAT [N,4]; {@code bias} tells versions apart. */
     static Model rowMixModel(float bias) {
-        var t = ValueType.tensor(DType.FLOAT, List.of(Dim.symbolic("N"), Dim.of(4)));
-        Node n = new Node("mix", "RowMix", DOMAIN, List.of("x"), List.of("y"),
-                Map.of("bias", io.ghostflow.runtime.graph.Attribute.of("bias", bias)));
-        Graph g = new Graph("rowmix", List.of(n), List.of(new ValueInfo("x", t)), List.of(new ValueInfo("y", t)), Map.of(), Map.of());
-        return new Model(g, Map.of("", 17, DOMAIN, 1), 8, "test", "", Map.of(), null);
+        return RowModel.model(4, bias);
     }
 
     /** ident: a INT64 [2,3] and s BYTES [2] through Identity; no batch dimension. */
