@@ -6,6 +6,7 @@ import static io.ghostflow.kernels.GemmBlocking.S;
 
 import io.ghostflow.core.Parallel;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 
 /**
@@ -33,24 +34,27 @@ final class WinogradConv {
     private static final ScratchFloats PLANE = new ScratchFloats(2);
     /** Per thread: two output rows. */
     private static final ScratchFloats ROWS = new ScratchFloats(2);
-    /** Lane pairs (left[i], right[i]) of two vectors, for the first and the second half of the lanes. */
-    private static final VectorShuffle<Float> ZIP_LOW = zip(0);
-    private static final VectorShuffle<Float> ZIP_HIGH = zip(L / 2);
+    /** Each of lanes 0 .. L/2 - 1 (LOW) or L/2 .. L - 1 (HIGH) twice: one vector's half spread over all lanes. */
+    private static final VectorShuffle<Float> SPREAD_LOW = spread(0);
+    private static final VectorShuffle<Float> SPREAD_HIGH = spread(L / 2);
+    /**
+     * The odd lanes. Zipping two vectors is a one-vector rearrange of each and a blend: the
+     * two-vector form of rearrange allocated per call in some JVMs (see Pool2d), this one does not.
+     */
+    private static final VectorMask<Float> ODD_LANES = VectorMask.fromLong(S, 0xAAAAAAAAAAAAAAAAL);
+
+    private static VectorShuffle<Float> spread(int first) {
+        int[] lanes = new int[L];
+        for (int i = 0; i < L; i++) {
+            lanes[i] = first + i / 2;
+        }
+        return VectorShuffle.fromArray(S, lanes, 0);
+    }
 
     private final int c;
     private final int outC;
     /** U_xy packed as GEMM left operands [outC, C], xy = 4 * row + column of the 4x4 transform. */
     private final PackedA[] u;
-
-    /** Lanes first .. first + L/2 - 1 of one vector alternating with the same lanes of a second one. */
-    private static VectorShuffle<Float> zip(int first) {
-        int[] lanes = new int[L];
-        for (int i = 0; i < L / 2; i++) {
-            lanes[2 * i] = first + i;
-            lanes[2 * i + 1] = L + first + i; // an index past L selects from the second vector
-        }
-        return VectorShuffle.fromArray(S, lanes, 0);
-    }
 
     private WinogradConv(int c, int outC, PackedA[] u) {
         this.c = c;
@@ -286,10 +290,10 @@ final class WinogradConv {
                 FloatVector right0 = s01.sub(s02).sub(s03);
                 FloatVector left1 = s10.add(s11).add(s12);
                 FloatVector right1 = s11.sub(s12).sub(s13);
-                left0.rearrange(ZIP_LOW, right0).intoArray(row0, 2 * tx);
-                left0.rearrange(ZIP_HIGH, right0).intoArray(row0, 2 * tx + L);
-                left1.rearrange(ZIP_LOW, right1).intoArray(row1, 2 * tx);
-                left1.rearrange(ZIP_HIGH, right1).intoArray(row1, 2 * tx + L);
+                left0.rearrange(SPREAD_LOW).blend(right0.rearrange(SPREAD_LOW), ODD_LANES).intoArray(row0, 2 * tx);
+                left0.rearrange(SPREAD_HIGH).blend(right0.rearrange(SPREAD_HIGH), ODD_LANES).intoArray(row0, 2 * tx + L);
+                left1.rearrange(SPREAD_LOW).blend(right1.rearrange(SPREAD_LOW), ODD_LANES).intoArray(row1, 2 * tx);
+                left1.rearrange(SPREAD_HIGH).blend(right1.rearrange(SPREAD_HIGH), ODD_LANES).intoArray(row1, 2 * tx + L);
             }
             System.arraycopy(row0, 0, y, plane + 2 * ty * ow, ow);
             if (2 * ty + 1 < oh) {
