@@ -1,0 +1,69 @@
+package io.ghostflow.bench.jmh;
+
+import io.ghostflow.kernels.Activation;
+import io.ghostflow.kernels.Conv2d;
+import io.ghostflow.kernels.Epilogue;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Random;
+
+/**
+ * Single-thread convolution speed per CPU-second of the calling thread (see {@link CpuTimeGemm}
+ * for why CPU time), with bias + ReLU fused as the models run it. Reported as "effective"
+ * GFLOP/s: 2 * the direct convolution's multiply-adds per second, whatever the kernel does
+ * (Winograd 3x3 convolutions do fewer), so kernels compare on the work they replace. Arguments:
+ * shapes "C_H_M_k_stride_pad[_N]" as in {@link ConvBench} (default: resnet18's and squeezenet's
+ * 3x3 layers). Run: java --add-modules jdk.incubator.vector -cp target/classes:target/lib/*
+ * io.ghostflow.bench.jmh.CpuTimeConv [SHAPE...]
+ */
+public final class CpuTimeConv {
+    private CpuTimeConv() {
+    }
+
+    public static void main(String[] args) {
+        String[] shapes = args.length > 0 ? args : new String[] {"3_224_64_7_2_3", "64_56_64_3_1_1", "64_56_128_3_2_1",
+            "128_28_128_3_1_1", "256_14_256_3_1_1", "512_7_512_3_1_1", "16_55_64_3_1_1", "32_27_128_3_1_1",
+            "64_13_256_3_1_1"};
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        for (String shape : shapes) {
+            String[] d = shape.split("_");
+            int c = Integer.parseInt(d[0]);
+            int h = Integer.parseInt(d[1]);
+            int m = Integer.parseInt(d[2]);
+            int k = Integer.parseInt(d[3]);
+            int s = Integer.parseInt(d[4]);
+            int p = Integer.parseInt(d[5]);
+            int n = d.length > 6 ? Integer.parseInt(d[6]) : 1;
+            Conv2d.Params params = new Conv2d.Params(n, c, h, h, m, k, k, s, s, p, p, p, p, 1, 1, 1);
+            Random r = new Random(1);
+            float[] w = random(r, m * c * k * k);
+            float[] x = random(r, n * c * h * h);
+            float[] y = new float[n * m * params.outH() * params.outW()];
+            Conv2d conv = Conv2d.prepare(w, params);
+            Epilogue epi = Epilogue.of(Activation.RELU).withRowBias(random(r, m), 0);
+            double flops = 2.0 * params.macs();
+            int reps = Math.max(1, (int) (3e8 / flops));
+            double best = 0;
+            for (int it = 0; it < 25; it++) {
+                long t = mx.getCurrentThreadCpuTime();
+                for (int q = 0; q < reps; q++) {
+                    conv.run(x, y, epi, 1);
+                }
+                double g = flops * reps / ((mx.getCurrentThreadCpuTime() - t) / 1e9) / 1e9;
+                if (it >= 5) {
+                    best = Math.max(best, g);
+                }
+            }
+            System.out.printf("%-18s best %.1f effective GFLOP/s per CPU-second (1 thread), %.3f ms%n", shape, best,
+                    flops / best / 1e6);
+        }
+    }
+
+    private static float[] random(Random r, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = r.nextFloat() - 0.5f;
+        }
+        return v;
+    }
+}
