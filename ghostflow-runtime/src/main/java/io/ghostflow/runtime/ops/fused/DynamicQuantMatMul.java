@@ -26,6 +26,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The quantized X never exists as bytes: the quantization writes {@code q - zero_point} as
  * float (an exact integer), the form IntGemm multiplies in, and IntGemm returns the int32
  * product already as float (the value Cast gives), so neither side converts twice.
+ *
+ * <p>A one-group node may carry its layer's epilogue (see DynamicQuantMatMulEpilogueFusion): a
+ * sixth input r added after the bias ({@code (y + b) + r}, the residual Add) and a GELU
+ * activation applied last by GeluLoops, the Gelu op's own code: the bits stay the unfused ones.
  */
 final class DynamicQuantMatMul {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -60,11 +64,17 @@ final class DynamicQuantMatMul {
 
     static OpKernel create(Node node, OpConfig cfg) {
         int groups = (node.inputs().size() - 1) / 4;
-        if (groups < 1 || node.inputs().size() != 1 + 4 * groups || node.outputs().size() != groups) {
-            throw GhostFlowException.invalidGraph("DynamicQuantMatMul " + node.name() + ": needs 1 + 4 * outputs inputs, has "
-                    + node.inputs().size() + " inputs and " + node.outputs().size() + " outputs");
+        boolean residual = groups == 1 && node.inputs().size() == 6;
+        if (groups < 1 || (node.inputs().size() != 1 + 4 * groups && !residual) || node.outputs().size() != groups) {
+            throw GhostFlowException.invalidGraph("DynamicQuantMatMul " + node.name() + ": needs 1 + 4 * outputs inputs (one output:"
+                    + " optionally a residual), has " + node.inputs().size() + " inputs and " + node.outputs().size() + " outputs");
         }
-        Tensor[] consts = new Tensor[node.inputs().size()];
+        Activation act = Activation.from(node);
+        if (act.kind() != Activation.Kind.NONE && (groups != 1 || !GeluLoops.handles(act))) {
+            throw GhostFlowException.invalidGraph("DynamicQuantMatMul " + node.name() + ": activation " + act.kind()
+                    + " unsupported (GELU forms on one output only)");
+        }
+        Tensor[] consts = new Tensor[1 + 4 * groups];
         boolean allConst = true;
         for (int i = 1; i < consts.length; i++) {
             if (node.hasInput(i)) {
@@ -76,13 +86,13 @@ final class DynamicQuantMatMul {
         return (ctx, in) -> {
             Plan p = fixed;
             if (p == null) {
-                Tensor[] t = new Tensor[in.length];
-                for (int i = 1; i < in.length; i++) {
+                Tensor[] t = new Tensor[consts.length];
+                for (int i = 1; i < t.length; i++) {
                     t[i] = (Tensor) in[i];
                 }
                 p = plan(node, t);
             }
-            return run(node, p, (Tensor) in[0], ctx);
+            return run(node, p, (Tensor) in[0], residual ? (Tensor) in[5] : null, act, ctx);
         };
     }
 
@@ -156,7 +166,7 @@ final class DynamicQuantMatMul {
                 + Arrays.toString(t.shape()) + ", expected one value or " + n);
     }
 
-    static Value[] run(Node node, Plan p, Tensor x, ExecContext ctx) {
+    static Value[] run(Node node, Plan p, Tensor x, Tensor residual, Activation act, ExecContext ctx) {
         int k = p.k();
         int n = p.n();
         if (x == null || x.dtype() != DType.FLOAT || x.rank() < 1 || x.dim(x.rank() - 1) != k) {
@@ -181,10 +191,21 @@ final class DynamicQuantMatMul {
         for (int g = 0; g < groups; g++) {
             int o = p.offsets()[g];
             int ng = p.offsets()[g + 1] - o;
-            float[] y = ctx.floatBuffer(m * ng);
-            epilogue(s.acc, n, o, m, ng, scale, p.wScale(), p.hasBias()[g] ? p.bias() : null, y);
             int[] shape = x.shape().clone();
             shape[shape.length - 1] = ng;
+            float[] r = null;
+            if (residual != null) {
+                if (residual.dtype() != DType.FLOAT || !Arrays.equals(residual.shape(), shape)) {
+                    throw GhostFlowException.shapeMismatch("DynamicQuantMatMul " + node.name() + ": residual must be FLOAT of shape "
+                            + Arrays.toString(shape) + ", got " + residual.dtype() + Arrays.toString(residual.shape()));
+                }
+                r = residual.floats();
+            }
+            float[] y = ctx.floatBuffer(m * ng);
+            epilogue(s.acc, n, o, m, ng, scale, p.wScale(), p.hasBias()[g] ? p.bias() : null, r, y);
+            if (act.kind() != Activation.Kind.NONE) {
+                GeluLoops.apply(act, y, 0, m * ng, ctx.threads());
+            }
             out[g] = Tensor.of(y, shape);
         }
         return out;
@@ -194,9 +215,9 @@ final class DynamicQuantMatMul {
      * y[i, j] = acc[i, o + j] * (xScale * wScale[o + j]) (+ bias[o + j]), acc holding the int32
      * products as Cast turns them into float: the unfused Cast, the Mul by the Mul of the two
      * scales, then the Add, each rounded to float as there (a multiply and a separate add, never
-     * an FMA).
+     * an FMA); then, with a residual r (row-major [m, ng]), y + r as the residual Add.
      */
-    static void epilogue(float[] acc, int lda, int o, int m, int ng, float xScale, float[] wScale, float[] bias, float[] y) {
+    static void epilogue(float[] acc, int lda, int o, int m, int ng, float xScale, float[] wScale, float[] bias, float[] r, float[] y) {
         int bound = F.loopBound(ng);
         for (int i = 0; i < m; i++) {
             int a = i * lda + o;
@@ -210,11 +231,15 @@ final class DynamicQuantMatMul {
                 if (bias != null) {
                     v = FloatVector.fromArray(F, bias, o + j).add(v);
                 }
+                if (r != null) {
+                    v = v.add(FloatVector.fromArray(F, r, yo + j));
+                }
                 v.intoArray(y, yo + j);
             }
             for (; j < ng; j++) {
                 float v = acc[a + j] * (xScale * wScale[o + j]);
-                y[yo + j] = bias != null ? bias[o + j] + v : v;
+                v = bias != null ? bias[o + j] + v : v;
+                y[yo + j] = r != null ? v + r[yo + j] : v;
             }
         }
     }
