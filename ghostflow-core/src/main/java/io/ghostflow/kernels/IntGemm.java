@@ -23,10 +23,11 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>B is converted once ({@link #packB}): zero point removed, stored as float in contiguous
  * column panels two vectors wide (k-major inside a panel), and its largest magnitude recorded for
- * the chunk bound. A is read as floats in row-major order (the tile broadcasts one value of each
- * of its four rows per depth step): the byte entry point converts A - za once per call, and
- * {@link #gemmExact} takes A already in that form, as a dynamically quantizing caller produces
- * it directly. The loops run B panels outside and row blocks inside, so a panel stays in L1.
+ * the chunk bound. Per call, A - za is converted to float with four rows interleaved per depth
+ * step (from bytes, or for {@link #gemmExact} from the exact floats a dynamically quantizing
+ * caller produces); the loops run B panels outside and row blocks inside, so a panel stays in
+ * L1. (Reading four row-major rows directly instead measured faster alone but slower inside
+ * bert_tiny_int8, where the interleaved block is one stream for the prefetcher.)
  */
 public final class IntGemm {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -38,8 +39,8 @@ public final class IntGemm {
     private static final int W = 2 * L;
     /** Largest partial sum magnitude that float still holds exactly. */
     private static final long EXACT = 1L << 24;
-    /** Per thread: the converted rows of A (grown on demand), a register tile's spill area, a zero-padded last row block. */
-    private static final ScratchFloats SCRATCH = new ScratchFloats(3);
+    /** Per thread: the converted rows of A (grown on demand) and a register tile's spill area. */
+    private static final ScratchFloats SCRATCH = new ScratchFloats(2);
     /** Per calling thread: int32 sums of a float-output product whose depth needs several exact chunks. */
     private static final ThreadLocal<int[][]> INT_SCRATCH = ThreadLocal.withInitial(() -> new int[][] {new int[0]});
 
@@ -125,25 +126,27 @@ public final class IntGemm {
             int i0 = s * MR;
             int i1 = Math.min(m, e * MR);
             int k = b.k;
-            // A - za as floats, row-major, rows padded with zeros to whole blocks
+            // A - za as floats, MR rows interleaved per depth step (af[block][kk][r]); a short last
+            // block gets zero rows, so every M runs the one hot 4-row kernel (a rarely run second
+            // kernel would stay interpreted and box every vector)
             int rowsPadded = (e - s) * MR;
             float[] af = SCRATCH.get(0, Math.max(rowsPadded * k, 64));
+            java.util.Arrays.fill(af, (i1 - i0) / MR * MR * k, rowsPadded * k, 0f);
             for (int i = i0; i < i1; i++) {
                 int zero = za == null ? 0 : za.length == 1 ? za[0] : za[i];
                 int ar = aOff + i * lda;
-                int dst = (i - i0) * k;
+                int dst = ((i - i0) / MR) * MR * k + (i - i0) % MR;
                 if (unsignedA) {
                     for (int kk = 0; kk < k; kk++) {
-                        af[dst + kk] = (a[ar + kk] & 0xFF) - zero;
+                        af[dst + kk * MR] = (a[ar + kk] & 0xFF) - zero;
                     }
                 } else {
                     for (int kk = 0; kk < k; kk++) {
-                        af[dst + kk] = a[ar + kk] - zero;
+                        af[dst + kk * MR] = a[ar + kk] - zero;
                     }
                 }
             }
-            java.util.Arrays.fill(af, (i1 - i0) * k, rowsPadded * k, 0f);
-            rows(i1 - i0, af, 0, k, b, kc, c, null, cOff + i0 * ldc, ldc);
+            rows(i1 - i0, af, 0, b, kc, c, null, cOff + i0 * ldc, ldc);
         });
     }
 
@@ -152,7 +155,8 @@ public final class IntGemm {
      * stride lda; every |value| at most maxA) and packed B, as float: c[cOff + i * ldc + j] is
      * the int32 result (wrapping as MatMulInteger's) rounded to float, as Cast to float rounds
      * it. Exact float sums are stored directly when the whole depth is one exact chunk, which
-     * saves the int round trip of a caller that wants float anyway.
+     * saves the int round trip of a caller that wants float anyway, and A needs no conversion
+     * from bytes.
      */
     public static void gemmExact(int m, float[] a, int aOff, int lda, int maxA, PackedIntB b, float[] c, int cOff, int ldc, int threads) {
         if (m == 0 || b.n == 0) {
@@ -176,20 +180,18 @@ public final class IntGemm {
             float[] fc = acc == null ? c : null;
             int off = acc == null ? cOff + i0 * ldc : i0 * b.n;
             int ld = acc == null ? ldc : b.n;
-            int full = (i1 - i0) / MR * MR;
-            if (full > 0) {
-                rows(full, a, aOff + i0 * lda, lda, b, kc, ic, fc, off, ld);
-            }
-            if (full < i1 - i0) {
-                // a short last block reads a zero-padded copy, so every M runs the one 4-row kernel
-                int k = b.k;
-                float[] pad = SCRATCH.get(2, Math.max(MR * k, 64));
-                java.util.Arrays.fill(pad, 0, MR * k, 0f);
-                for (int r = 0; r < i1 - i0 - full; r++) {
-                    System.arraycopy(a, aOff + (i0 + full + r) * lda, pad, r * k, k);
+            int k = b.k;
+            int rowsPadded = (e - s) * MR;
+            float[] af = SCRATCH.get(0, Math.max(rowsPadded * k, 64));
+            java.util.Arrays.fill(af, (i1 - i0) / MR * MR * k, rowsPadded * k, 0f);
+            for (int i = i0; i < i1; i++) {
+                int ar = aOff + i * lda;
+                int dst = ((i - i0) / MR) * MR * k + (i - i0) % MR;
+                for (int kk = 0; kk < k; kk++) {
+                    af[dst + kk * MR] = a[ar + kk];
                 }
-                rows(i1 - i0 - full, pad, 0, k, b, kc, ic, fc, off + full * ld, ld);
             }
+            rows(i1 - i0, af, 0, b, kc, ic, fc, off, ld);
         });
         if (ci != null) {
             for (int i = 0; i < m; i++) {
@@ -218,11 +220,11 @@ public final class IntGemm {
     }
 
     /**
-     * {@code rowCount} rows of A (floats, row-major from ao with stride lda, readable up to whole
-     * blocks of 4 rows: the caller pads) times B into int C (ic) or, when the depth is one chunk,
-     * float C (fc), from off with row stride ldc.
+     * {@code rowCount} rows of A (floats from ao, 4 rows interleaved per depth step, the last
+     * block zero-padded) times B into int C (ic) or, when the depth is one chunk, float C (fc),
+     * from off with row stride ldc.
      */
-    private static void rows(int rowCount, float[] af, int ao, int lda, PackedIntB b, int kc, int[] ic, float[] fc, int off, int ldc) {
+    private static void rows(int rowCount, float[] af, int ao, PackedIntB b, int kc, int[] ic, float[] fc, int off, int ldc) {
         int k = b.k;
         int n = b.n;
         int blocks = (rowCount + MR - 1) / MR;
@@ -237,7 +239,7 @@ public final class IntGemm {
                 int cols = Math.min(W, n - p * W);
                 for (int blk = 0; blk < blocks; blk++) {
                     int r0 = blk * MR;
-                    tile(af, ao + r0 * lda, lda, b.data, p * k * W, k0, k1, tile);
+                    tile(af, ao + r0 * k, b.data, p * k * W, k0, k1, tile);
                     int rows = Math.min(MR, rowCount - r0);
                     int at = off + r0 * ldc + p * W;
                     if (fc != null) {
@@ -251,8 +253,8 @@ public final class IntGemm {
         } while (k0 < k);
     }
 
-    /** A 4 x W register tile: tile[r * W + w] = sum over [k0, k1) of af[ao + r * lda + kk] * bd[bo + kk * W + w]. */
-    private static void tile(float[] af, int ao, int lda, float[] bd, int bo, int k0, int k1, float[] tile) {
+    /** A 4 x W register tile: tile[r * W + w] = sum over [k0, k1) of af[ao + kk * 4 + r] * bd[bo + kk * W + w]. */
+    private static void tile(float[] af, int ao, float[] bd, int bo, int k0, int k1, float[] tile) {
         FloatVector c00 = FloatVector.zero(F);
         FloatVector c01 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F);
@@ -261,24 +263,21 @@ public final class IntGemm {
         FloatVector c21 = FloatVector.zero(F);
         FloatVector c30 = FloatVector.zero(F);
         FloatVector c31 = FloatVector.zero(F);
-        int a0p = ao + k0;
-        int a1p = a0p + lda;
-        int a2p = a1p + lda;
-        int a3p = a2p + lda;
+        int ap = ao + k0 * MR;
         int bp = bo + k0 * W;
-        for (int kk = 0, depth = k1 - k0; kk < depth; kk++, bp += W) {
+        for (int kk = k0; kk < k1; kk++, ap += MR, bp += W) {
             FloatVector b0 = FloatVector.fromArray(F, bd, bp);
             FloatVector b1 = FloatVector.fromArray(F, bd, bp + L);
-            FloatVector a0 = FloatVector.broadcast(F, af[a0p + kk]);
+            FloatVector a0 = FloatVector.broadcast(F, af[ap]);
             c00 = b0.fma(a0, c00);
             c01 = b1.fma(a0, c01);
-            FloatVector a1 = FloatVector.broadcast(F, af[a1p + kk]);
+            FloatVector a1 = FloatVector.broadcast(F, af[ap + 1]);
             c10 = b0.fma(a1, c10);
             c11 = b1.fma(a1, c11);
-            FloatVector a2 = FloatVector.broadcast(F, af[a2p + kk]);
+            FloatVector a2 = FloatVector.broadcast(F, af[ap + 2]);
             c20 = b0.fma(a2, c20);
             c21 = b1.fma(a2, c21);
-            FloatVector a3 = FloatVector.broadcast(F, af[a3p + kk]);
+            FloatVector a3 = FloatVector.broadcast(F, af[ap + 3]);
             c30 = b0.fma(a3, c30);
             c31 = b1.fma(a3, c31);
         }
