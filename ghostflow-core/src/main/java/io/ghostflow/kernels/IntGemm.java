@@ -24,7 +24,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>B is converted once ({@link #packB}): zero point removed, stored as float in contiguous
  * column panels two vectors wide (k-major inside a panel), and its largest magnitude recorded for
  * the chunk bound. Per call, A - za is converted to float with four rows interleaved per depth
- * step; the loops run B panels outside and row blocks inside, so a panel stays in L1.
+ * step (from bytes, or for {@link #gemmExact} from the exact floats a dynamically quantizing
+ * caller produces); the loops run B panels outside and row blocks inside, so a panel stays in
+ * L1. (Reading four row-major rows directly instead measured faster alone but slower inside
+ * bert_tiny_int8, where the interleaved block is one stream for the prefetcher.)
  */
 public final class IntGemm {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -38,6 +41,8 @@ public final class IntGemm {
     private static final long EXACT = 1L << 24;
     /** Per thread: the converted rows of A (grown on demand) and a register tile's spill area. */
     private static final ScratchFloats SCRATCH = new ScratchFloats(2);
+    /** Per calling thread: int32 sums of a float-output product whose depth needs several exact chunks. */
+    private static final ThreadLocal<int[][]> INT_SCRATCH = ThreadLocal.withInitial(() -> new int[][] {new int[0]});
 
     private IntGemm() {
     }
@@ -115,12 +120,97 @@ public final class IntGemm {
                 maxA = Math.max(maxA, Math.max(Math.abs((long) lo - z), Math.abs((long) hi - z)));
             }
         }
-        long bound = maxA * b.maxAbs;
-        int kc = bound == 0 ? Math.max(1, b.k) : (int) Math.max(1, Math.min(Math.max(1, b.k), EXACT / bound));
-        long work = (long) m * b.n * b.k;
-        int t = work < (1 << 16) ? 1 : threads;
+        int kc = chunk(maxA, b);
         int blocks = (m + MR - 1) / MR;
-        Parallel.forRange(t, blocks, 1, (s, e) -> rows(s * MR, Math.min(m, e * MR), a, aOff, lda, unsignedA, za, b, c, cOff, ldc, kc));
+        Parallel.forRange(threads(m, b, threads), blocks, 1, (s, e) -> {
+            int i0 = s * MR;
+            int i1 = Math.min(m, e * MR);
+            int k = b.k;
+            // A - za as floats, MR rows interleaved per depth step (af[block][kk][r]); a short last
+            // block gets zero rows, so every M runs the one hot 4-row kernel (a rarely run second
+            // kernel would stay interpreted and box every vector)
+            int rowsPadded = (e - s) * MR;
+            float[] af = SCRATCH.get(0, Math.max(rowsPadded * k, 64));
+            java.util.Arrays.fill(af, (i1 - i0) / MR * MR * k, rowsPadded * k, 0f);
+            for (int i = i0; i < i1; i++) {
+                int zero = za == null ? 0 : za.length == 1 ? za[0] : za[i];
+                int ar = aOff + i * lda;
+                int dst = ((i - i0) / MR) * MR * k + (i - i0) % MR;
+                if (unsignedA) {
+                    for (int kk = 0; kk < k; kk++) {
+                        af[dst + kk * MR] = (a[ar + kk] & 0xFF) - zero;
+                    }
+                } else {
+                    for (int kk = 0; kk < k; kk++) {
+                        af[dst + kk * MR] = a[ar + kk] - zero;
+                    }
+                }
+            }
+            rows(i1 - i0, af, 0, b, kc, c, null, cOff + i0 * ldc, ldc);
+        });
+    }
+
+    /**
+     * The product of A given as floats holding the integers A - za (row-major from aOff, row
+     * stride lda; every |value| at most maxA) and packed B, as float: c[cOff + i * ldc + j] is
+     * the int32 result (wrapping as MatMulInteger's) rounded to float, as Cast to float rounds
+     * it. Exact float sums are stored directly when the whole depth is one exact chunk, which
+     * saves the int round trip of a caller that wants float anyway, and A needs no conversion
+     * from bytes.
+     */
+    public static void gemmExact(int m, float[] a, int aOff, int lda, int maxA, PackedIntB b, float[] c, int cOff, int ldc, int threads) {
+        if (m == 0 || b.n == 0) {
+            return;
+        }
+        int kc = chunk(maxA, b);
+        int[] ci = null;
+        if (kc < b.k) {
+            int[][] holder = INT_SCRATCH.get();
+            if (holder[0].length < m * b.n) {
+                holder[0] = new int[m * b.n];
+            }
+            ci = holder[0];
+        }
+        int[] acc = ci;
+        int blocks = (m + MR - 1) / MR;
+        Parallel.forRange(threads(m, b, threads), blocks, 1, (s, e) -> {
+            int i0 = s * MR;
+            int i1 = Math.min(m, e * MR);
+            int[] ic = acc;
+            float[] fc = acc == null ? c : null;
+            int off = acc == null ? cOff + i0 * ldc : i0 * b.n;
+            int ld = acc == null ? ldc : b.n;
+            int k = b.k;
+            int rowsPadded = (e - s) * MR;
+            float[] af = SCRATCH.get(0, Math.max(rowsPadded * k, 64));
+            java.util.Arrays.fill(af, (i1 - i0) / MR * MR * k, rowsPadded * k, 0f);
+            for (int i = i0; i < i1; i++) {
+                int ar = aOff + i * lda;
+                int dst = ((i - i0) / MR) * MR * k + (i - i0) % MR;
+                for (int kk = 0; kk < k; kk++) {
+                    af[dst + kk * MR] = a[ar + kk];
+                }
+            }
+            rows(i1 - i0, af, 0, b, kc, ic, fc, off, ld);
+        });
+        if (ci != null) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < b.n; j++) {
+                    c[cOff + i * ldc + j] = ci[i * b.n + j];
+                }
+            }
+        }
+    }
+
+    /** Depth per exact chunk: chunk * maxA * max|B - zb| stays within float's exact integers. */
+    private static int chunk(long maxA, PackedIntB b) {
+        long bound = maxA * b.maxAbs;
+        return bound == 0 ? Math.max(1, b.k) : (int) Math.max(1, Math.min(Math.max(1, b.k), EXACT / bound));
+    }
+
+    private static int threads(int m, PackedIntB b, int threads) {
+        long work = (long) m * b.n * b.k;
+        return work < (1 << 16) ? 1 : threads;
     }
 
     /** One-shot convenience: packs B then multiplies. */
@@ -129,31 +219,16 @@ public final class IntGemm {
         gemm(m, a, aOff, k, unsignedA, za, packB(b, bOff, n, k, n, unsignedB, zb), c, cOff, n, threads);
     }
 
-    private static void rows(int i0, int i1, byte[] a, int aOff, int lda, boolean unsignedA, int[] za,
-                             PackedIntB b, int[] c, int cOff, int ldc, int kc) {
+    /**
+     * {@code rowCount} rows of A (floats from ao, 4 rows interleaved per depth step, the last
+     * block zero-padded) times B into int C (ic) or, when the depth is one chunk, float C (fc),
+     * from off with row stride ldc.
+     */
+    private static void rows(int rowCount, float[] af, int ao, PackedIntB b, int kc, int[] ic, float[] fc, int off, int ldc) {
         int k = b.k;
         int n = b.n;
-        int blocks = (i1 - i0 + MR - 1) / MR;
-        float[] af = SCRATCH.get(0, Math.max(blocks * MR * k, 64));
+        int blocks = (rowCount + MR - 1) / MR;
         float[] tile = SCRATCH.get(1, MR * W);
-        // A - za as floats, MR rows interleaved per depth step (af[block][kk][r]); a short last block
-        // gets zero rows, so every M runs the one hot 4-row kernel (a rarely run second kernel
-        // would stay interpreted and box every vector).
-        java.util.Arrays.fill(af, 0, blocks * MR * k, 0f);
-        for (int i = i0; i < i1; i++) {
-            int zero = za == null ? 0 : za.length == 1 ? za[0] : za[i];
-            int ar = aOff + i * lda;
-            int dst = ((i - i0) / MR) * MR * k + (i - i0) % MR;
-            if (unsignedA) {
-                for (int kk = 0; kk < k; kk++) {
-                    af[dst + kk * MR] = (a[ar + kk] & 0xFF) - zero;
-                }
-            } else {
-                for (int kk = 0; kk < k; kk++) {
-                    af[dst + kk * MR] = a[ar + kk] - zero;
-                }
-            }
-        }
         int panels = (n + W - 1) / W;
         int k0 = 0;
         do {
@@ -163,9 +238,15 @@ public final class IntGemm {
             for (int p = 0; p < panels; p++) {
                 int cols = Math.min(W, n - p * W);
                 for (int blk = 0; blk < blocks; blk++) {
-                    int i = i0 + blk * MR;
-                    tile(af, blk * MR * k, b.data, p * k * W, k0, k1, tile);
-                    flush(tile, Math.min(MR, i1 - i), cols, c, cOff + i * ldc + p * W, ldc, first);
+                    int r0 = blk * MR;
+                    tile(af, ao + r0 * k, b.data, p * k * W, k0, k1, tile);
+                    int rows = Math.min(MR, rowCount - r0);
+                    int at = off + r0 * ldc + p * W;
+                    if (fc != null) {
+                        flush(tile, rows, cols, fc, at, ldc);
+                    } else {
+                        flush(tile, rows, cols, ic, at, ldc, first);
+                    }
                 }
             }
             k0 = k1;
@@ -231,6 +312,21 @@ public final class IntGemm {
             for (; j < cols; j++) {
                 int v = (int) tile[t + j];
                 c[o + j] = first ? v : c[o + j] + v;
+            }
+        }
+    }
+
+    /** A register tile's exact sums (rows x cols, row stride W in tile) stored as float C. */
+    private static void flush(float[] tile, int rows, int cols, float[] c, int off, int ldc) {
+        for (int r = 0; r < rows; r++) {
+            int t = r * W;
+            int o = off + r * ldc;
+            int j = 0;
+            for (; j + L <= cols; j += L) {
+                FloatVector.fromArray(F, tile, t + j).intoArray(c, o + j);
+            }
+            for (; j < cols; j++) {
+                c[o + j] = tile[t + j];
             }
         }
     }

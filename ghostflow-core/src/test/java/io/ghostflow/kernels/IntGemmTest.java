@@ -70,6 +70,58 @@ class IntGemmTest {
         }
     }
 
+    /**
+     * Float A (A - za as exact floats, row-major with a row stride and offset) to float C: each
+     * value is the int32 result rounded to float, for single-chunk and chunked depths, ragged
+     * M (the zero-padded last block) and N, against the scalar reference.
+     */
+    @Test
+    void floatOperandsGiveTheIntResultRoundedToFloat() {
+        Random r = new Random(82);
+        for (int iter = 0; iter < 40; iter++) {
+            boolean ua = (iter & 1) != 0;
+            boolean ub = (iter & 2) != 0;
+            boolean deep = (iter & 4) != 0;
+            boolean extreme = (iter & 8) != 0;
+            int m = 1 + r.nextInt(37);
+            int n = 1 + r.nextInt(140);
+            int k = deep ? 300 + r.nextInt(400) : 1 + r.nextInt(130);
+            byte[] a = new byte[m * k];
+            byte[] b = new byte[k * n];
+            if (extreme) {
+                java.util.Arrays.fill(a, (byte) (ua ? 255 : 127));
+                java.util.Arrays.fill(b, (byte) (ub ? 255 : 127));
+            } else {
+                r.nextBytes(a);
+                r.nextBytes(b);
+            }
+            int[] za = extreme ? new int[] {ua ? 0 : -128} : new int[] {ua ? r.nextInt(256) : r.nextInt(256) - 128};
+            int[] zb = extreme ? new int[] {ub ? 0 : -128} : (iter & 16) != 0 ? randomZeros(r, n, ub) : null;
+            int[] ref = new int[m * n];
+            ReferenceIntGemm.gemm(m, n, k, a, ua, za, b, ub, zb, ref);
+            int lda = k + r.nextInt(3);
+            int aOff = r.nextInt(5);
+            float[] af = new float[aOff + m * lda];
+            int maxA = 0;
+            for (int i = 0; i < m; i++) {
+                for (int kk = 0; kk < k; kk++) {
+                    int v = (ua ? a[i * k + kk] & 0xFF : a[i * k + kk]) - za[0];
+                    af[aOff + i * lda + kk] = v;
+                    maxA = Math.max(maxA, Math.abs(v));
+                }
+            }
+            int ldc = n + r.nextInt(3);
+            int cOff = r.nextInt(4);
+            float[] got = new float[cOff + m * ldc];
+            IntGemm.gemmExact(m, af, aOff, lda, maxA, IntGemm.packB(b, 0, n, k, n, ub, zb), got, cOff, ldc, 1 + (iter & 1));
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    assertThat(got[cOff + i * ldc + j]).as("m=%d n=%d k=%d at %d,%d", m, n, k, i, j).isEqualTo((float) ref[i * n + j]);
+                }
+            }
+        }
+    }
+
     @Test
     void emptyDepthGivesZeros() {
         int[] got = {7, 7, 7, 7, 7, 7};

@@ -14,6 +14,7 @@ import io.ghostflow.runtime.optimize.passes.ConvActivationFusion;
 import io.ghostflow.runtime.optimize.passes.ConvBatchNormFolding;
 import io.ghostflow.runtime.optimize.passes.ConvResidualFusion;
 import io.ghostflow.runtime.optimize.passes.DeadNodeElimination;
+import io.ghostflow.runtime.optimize.passes.DynamicQuantMatMulEpilogueFusion;
 import io.ghostflow.runtime.optimize.passes.DynamicQuantMatMulFusion;
 import io.ghostflow.runtime.optimize.passes.EliminateNoOps;
 import io.ghostflow.runtime.optimize.passes.GeluFusion;
@@ -60,6 +61,7 @@ public final class GraphOptimizer {
                 new MatMulResidualFusion(),
                 new ConvActivationFusion(),
                 new GemmActivationFusion(),
+                new DynamicQuantMatMulEpilogueFusion(),
                 new RefreshShapes(),
                 new ConstantFolding(),
                 new EliminateNoOps(),

@@ -6,14 +6,12 @@ import io.ghostflow.runtime.graph.Node;
 import io.ghostflow.runtime.ops.ExecContext;
 import io.ghostflow.runtime.ops.OpConfig;
 import io.ghostflow.runtime.ops.OpKernel;
-import io.ghostflow.runtime.ops.quant.QuantKernels;
 import io.ghostflow.runtime.ops.quant.QuantOps;
 import io.ghostflow.tensor.DType;
 import io.ghostflow.tensor.Tensor;
 import io.ghostflow.tensor.Value;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -24,20 +22,29 @@ import jdk.incubator.vector.VectorSpecies;
  * IntGemm B, packed once when the weights are constants), and each group's int32 product is
  * turned into float, multiplied by {@code x_scale * w_scale} and offset by its bias, in the
  * order of the unfused Cast, Mul, Add: so the result is bit for bit the unfused chain's.
+ *
+ * <p>The quantized X never exists as bytes: the quantization writes {@code q - zero_point} as
+ * float (an exact integer), the form IntGemm multiplies in, and IntGemm returns the int32
+ * product already as float (the value Cast gives), so neither side converts twice.
+ *
+ * <p>A one-group node may carry its layer's epilogue (see DynamicQuantMatMulEpilogueFusion): a
+ * sixth input r added after the bias ({@code (y + b) + r}, the residual Add) and a GELU
+ * activation applied last by GeluLoops, the Gelu op's own code: the bits stay the unfused ones.
  */
 final class DynamicQuantMatMul {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     private static final int L = F.length();
-    /** Per thread: the quantized X, the int32 product and the a zero point (grown on demand, reused across runs). */
+    /** Bias of the round-to-nearest-even trick (2^23 + 2^22): exact for |v| < 2^22. */
+    private static final float ROUND_MAGIC = 12582912f;
+    /** Per thread: the quantized X, the product and X's zero point (grown on demand, reused across runs). */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private DynamicQuantMatMul() {
     }
 
     private static final class Scratch {
-        byte[] q = new byte[0];
-        int[] acc = new int[0];
+        float[] q = new float[0];
+        float[] acc = new float[0];
         final int[] za = new int[1];
     }
 
@@ -57,11 +64,17 @@ final class DynamicQuantMatMul {
 
     static OpKernel create(Node node, OpConfig cfg) {
         int groups = (node.inputs().size() - 1) / 4;
-        if (groups < 1 || node.inputs().size() != 1 + 4 * groups || node.outputs().size() != groups) {
-            throw GhostFlowException.invalidGraph("DynamicQuantMatMul " + node.name() + ": needs 1 + 4 * outputs inputs, has "
-                    + node.inputs().size() + " inputs and " + node.outputs().size() + " outputs");
+        boolean residual = groups == 1 && node.inputs().size() == 6;
+        if (groups < 1 || (node.inputs().size() != 1 + 4 * groups && !residual) || node.outputs().size() != groups) {
+            throw GhostFlowException.invalidGraph("DynamicQuantMatMul " + node.name() + ": needs 1 + 4 * outputs inputs (one output:"
+                    + " optionally a residual), has " + node.inputs().size() + " inputs and " + node.outputs().size() + " outputs");
         }
-        Tensor[] consts = new Tensor[node.inputs().size()];
+        Activation act = Activation.from(node);
+        if (act.kind() != Activation.Kind.NONE && (groups != 1 || !GeluLoops.handles(act))) {
+            throw GhostFlowException.invalidGraph("DynamicQuantMatMul " + node.name() + ": activation " + act.kind()
+                    + " unsupported (GELU forms on one output only)");
+        }
+        Tensor[] consts = new Tensor[1 + 4 * groups];
         boolean allConst = true;
         for (int i = 1; i < consts.length; i++) {
             if (node.hasInput(i)) {
@@ -73,13 +86,13 @@ final class DynamicQuantMatMul {
         return (ctx, in) -> {
             Plan p = fixed;
             if (p == null) {
-                Tensor[] t = new Tensor[in.length];
-                for (int i = 1; i < in.length; i++) {
+                Tensor[] t = new Tensor[consts.length];
+                for (int i = 1; i < t.length; i++) {
                     t[i] = (Tensor) in[i];
                 }
                 p = plan(node, t);
             }
-            return run(node, p, (Tensor) in[0], ctx);
+            return run(node, p, (Tensor) in[0], residual ? (Tensor) in[5] : null, act, ctx);
         };
     }
 
@@ -153,7 +166,7 @@ final class DynamicQuantMatMul {
                 + Arrays.toString(t.shape()) + ", expected one value or " + n);
     }
 
-    static Value[] run(Node node, Plan p, Tensor x, ExecContext ctx) {
+    static Value[] run(Node node, Plan p, Tensor x, Tensor residual, Activation act, ExecContext ctx) {
         int k = p.k();
         int n = p.n();
         if (x == null || x.dtype() != DType.FLOAT || x.rank() < 1 || x.dim(x.rank() - 1) != k) {
@@ -163,70 +176,120 @@ final class DynamicQuantMatMul {
         int m = k == 0 ? 0 : x.size() / k;
         Scratch s = SCRATCH.get();
         if (s.q.length < x.size()) {
-            s.q = new byte[x.size()];
+            s.q = new float[x.size()];
         }
         if (s.acc.length < m * n) {
-            s.acc = new int[m * n];
+            s.acc = new float[m * n];
         }
         float scale = quantize(x, s.q, s.za);
         if (m > 0 && n > 0) {
-            IntGemm.gemm(m, s.q, 0, k, true, s.za, p.packed(), s.acc, 0, n, ctx.threads());
+            int zp = s.za[0];
+            IntGemm.gemmExact(m, s.q, 0, k, Math.max(zp, 255 - zp), p.packed(), s.acc, 0, n, ctx.threads());
         }
         int groups = p.offsets().length - 1;
         Value[] out = new Value[groups];
         for (int g = 0; g < groups; g++) {
             int o = p.offsets()[g];
             int ng = p.offsets()[g + 1] - o;
-            float[] y = ctx.floatBuffer(m * ng);
-            epilogue(s.acc, n, o, m, ng, scale, p.wScale(), p.hasBias()[g] ? p.bias() : null, y);
             int[] shape = x.shape().clone();
             shape[shape.length - 1] = ng;
+            float[] r = null;
+            if (residual != null) {
+                if (residual.dtype() != DType.FLOAT || !Arrays.equals(residual.shape(), shape)) {
+                    throw GhostFlowException.shapeMismatch("DynamicQuantMatMul " + node.name() + ": residual must be FLOAT of shape "
+                            + Arrays.toString(shape) + ", got " + residual.dtype() + Arrays.toString(residual.shape()));
+                }
+                r = residual.floats();
+            }
+            float[] y = ctx.floatBuffer(m * ng);
+            epilogue(s.acc, n, o, m, ng, scale, p.wScale(), p.hasBias()[g] ? p.bias() : null, r, y);
+            if (act.kind() != Activation.Kind.NONE) {
+                GeluLoops.apply(act, y, 0, m * ng, ctx.threads());
+            }
             out[g] = Tensor.of(y, shape);
         }
         return out;
     }
 
     /**
-     * y[i, j] = float(acc[i, o + j]) * (xScale * wScale[o + j]) (+ bias[o + j]): the unfused
-     * Cast, the Mul by the Mul of the two scales, then the Add, each rounded to float as there
-     * (a multiply and a separate add, never an FMA).
+     * y[i, j] = acc[i, o + j] * (xScale * wScale[o + j]) (+ bias[o + j]), acc holding the int32
+     * products as Cast turns them into float: the unfused Cast, the Mul by the Mul of the two
+     * scales, then the Add, each rounded to float as there (a multiply and a separate add, never
+     * an FMA); then, with a residual r (row-major [m, ng]), y + r as the residual Add.
      */
-    static void epilogue(int[] acc, int lda, int o, int m, int ng, float xScale, float[] wScale, float[] bias, float[] y) {
-        int bound = I.loopBound(ng);
+    static void epilogue(float[] acc, int lda, int o, int m, int ng, float xScale, float[] wScale, float[] bias, float[] r, float[] y) {
+        int bound = F.loopBound(ng);
         for (int i = 0; i < m; i++) {
             int a = i * lda + o;
             int yo = i * ng;
             int j = 0;
             for (; j < bound; j += L) {
-                FloatVector f = (FloatVector) IntVector.fromArray(I, acc, a + j).convert(VectorOperators.I2F, 0);
+                FloatVector f = FloatVector.fromArray(F, acc, a + j);
                 FloatVector sc = FloatVector.fromArray(F, wScale, o + j).mul(xScale);
                 // float multiplication commutes exactly: wScale * xScale is the unfused xScale * wScale
                 FloatVector v = f.mul(sc);
                 if (bias != null) {
                     v = FloatVector.fromArray(F, bias, o + j).add(v);
                 }
+                if (r != null) {
+                    v = v.add(FloatVector.fromArray(F, r, yo + j));
+                }
                 v.intoArray(y, yo + j);
             }
             for (; j < ng; j++) {
-                float v = (float) acc[a + j] * (xScale * wScale[o + j]);
-                y[yo + j] = bias != null ? bias[o + j] + v : v;
+                float v = acc[a + j] * (xScale * wScale[o + j]);
+                v = bias != null ? bias[o + j] + v : v;
+                y[yo + j] = r != null ? v + r[yo + j] : v;
             }
         }
     }
 
     /**
-     * DynamicQuantizeLinear of x into q (uint8 as bytes): returns the scale and puts the zero
-     * point in za[0]. NaN, infinities and all-zero data take QuantOps' general code; the rest
-     * is the same arithmetic as its vector path (float division, half-to-even rounding).
+     * DynamicQuantizeLinear of x, written as q - zero_point in float (exact integers in
+     * [-zp, 255 - zp]) into q: returns the scale and puts the zero point in za[0]. The arithmetic
+     * of QuantKernels.quantizeUint8 (min and max from 0, float division, clamping to the integer
+     * bounds then rounding half to even, which equals rounding then clamping), stopping before
+     * the conversion to bytes. NaN, infinities and all-zero data take QuantOps' general code.
      */
-    static float quantize(Tensor x, byte[] q, int[] za) {
-        float scale = QuantKernels.quantizeUint8(x.floats(), q, za);
-        if (!Float.isNaN(scale)) {
-            return scale;
+    static float quantize(Tensor x, float[] q, int[] za) {
+        float[] a = x.floats();
+        int n = x.size();
+        FloatVector vmn = FloatVector.zero(F);
+        FloatVector vmx = FloatVector.zero(F);
+        int i = 0;
+        int bound = F.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, a, i);
+            vmn = vmn.min(v);
+            vmx = vmx.max(v);
         }
-        Value[] r = QuantOps.dynamicQuantize(x);
-        System.arraycopy(((Tensor) r[0]).bytes(), 0, q, 0, x.size());
-        za[0] = (int) ((Tensor) r[2]).getLong(0);
-        return ((Tensor) r[1]).floats()[0];
+        float mn = vmn.reduceLanes(VectorOperators.MIN);
+        float mx = vmx.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            mn = Math.min(mn, a[i]);
+            mx = Math.max(mx, a[i]);
+        }
+        float scale = (mx - mn) / 255f;
+        if (!(scale > 0) || !Float.isFinite(scale)) {
+            Value[] r = QuantOps.dynamicQuantize(x);
+            byte[] qb = ((Tensor) r[0]).bytes();
+            int zp = (int) ((Tensor) r[2]).getLong(0);
+            for (int j = 0; j < n; j++) {
+                q[j] = (qb[j] & 0xFF) - zp;
+            }
+            za[0] = zp;
+            return ((Tensor) r[1]).floats()[0];
+        }
+        int zp = (int) (float) Math.rint(Math.max(0, Math.min(255, 0 - mn / scale)));
+        za[0] = zp;
+        float lo = -zp;
+        float hi = 255 - zp;
+        for (i = 0; i < bound; i += L) {
+            FloatVector.fromArray(F, a, i).div(scale).max(lo).min(hi).add(ROUND_MAGIC).sub(ROUND_MAGIC).intoArray(q, i);
+        }
+        for (; i < n; i++) {
+            q[i] = (float) Math.max(lo, Math.min(hi, Math.rint(a[i] / scale)));
+        }
+        return scale;
     }
 }

@@ -59,6 +59,8 @@ final class FusedShapes {
         List<String> in = n.inputs();
         return switch (n.opType()) {
             case "FusedMatMul" -> standard(n, "MatMul", in.subList(0, 2));
+            // one weight group: X times its [K, N] weight
+            case "DynamicQuantMatMul" -> n.outputs().size() == 1 ? standard(n, "MatMul", in.subList(0, 2)) : n;
             case "FusedConv" -> standard(n, "Conv", in.subList(0, Math.min(3, in.size())));
             case "FusedGemm" -> standard(n, "Gemm", in.subList(0, Math.min(3, in.size())));
             case "LayerNormalization", "Gelu" -> standard(n, "Identity", in.subList(0, 1));
