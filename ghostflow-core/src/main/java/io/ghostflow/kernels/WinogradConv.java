@@ -88,11 +88,15 @@ final class WinogradConv {
      */
     static WinogradConv prepare(float[] w, int offset, int outC, int c) {
         float[][] u = new float[POSITIONS][PackedA.panels(outC) * MR * c];
-        // Output channels in parallel (a session's load time is mostly this transform for resnet18).
-        Parallel.forRange(Parallel.availableThreads(), outC, 8, (m0, m1) -> {
-            for (int m = m0; m < m1; m++) {
+        // Panels of MR output channels in parallel (a session's load time is mostly this transform for
+        // resnet18); within a panel, channel by channel, so each packed array is written in order.
+        int panels = PackedA.panels(outC);
+        Parallel.forRange(Parallel.availableThreads(), panels, Math.max(1, (1 << 16) / (MR * c)), (p0, p1) -> {
+            for (int panel = p0; panel < p1; panel++) {
                 for (int ch = 0; ch < c; ch++) {
-                    transformPair(w, offset + (m * c + ch) * 9, u, ((m / MR) * c + ch) * MR + m % MR);
+                    for (int r = 0; r < MR && panel * MR + r < outC; r++) {
+                        transformPair(w, offset + ((panel * MR + r) * c + ch) * 9, u, (panel * c + ch) * MR + r);
+                    }
                 }
             }
         });
