@@ -41,15 +41,15 @@ final class DepthwiseConv {
         int planes = p.n() * p.c();
         long workPerPlane = (long) oh * ow * p.kH() * p.kW();
         int grain = (int) Math.max(1, 32768 / Math.max(1, workPerPlane));
-        int[] gatherMap = new int[L];
-        for (int i = 0; i < L; i++) {
-            gatherMap[i] = i * p.strideW();
-        }
         boolean fast3x3 = p.kH() == 3 && p.kW() == 3 && p.dilationH() == 1 && p.dilationW() == 1
                 && p.strideW() <= 2;
         if (fast3x3 && SmallPlanes.suits(p)) {
             Parallel.forRange(threads, planes, grain, (s, e) -> smallPlanes(p, w, x, xOff, y, yOff, epi, s, e));
             return;
+        }
+        int[] gatherMap = new int[L];
+        for (int i = 0; i < L; i++) {
+            gatherMap[i] = i * p.strideW();
         }
         Parallel.forRange(threads, planes, grain, (s, e) -> {
             for (int plane = s; plane < e; plane++) {
@@ -341,7 +341,9 @@ final class DepthwiseConv {
                 float bias = rowBias ? epi.bias()[epi.biasOffset() + ch] : -0f;
                 int base = (plane - b0) * stride;
                 // stores may spill past this plane into the next one of the range, which is computed later
-                if (p.strideW() == 1) {
+                if (p.strideW() == 1 && p.strideH() == 1) {
+                    small3x3s1rows(pad, base, pw, w, ch * 9, bias, lo, hi, y, yo, oh, ow, limit);
+                } else if (p.strideW() == 1) {
                     small3x3s1(pad, base, pw, p.strideH(), w, ch * 9, bias, lo, hi, y, yo, oh, ow, limit);
                 } else {
                     small3x3s2(pad, base, pw, p.strideH(), w, ch * 9, bias, lo, hi, y, yo, oh, ow, limit);
@@ -351,6 +353,69 @@ final class DepthwiseConv {
                             epi.residualOffset() + plane / c * c * epi.residualLd(), epi.residualLd());
                     en.apply(y, yo, 0, ch, 0, 1, oh * ow);
                 }
+            }
+        }
+    }
+
+    /**
+     * One small plane at stride 1 (both axes) from its padded copy at pad[base], streaming down
+     * the rows: each padded row's three shifted vectors are loaded once and feed the three output
+     * rows that use it (kernel rows 2, 1 and 0), so a row costs three loads instead of nine. Each
+     * output is still the one FMA chain over the taps in order 0..8. Column blocks run last to
+     * first: a block's lanes past the row spill into the next row's first block, written later.
+     */
+    private static void small3x3s1rows(float[] pad, int base, int pw, float[] w, int wo, float bias, float lo,
+                                       float hi, float[] y, int yo, int oh, int ow, int end) {
+        FloatVector w0 = FloatVector.broadcast(S, w[wo]);
+        FloatVector w1 = FloatVector.broadcast(S, w[wo + 1]);
+        FloatVector w2 = FloatVector.broadcast(S, w[wo + 2]);
+        FloatVector w3 = FloatVector.broadcast(S, w[wo + 3]);
+        FloatVector w4 = FloatVector.broadcast(S, w[wo + 4]);
+        FloatVector w5 = FloatVector.broadcast(S, w[wo + 5]);
+        FloatVector w6 = FloatVector.broadcast(S, w[wo + 6]);
+        FloatVector w7 = FloatVector.broadcast(S, w[wo + 7]);
+        FloatVector w8 = FloatVector.broadcast(S, w[wo + 8]);
+        FloatVector bv = FloatVector.broadcast(S, bias);
+        for (int c0 = (ow - 1) / L * L; c0 >= 0; c0 -= L) {
+            int at = base + c0;
+            FloatVector acc0 = FloatVector.fromArray(S, pad, at).mul(w0);
+            acc0 = FloatVector.fromArray(S, pad, at + 1).fma(w1, acc0);
+            acc0 = FloatVector.fromArray(S, pad, at + 2).fma(w2, acc0);
+            at += pw;
+            FloatVector x0 = FloatVector.fromArray(S, pad, at);
+            FloatVector x1 = FloatVector.fromArray(S, pad, at + 1);
+            FloatVector x2 = FloatVector.fromArray(S, pad, at + 2);
+            acc0 = x0.fma(w3, acc0);
+            acc0 = x1.fma(w4, acc0);
+            acc0 = x2.fma(w5, acc0);
+            FloatVector acc1 = x0.mul(w0);
+            acc1 = x1.fma(w1, acc1);
+            acc1 = x2.fma(w2, acc1);
+            int out = yo + c0;
+            for (int r = 0; r < oh; r++) {
+                at += pw;
+                x0 = FloatVector.fromArray(S, pad, at);
+                x1 = FloatVector.fromArray(S, pad, at + 1);
+                x2 = FloatVector.fromArray(S, pad, at + 2);
+                acc0 = x0.fma(w6, acc0);
+                acc0 = x1.fma(w7, acc0);
+                acc0 = x2.fma(w8, acc0);
+                acc1 = x0.fma(w3, acc1);
+                acc1 = x1.fma(w4, acc1);
+                acc1 = x2.fma(w5, acc1);
+                FloatVector acc2 = x0.mul(w0);
+                acc2 = x1.fma(w1, acc2);
+                acc2 = x2.fma(w2, acc2);
+                FloatVector v = acc0.add(bv);
+                v = v.blend(lo, v.compare(VectorOperators.LT, lo)).blend(hi, v.compare(VectorOperators.GT, hi));
+                if (out + L <= end) {
+                    v.intoArray(y, out);
+                } else {
+                    v.intoArray(y, out, S.indexInRange(c0, ow));
+                }
+                out += ow;
+                acc0 = acc1;
+                acc1 = acc2;
             }
         }
     }
