@@ -255,8 +255,8 @@ final class DepthwiseConv {
      * zero, so only the interior is written per plane.
      */
     private static final class SmallPlanes {
-        /** Largest padded plane (floats) the path takes: 56 x 56 inputs and smaller (112 x 112 ones measured slower). */
-        static final int MAX_PLANE = Integer.getInteger("ghostflow.dw.smallPlane", 4096);
+        /** Largest padded plane (floats) the path takes: 112 x 112 inputs and smaller (every MobileNet layer). */
+        static final int MAX_PLANE = Integer.getInteger("ghostflow.dw.smallPlane", 16384);
         /** Floats of padded planes copied per batch: the copies have left the store buffer before the loads. */
         static final int BATCH_FLOATS = 4096;
 
@@ -281,7 +281,7 @@ final class DepthwiseConv {
     private static final ThreadLocal<float[][]> SMALL = ThreadLocal.withInitial(() -> new float[1][0]);
 
     /**
-     * Planes [s, e) of a 3x3 depthwise convolution over small planes (7 x 7 .. 56 x 56): per-row
+     * Planes [s, e) of a 3x3 depthwise convolution over planes up to 112 x 112: per-row
      * set-up and the row ring cost more than the nine multiply-adds of a row there. A batch of
      * planes is copied into zero-padded scratch first, then each plane's rows are computed from it
      * (the copies have retired by then: loads straddling fresh narrow stores stall on forwarding).
