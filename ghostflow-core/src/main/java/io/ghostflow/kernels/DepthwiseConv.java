@@ -255,8 +255,13 @@ final class DepthwiseConv {
      * zero, so only the interior is written per plane.
      */
     private static final class SmallPlanes {
-        /** Largest padded plane (floats) the path takes: 112 x 112 inputs and smaller (every MobileNet layer). */
+        /**
+         * Largest padded plane (floats) the path takes at stride 1: 112 x 112 inputs and smaller
+         * (rows are streamed in L1-sized bands). At stride 2 a plane past L1 ran slower than the
+         * row ring, so only up to 56 x 56 inputs.
+         */
         static final int MAX_PLANE = Integer.getInteger("ghostflow.dw.smallPlane", 16384);
+        static final int MAX_PLANE_STRIDED = Integer.getInteger("ghostflow.dw.smallPlaneStrided", 4096);
         /** Floats of padded planes copied per batch: the copies have left the store buffer before the loads. */
         static final int BATCH_FLOATS = 4096;
 
@@ -274,7 +279,8 @@ final class DepthwiseConv {
         }
 
         static boolean suits(Conv2d.Params p) {
-            return ph(p) * pw(p) <= MAX_PLANE;
+            boolean unit = p.strideH() == 1 && p.strideW() == 1;
+            return ph(p) * pw(p) <= (unit ? MAX_PLANE : MAX_PLANE_STRIDED);
         }
     }
 
@@ -362,7 +368,8 @@ final class DepthwiseConv {
      * the rows: each padded row's three shifted vectors are loaded once and feed the three output
      * rows that use it (kernel rows 2, 1 and 0), so a row costs three loads instead of nine. Each
      * output is still the one FMA chain over the taps in order 0..8. Column blocks run last to
-     * first: a block's lanes past the row spill into the next row's first block, written later.
+     * first, within bands of rows that fit L1: a block's lanes past the row spill into the next row's
+     * first block, written later.
      */
     private static void small3x3s1rows(float[] pad, int base, int pw, float[] w, int wo, float bias, float lo,
                                        float hi, float[] y, int yo, int oh, int ow, int end) {
@@ -376,46 +383,51 @@ final class DepthwiseConv {
         FloatVector w7 = FloatVector.broadcast(S, w[wo + 7]);
         FloatVector w8 = FloatVector.broadcast(S, w[wo + 8]);
         FloatVector bv = FloatVector.broadcast(S, bias);
-        for (int c0 = (ow - 1) / L * L; c0 >= 0; c0 -= L) {
-            int at = base + c0;
-            FloatVector acc0 = FloatVector.fromArray(S, pad, at).mul(w0);
-            acc0 = FloatVector.fromArray(S, pad, at + 1).fma(w1, acc0);
-            acc0 = FloatVector.fromArray(S, pad, at + 2).fma(w2, acc0);
-            at += pw;
-            FloatVector x0 = FloatVector.fromArray(S, pad, at);
-            FloatVector x1 = FloatVector.fromArray(S, pad, at + 1);
-            FloatVector x2 = FloatVector.fromArray(S, pad, at + 2);
-            acc0 = x0.fma(w3, acc0);
-            acc0 = x1.fma(w4, acc0);
-            acc0 = x2.fma(w5, acc0);
-            FloatVector acc1 = x0.mul(w0);
-            acc1 = x1.fma(w1, acc1);
-            acc1 = x2.fma(w2, acc1);
-            int out = yo + c0;
-            for (int r = 0; r < oh; r++) {
+        // Bands of rows whose padded rows stay in L1 while the column blocks walk down them.
+        int band = Math.max(4, 4096 / pw - 2);
+        for (int r0 = 0; r0 < oh; r0 += band) {
+            int r1 = Math.min(oh, r0 + band);
+            for (int c0 = (ow - 1) / L * L; c0 >= 0; c0 -= L) {
+                int at = base + r0 * pw + c0;
+                FloatVector acc0 = FloatVector.fromArray(S, pad, at).mul(w0);
+                acc0 = FloatVector.fromArray(S, pad, at + 1).fma(w1, acc0);
+                acc0 = FloatVector.fromArray(S, pad, at + 2).fma(w2, acc0);
                 at += pw;
-                x0 = FloatVector.fromArray(S, pad, at);
-                x1 = FloatVector.fromArray(S, pad, at + 1);
-                x2 = FloatVector.fromArray(S, pad, at + 2);
-                acc0 = x0.fma(w6, acc0);
-                acc0 = x1.fma(w7, acc0);
-                acc0 = x2.fma(w8, acc0);
-                acc1 = x0.fma(w3, acc1);
-                acc1 = x1.fma(w4, acc1);
-                acc1 = x2.fma(w5, acc1);
-                FloatVector acc2 = x0.mul(w0);
-                acc2 = x1.fma(w1, acc2);
-                acc2 = x2.fma(w2, acc2);
-                FloatVector v = acc0.add(bv);
-                v = v.blend(lo, v.compare(VectorOperators.LT, lo)).blend(hi, v.compare(VectorOperators.GT, hi));
-                if (out + L <= end) {
-                    v.intoArray(y, out);
-                } else {
-                    v.intoArray(y, out, S.indexInRange(c0, ow));
+                FloatVector x0 = FloatVector.fromArray(S, pad, at);
+                FloatVector x1 = FloatVector.fromArray(S, pad, at + 1);
+                FloatVector x2 = FloatVector.fromArray(S, pad, at + 2);
+                acc0 = x0.fma(w3, acc0);
+                acc0 = x1.fma(w4, acc0);
+                acc0 = x2.fma(w5, acc0);
+                FloatVector acc1 = x0.mul(w0);
+                acc1 = x1.fma(w1, acc1);
+                acc1 = x2.fma(w2, acc1);
+                int out = yo + r0 * ow + c0;
+                for (int r = r0; r < r1; r++) {
+                    at += pw;
+                    x0 = FloatVector.fromArray(S, pad, at);
+                    x1 = FloatVector.fromArray(S, pad, at + 1);
+                    x2 = FloatVector.fromArray(S, pad, at + 2);
+                    acc0 = x0.fma(w6, acc0);
+                    acc0 = x1.fma(w7, acc0);
+                    acc0 = x2.fma(w8, acc0);
+                    acc1 = x0.fma(w3, acc1);
+                    acc1 = x1.fma(w4, acc1);
+                    acc1 = x2.fma(w5, acc1);
+                    FloatVector acc2 = x0.mul(w0);
+                    acc2 = x1.fma(w1, acc2);
+                    acc2 = x2.fma(w2, acc2);
+                    FloatVector v = acc0.add(bv);
+                    v = v.blend(lo, v.compare(VectorOperators.LT, lo)).blend(hi, v.compare(VectorOperators.GT, hi));
+                    if (out + L <= end) {
+                        v.intoArray(y, out);
+                    } else {
+                        v.intoArray(y, out, S.indexInRange(c0, ow));
+                    }
+                    out += ow;
+                    acc0 = acc1;
+                    acc1 = acc2;
                 }
-                out += ow;
-                acc0 = acc1;
-                acc1 = acc2;
             }
         }
     }
