@@ -231,9 +231,12 @@ public final class Gemm {
                 // kernel8x1 for pairs of full row panels: the 4 x 2-vector tile would be up to 15/16 padding.
                 int edge = nc % NR;
                 boolean narrowEdge = MR == 4 && edge != 0 && edge <= NR / 2;
+                // One to three live columns: per column, 16 rows in four 128-bit FMAs (kernel16x1).
+                boolean columnEdge = narrowEdge && edge <= 3;
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     int narrowRows = narrowEdge ? mc & ~7 : 0;
+                    int quadRows = columnEdge ? mc & ~15 : 0;
                     float[] aArr;
                     int aBase;
                     int aStride;
@@ -287,7 +290,19 @@ public final class Gemm {
                                 epi.apply(c, co, ldc, ic + ir, jc + jr, mr, nr);
                             }
                         }
-                        if (ir < narrowRows && (ir & 4) != 0) {
+                        if (ir < quadRows && (ir & 12) == 12) {
+                            // The fourth panel of a group of four: their narrow edge, column by column.
+                            int jr = nc - edge;
+                            int co = cOff + (ic + ir - 12) * ldc + jc + jr;
+                            int bo = bBase + (jr / NR) * bStride;
+                            for (int j = 0; j < edge; j++) {
+                                GemmMicroKernel.kernel16x1(kc, aArr, ao - 3 * aStride, aStride, bArr, bo + j, tile, 16 * j);
+                            }
+                            mergeColumns(tile, c, co, ldc, edge, alpha, beta, first);
+                            if (last) {
+                                epi.apply(c, co, ldc, ic + ir - 12, jc + jr, 16, edge);
+                            }
+                        } else if (ir >= quadRows && ir < narrowRows && (ir & 4) != 0) {
                             // The second panel of a pair: its narrow edge with the previous panel's.
                             int jr = nc - edge;
                             int co = cOff + (ic + ir - 4) * ldc + jc + jr;
@@ -298,6 +313,24 @@ public final class Gemm {
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /** {@link #mergeEdge} for 16 rows of column-major sums tile[j * 16 + r], j < cols. */
+    private static void mergeColumns(float[] tile, float[] c, int co, int ldc, int cols, float alpha, float beta,
+                                     boolean first) {
+        for (int r = 0; r < 16; r++) {
+            int d = co + r * ldc;
+            for (int j = 0; j < cols; j++) {
+                float acc = alpha * tile[j * 16 + r];
+                if (!first) {
+                    c[d + j] += acc;
+                } else if (beta == 0f) {
+                    c[d + j] = acc;
+                } else {
+                    c[d + j] = acc + beta * c[d + j];
                 }
             }
         }
