@@ -23,6 +23,8 @@ import io.ghostflow.core.Parallel;
 public final class Gemm {
     /** Below this many multiply-adds the fork/join hand-off costs more than it saves. */
     private static final long PARALLEL_MIN_MACS = 1L << 17;
+    /** Deepest K a pointwise convolution takes in one block (its A micro-panel, 4 x K floats, stays within half of L1). */
+    private static final int WHOLE_K_MAX = Integer.getInteger("ghostflow.gemm.wholeK", 1024);
 
     private Gemm() {
     }
@@ -198,10 +200,20 @@ public final class Gemm {
                                float beta, float[] c, int cOff, int ldc, Epilogue epi) {
         GemmBlocking.Scratch scratch = GemmBlocking.SCRATCH.get();
         float[] tile = scratch.tile;
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+        // A pointwise convolution (packed A, raw B) with K up to WHOLE_K_MAX takes K in one block
+        // (fewer columns per block keep the packed B within the same scratch): C is then written
+        // once, with bias and ReLU / Clip in registers, instead of read back per 256-deep block.
+        // Decided by K alone, so every batch size and stripe sums each element in the same order.
+        int kcMax = KC;
+        int ncMax = NC;
+        if (a.packedA != null && b.raw != null && k > KC && k <= WHOLE_K_MAX) {
+            kcMax = k;
+            ncMax = Math.max(NR, KC * NC / k / NR * NR);
+        }
+        for (int jc = 0; jc < n; jc += ncMax) {
+            int nc = Math.min(ncMax, n - jc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
                 boolean first = pc == 0;
                 boolean last = pc + kc == k;
                 float[] bArr;
