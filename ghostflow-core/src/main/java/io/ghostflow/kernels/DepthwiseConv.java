@@ -256,11 +256,11 @@ final class DepthwiseConv {
      */
     private static final class SmallPlanes {
         /**
-         * Largest padded plane (floats) the path takes at stride 1: 112 x 112 inputs and smaller
-         * (rows are streamed in L1-sized bands). At stride 2 a plane past L1 ran slower than the
-         * row ring, so only up to 56 x 56 inputs.
+         * Largest padded plane (floats) the path takes: 56 x 56 inputs and smaller. A 112 x 112
+         * plane copied whole overflows L1 before it is read; in a model (input fresh from the
+         * previous layer) that ran 1.3x slower than the row ring, in isolation 0.8x.
          */
-        static final int MAX_PLANE = Integer.getInteger("ghostflow.dw.smallPlane", 16384);
+        static final int MAX_PLANE = Integer.getInteger("ghostflow.dw.smallPlane", 4096);
         static final int MAX_PLANE_STRIDED = Integer.getInteger("ghostflow.dw.smallPlaneStrided", 4096);
         /** Floats of padded planes copied per batch: the copies have left the store buffer before the loads. */
         static final int BATCH_FLOATS = 4096;
@@ -287,7 +287,7 @@ final class DepthwiseConv {
     private static final ThreadLocal<float[][]> SMALL = ThreadLocal.withInitial(() -> new float[1][0]);
 
     /**
-     * Planes [s, e) of a 3x3 depthwise convolution over planes up to 112 x 112: per-row
+     * Planes [s, e) of a 3x3 depthwise convolution over planes up to 56 x 56: per-row
      * set-up and the row ring cost more than the nine multiply-adds of a row there. A batch of
      * planes is copied into zero-padded scratch first, then each plane's rows are computed from it
      * (the copies have retired by then: loads straddling fresh narrow stores stall on forwarding).
