@@ -4,7 +4,6 @@ import io.ghostflow.core.Parallel;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -42,12 +41,16 @@ final class DepthwiseConv {
         int planes = p.n() * p.c();
         long workPerPlane = (long) oh * ow * p.kH() * p.kW();
         int grain = (int) Math.max(1, 32768 / Math.max(1, workPerPlane));
+        boolean fast3x3 = p.kH() == 3 && p.kW() == 3 && p.dilationH() == 1 && p.dilationW() == 1
+                && p.strideW() <= 2;
+        if (fast3x3 && SmallPlanes.suits(p)) {
+            Parallel.forRange(threads, planes, grain, (s, e) -> smallPlanes(p, w, x, xOff, y, yOff, epi, s, e));
+            return;
+        }
         int[] gatherMap = new int[L];
         for (int i = 0; i < L; i++) {
             gatherMap[i] = i * p.strideW();
         }
-        boolean fast3x3 = p.kH() == 3 && p.kW() == 3 && p.dilationH() == 1 && p.dilationW() == 1
-                && p.strideW() <= 2;
         Parallel.forRange(threads, planes, grain, (s, e) -> {
             for (int plane = s; plane < e; plane++) {
                 if (fast3x3) {
@@ -242,6 +245,370 @@ final class DepthwiseConv {
                     e.apply(y, yo + r0 * ow, 0, ch, r0 * ow, 1, (r + 1 - r0) * ow);
                 }
                 r0 = r + 1;
+            }
+        }
+    }
+
+    /**
+     * Geometry of the small-plane 3x3 path: whole zero-padded planes (row stride pw, plane
+     * stride {@code plane}) copied a batch at a time into per-thread scratch whose padding stays
+     * zero, so only the interior is written per plane.
+     */
+    private static final class SmallPlanes {
+        /**
+         * Largest padded plane (floats) the path takes: 56 x 56 inputs and smaller. A 112 x 112
+         * plane copied whole overflows L1 before it is read; in a model (input fresh from the
+         * previous layer) that ran 1.3x slower than the row ring, in isolation 0.8x.
+         */
+        static final int MAX_PLANE = Integer.getInteger("ghostflow.dw.smallPlane", 4096);
+        static final int MAX_PLANE_STRIDED = Integer.getInteger("ghostflow.dw.smallPlaneStrided", 4096);
+        /** Floats of padded planes copied per batch: the copies have left the store buffer before the loads. */
+        static final int BATCH_FLOATS = 4096;
+
+        static int pw(Conv2d.Params p) {
+            return Math.max(p.padLeft() + p.w() + p.padRight(), (p.outW() - 1) * p.strideW() + 3);
+        }
+
+        static int ph(Conv2d.Params p) {
+            return Math.max(p.padTop() + p.h() + p.padBottom(), (p.outH() - 1) * p.strideH() + 3);
+        }
+
+        /** Floats per plane: rows plus slack for vector loads past the last valid column (stride 2 reads 2L + 2 past a vector start). */
+        static int stride(Conv2d.Params p) {
+            return ph(p) * pw(p) + 3 * L + 8;
+        }
+
+        static boolean suits(Conv2d.Params p) {
+            boolean unit = p.strideH() == 1 && p.strideW() == 1;
+            return ph(p) * pw(p) <= (unit ? MAX_PLANE : MAX_PLANE_STRIDED);
+        }
+    }
+
+    private static final ThreadLocal<float[][]> SMALL = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    /**
+     * Planes [s, e) of a 3x3 depthwise convolution over planes up to 56 x 56: per-row
+     * set-up and the row ring cost more than the nine multiply-adds of a row there. A batch of
+     * planes is copied into zero-padded scratch first, then each plane's rows are computed from it
+     * (the copies have retired by then: loads straddling fresh narrow stores stall on forwarding).
+     */
+    private static void smallPlanes(Conv2d.Params p, float[] w, float[] x, int xOff, float[] y, int yOff,
+                                    Epilogue epi, int s, int e) {
+        int pw = SmallPlanes.pw(p);
+        int stride = SmallPlanes.stride(p);
+        int batch = Math.max(1, Math.min(e - s, SmallPlanes.BATCH_FLOATS / stride));
+        float[][] holder = SMALL.get();
+        float[] pad = holder[0];
+        if (pad.length < batch * stride) {
+            pad = new float[batch * stride];
+            holder[0] = pad;
+        }
+        Arrays.fill(pad, 0, batch * stride, 0f);
+        int h = p.h();
+        int wd = p.w();
+        int hw = h * wd;
+        int oh = p.outH();
+        int ow = p.outW();
+        int c = p.c();
+        Activation.Kind kind = epi.activation().kind();
+        boolean fused = epi.residual() == null && epi.biasMode() != Epilogue.BiasMode.PER_COLUMN
+                && (kind == Activation.Kind.NONE || kind == Activation.Kind.RELU || kind == Activation.Kind.CLIP);
+        boolean rowBias = fused && epi.biasMode() == Epilogue.BiasMode.PER_ROW;
+        float lo = fused && kind == Activation.Kind.RELU ? 0f
+                : fused && kind == Activation.Kind.CLIP ? epi.activation().alpha() : Float.NEGATIVE_INFINITY;
+        float hi = fused && kind == Activation.Kind.CLIP ? epi.activation().beta() : Float.POSITIVE_INFINITY;
+        int first = p.padTop() * pw + p.padLeft();
+        int limit = yOff + e * oh * ow;
+        for (int b0 = s; b0 < e; b0 += batch) {
+            int b1 = Math.min(e, b0 + batch);
+            for (int plane = b0; plane < b1; plane++) {
+                int src = xOff + plane * hw;
+                int dst = (plane - b0) * stride + first;
+                // vector copies: System.arraycopy's call costs more than a row of 7 .. 28 floats
+                for (int r = 0; r < h; r++) {
+                    int from = src + r * wd;
+                    int to = dst + r * pw;
+                    int j = 0;
+                    for (; j + L <= wd; j += L) {
+                        FloatVector.fromArray(S, x, from + j).intoArray(pad, to + j);
+                    }
+                    if (j < wd) {
+                        // Masked load, plain store (masked stores are slow on AMD): the zero lanes land
+                        // in this row's right padding and the next row's left padding (both zero), or
+                        // on columns the next row's copy rewrites.
+                        FloatVector.fromArray(S, x, from + j, S.indexInRange(j, wd)).intoArray(pad, to + j);
+                    }
+                }
+            }
+            for (int plane = b0; plane < b1; plane++) {
+                int ch = plane % c;
+                int yo = yOff + plane * oh * ow;
+                // x + -0f == x for every x, including -0f: no bias adds nothing
+                float bias = rowBias ? epi.bias()[epi.biasOffset() + ch] : -0f;
+                int base = (plane - b0) * stride;
+                // stores may spill past this plane into the next one of the range, which is computed later
+                if (p.strideW() == 1 && p.strideH() == 1) {
+                    small3x3s1rows(pad, base, pw, w, ch * 9, bias, lo, hi, y, yo, oh, ow, limit);
+                } else if (p.strideW() == 1) {
+                    small3x3s1(pad, base, pw, p.strideH(), w, ch * 9, bias, lo, hi, y, yo, oh, ow, limit);
+                } else {
+                    small3x3s2(pad, base, pw, p.strideH(), w, ch * 9, bias, lo, hi, y, yo, oh, ow, limit);
+                }
+                if (!fused) {
+                    Epilogue en = epi.residual() == null ? epi : epi.withResidual(epi.residual(),
+                            epi.residualOffset() + plane / c * c * epi.residualLd(), epi.residualLd());
+                    en.apply(y, yo, 0, ch, 0, 1, oh * ow);
+                }
+            }
+        }
+    }
+
+    /**
+     * One small plane at stride 1 (both axes) from its padded copy at pad[base], streaming down
+     * the rows: each padded row's three shifted vectors are loaded once and feed the three output
+     * rows that use it (kernel rows 2, 1 and 0), so a row costs three loads instead of nine. Each
+     * output is still the one FMA chain over the taps in order 0..8. Column blocks run last to
+     * first, within bands of rows that fit L1: a block's lanes past the row spill into the next row's
+     * first block, written later.
+     */
+    private static void small3x3s1rows(float[] pad, int base, int pw, float[] w, int wo, float bias, float lo,
+                                       float hi, float[] y, int yo, int oh, int ow, int end) {
+        FloatVector w0 = FloatVector.broadcast(S, w[wo]);
+        FloatVector w1 = FloatVector.broadcast(S, w[wo + 1]);
+        FloatVector w2 = FloatVector.broadcast(S, w[wo + 2]);
+        FloatVector w3 = FloatVector.broadcast(S, w[wo + 3]);
+        FloatVector w4 = FloatVector.broadcast(S, w[wo + 4]);
+        FloatVector w5 = FloatVector.broadcast(S, w[wo + 5]);
+        FloatVector w6 = FloatVector.broadcast(S, w[wo + 6]);
+        FloatVector w7 = FloatVector.broadcast(S, w[wo + 7]);
+        FloatVector w8 = FloatVector.broadcast(S, w[wo + 8]);
+        FloatVector bv = FloatVector.broadcast(S, bias);
+        // Bands of rows whose padded rows stay in L1 while the column blocks walk down them.
+        int band = Math.max(4, 4096 / pw - 2);
+        for (int r0 = 0; r0 < oh; r0 += band) {
+            int r1 = Math.min(oh, r0 + band);
+            for (int c0 = (ow - 1) / L * L; c0 >= 0; c0 -= L) {
+                int at = base + r0 * pw + c0;
+                FloatVector acc0 = FloatVector.fromArray(S, pad, at).mul(w0);
+                acc0 = FloatVector.fromArray(S, pad, at + 1).fma(w1, acc0);
+                acc0 = FloatVector.fromArray(S, pad, at + 2).fma(w2, acc0);
+                at += pw;
+                FloatVector x0 = FloatVector.fromArray(S, pad, at);
+                FloatVector x1 = FloatVector.fromArray(S, pad, at + 1);
+                FloatVector x2 = FloatVector.fromArray(S, pad, at + 2);
+                acc0 = x0.fma(w3, acc0);
+                acc0 = x1.fma(w4, acc0);
+                acc0 = x2.fma(w5, acc0);
+                FloatVector acc1 = x0.mul(w0);
+                acc1 = x1.fma(w1, acc1);
+                acc1 = x2.fma(w2, acc1);
+                int out = yo + r0 * ow + c0;
+                for (int r = r0; r < r1; r++) {
+                    at += pw;
+                    x0 = FloatVector.fromArray(S, pad, at);
+                    x1 = FloatVector.fromArray(S, pad, at + 1);
+                    x2 = FloatVector.fromArray(S, pad, at + 2);
+                    acc0 = x0.fma(w6, acc0);
+                    acc0 = x1.fma(w7, acc0);
+                    acc0 = x2.fma(w8, acc0);
+                    acc1 = x0.fma(w3, acc1);
+                    acc1 = x1.fma(w4, acc1);
+                    acc1 = x2.fma(w5, acc1);
+                    FloatVector acc2 = x0.mul(w0);
+                    acc2 = x1.fma(w1, acc2);
+                    acc2 = x2.fma(w2, acc2);
+                    FloatVector v = acc0.add(bv);
+                    v = v.blend(lo, v.compare(VectorOperators.LT, lo)).blend(hi, v.compare(VectorOperators.GT, hi));
+                    if (out + L <= end) {
+                        v.intoArray(y, out);
+                    } else {
+                        v.intoArray(y, out, S.indexInRange(c0, ow));
+                    }
+                    out += ow;
+                    acc0 = acc1;
+                    acc1 = acc2;
+                }
+            }
+        }
+    }
+
+    /**
+     * One small plane at stride 1 along W from its padded copy at pad[base]: output rows in
+     * vectors, two per pass where the row has them (independent FMA chains); a vector's lanes past
+     * the row spill into the next row or plane (rewritten when that is computed) and are masked
+     * only at {@code end}, the end of the caller's range of planes (masked stores are slow).
+     */
+    private static void small3x3s1(float[] pad, int base, int pw, int sH, float[] w, int wo, float bias, float lo,
+                                   float hi, float[] y, int yo, int oh, int ow, int end) {
+        FloatVector w0 = FloatVector.broadcast(S, w[wo]);
+        FloatVector w1 = FloatVector.broadcast(S, w[wo + 1]);
+        FloatVector w2 = FloatVector.broadcast(S, w[wo + 2]);
+        FloatVector w3 = FloatVector.broadcast(S, w[wo + 3]);
+        FloatVector w4 = FloatVector.broadcast(S, w[wo + 4]);
+        FloatVector w5 = FloatVector.broadcast(S, w[wo + 5]);
+        FloatVector w6 = FloatVector.broadcast(S, w[wo + 6]);
+        FloatVector w7 = FloatVector.broadcast(S, w[wo + 7]);
+        FloatVector w8 = FloatVector.broadcast(S, w[wo + 8]);
+        FloatVector bv = FloatVector.broadcast(S, bias);
+        // Vector slots (row, column) in order, two per pass: a single slot's nine chained FMAs
+        // are latency-bound. A missing second slot repeats the first (same values, stored twice).
+        int r = 0;
+        int c0 = 0;
+        while (r < oh) {
+            int r1 = r;
+            int c1 = c0 + L;
+            if (c1 >= ow) {
+                r1 = r + 1;
+                c1 = 0;
+            }
+            int rb = r1;
+            int cb = c1;
+            if (rb >= oh) {
+                rb = r;
+                cb = c0;
+            }
+            int a = base + r * sH * pw + c0;
+            int b = a + pw;
+            int c = b + pw;
+            int a1 = base + rb * sH * pw + cb;
+            int b1 = a1 + pw;
+            int c2 = b1 + pw;
+            FloatVector s0 = FloatVector.fromArray(S, pad, a).mul(w0);
+            FloatVector s1 = FloatVector.fromArray(S, pad, a1).mul(w0);
+            s0 = FloatVector.fromArray(S, pad, a + 1).fma(w1, s0);
+            s1 = FloatVector.fromArray(S, pad, a1 + 1).fma(w1, s1);
+            s0 = FloatVector.fromArray(S, pad, a + 2).fma(w2, s0);
+            s1 = FloatVector.fromArray(S, pad, a1 + 2).fma(w2, s1);
+            s0 = FloatVector.fromArray(S, pad, b).fma(w3, s0);
+            s1 = FloatVector.fromArray(S, pad, b1).fma(w3, s1);
+            s0 = FloatVector.fromArray(S, pad, b + 1).fma(w4, s0);
+            s1 = FloatVector.fromArray(S, pad, b1 + 1).fma(w4, s1);
+            s0 = FloatVector.fromArray(S, pad, b + 2).fma(w5, s0);
+            s1 = FloatVector.fromArray(S, pad, b1 + 2).fma(w5, s1);
+            s0 = FloatVector.fromArray(S, pad, c).fma(w6, s0);
+            s1 = FloatVector.fromArray(S, pad, c2).fma(w6, s1);
+            s0 = FloatVector.fromArray(S, pad, c + 1).fma(w7, s0);
+            s1 = FloatVector.fromArray(S, pad, c2 + 1).fma(w7, s1);
+            s0 = FloatVector.fromArray(S, pad, c + 2).fma(w8, s0);
+            s1 = FloatVector.fromArray(S, pad, c2 + 2).fma(w8, s1);
+            s0 = s0.add(bv);
+            s0 = s0.blend(lo, s0.compare(VectorOperators.LT, lo)).blend(hi, s0.compare(VectorOperators.GT, hi));
+            s1 = s1.add(bv);
+            s1 = s1.blend(lo, s1.compare(VectorOperators.LT, lo)).blend(hi, s1.compare(VectorOperators.GT, hi));
+            int o0 = yo + r * ow + c0;
+            int o1 = yo + rb * ow + cb;
+            if (o0 + L <= end) {
+                s0.intoArray(y, o0);
+            } else {
+                s0.intoArray(y, o0, S.indexInRange(c0, ow));
+            }
+            if (o1 + L <= end) {
+                s1.intoArray(y, o1);
+            } else {
+                s1.intoArray(y, o1, S.indexInRange(cb, ow));
+            }
+            r = r1;
+            c0 = c1 + L;
+            if (c0 >= ow) {
+                r = r1 + 1;
+                c0 = 0;
+            }
+        }
+    }
+
+    /** {@link #small3x3s1} at stride 2 along W: two stride-1 vectors, their even lanes kept. */
+    private static void small3x3s2(float[] pad, int base, int pw, int sH, float[] w, int wo, float bias, float lo,
+                                   float hi, float[] y, int yo, int oh, int ow, int end) {
+        FloatVector w0 = FloatVector.broadcast(S, w[wo]);
+        FloatVector w1 = FloatVector.broadcast(S, w[wo + 1]);
+        FloatVector w2 = FloatVector.broadcast(S, w[wo + 2]);
+        FloatVector w3 = FloatVector.broadcast(S, w[wo + 3]);
+        FloatVector w4 = FloatVector.broadcast(S, w[wo + 4]);
+        FloatVector w5 = FloatVector.broadcast(S, w[wo + 5]);
+        FloatVector w6 = FloatVector.broadcast(S, w[wo + 6]);
+        FloatVector w7 = FloatVector.broadcast(S, w[wo + 7]);
+        FloatVector w8 = FloatVector.broadcast(S, w[wo + 8]);
+        FloatVector bv = FloatVector.broadcast(S, bias);
+        int r = 0;
+        int c0 = 0;
+        while (r < oh) {
+            int r1 = r;
+            int c1 = c0 + L;
+            if (c1 >= ow) {
+                r1 = r + 1;
+                c1 = 0;
+            }
+            int rb = r1;
+            int cb = c1;
+            if (rb >= oh) {
+                rb = r;
+                cb = c0;
+            }
+            int a = base + r * sH * pw + 2 * c0;
+            int b = a + pw;
+            int c = b + pw;
+            int a1 = base + rb * sH * pw + 2 * cb;
+            int b1 = a1 + pw;
+            int c2 = b1 + pw;
+            FloatVector s0 = FloatVector.fromArray(S, pad, a).mul(w0);
+            FloatVector s1 = FloatVector.fromArray(S, pad, a + L).mul(w0);
+            FloatVector t0 = FloatVector.fromArray(S, pad, a1).mul(w0);
+            FloatVector t1 = FloatVector.fromArray(S, pad, a1 + L).mul(w0);
+            s0 = FloatVector.fromArray(S, pad, a + 1).fma(w1, s0);
+            s1 = FloatVector.fromArray(S, pad, a + L + 1).fma(w1, s1);
+            t0 = FloatVector.fromArray(S, pad, a1 + 1).fma(w1, t0);
+            t1 = FloatVector.fromArray(S, pad, a1 + L + 1).fma(w1, t1);
+            s0 = FloatVector.fromArray(S, pad, a + 2).fma(w2, s0);
+            s1 = FloatVector.fromArray(S, pad, a + L + 2).fma(w2, s1);
+            t0 = FloatVector.fromArray(S, pad, a1 + 2).fma(w2, t0);
+            t1 = FloatVector.fromArray(S, pad, a1 + L + 2).fma(w2, t1);
+            s0 = FloatVector.fromArray(S, pad, b).fma(w3, s0);
+            s1 = FloatVector.fromArray(S, pad, b + L).fma(w3, s1);
+            t0 = FloatVector.fromArray(S, pad, b1).fma(w3, t0);
+            t1 = FloatVector.fromArray(S, pad, b1 + L).fma(w3, t1);
+            s0 = FloatVector.fromArray(S, pad, b + 1).fma(w4, s0);
+            s1 = FloatVector.fromArray(S, pad, b + L + 1).fma(w4, s1);
+            t0 = FloatVector.fromArray(S, pad, b1 + 1).fma(w4, t0);
+            t1 = FloatVector.fromArray(S, pad, b1 + L + 1).fma(w4, t1);
+            s0 = FloatVector.fromArray(S, pad, b + 2).fma(w5, s0);
+            s1 = FloatVector.fromArray(S, pad, b + L + 2).fma(w5, s1);
+            t0 = FloatVector.fromArray(S, pad, b1 + 2).fma(w5, t0);
+            t1 = FloatVector.fromArray(S, pad, b1 + L + 2).fma(w5, t1);
+            s0 = FloatVector.fromArray(S, pad, c).fma(w6, s0);
+            s1 = FloatVector.fromArray(S, pad, c + L).fma(w6, s1);
+            t0 = FloatVector.fromArray(S, pad, c2).fma(w6, t0);
+            t1 = FloatVector.fromArray(S, pad, c2 + L).fma(w6, t1);
+            s0 = FloatVector.fromArray(S, pad, c + 1).fma(w7, s0);
+            s1 = FloatVector.fromArray(S, pad, c + L + 1).fma(w7, s1);
+            t0 = FloatVector.fromArray(S, pad, c2 + 1).fma(w7, t0);
+            t1 = FloatVector.fromArray(S, pad, c2 + L + 1).fma(w7, t1);
+            s0 = FloatVector.fromArray(S, pad, c + 2).fma(w8, s0);
+            s1 = FloatVector.fromArray(S, pad, c + L + 2).fma(w8, s1);
+            t0 = FloatVector.fromArray(S, pad, c2 + 2).fma(w8, t0);
+            t1 = FloatVector.fromArray(S, pad, c2 + L + 2).fma(w8, t1);
+            FloatVector v = s0.rearrange(EVEN, s1);
+            FloatVector u = t0.rearrange(EVEN, t1);
+            v = v.add(bv);
+            v = v.blend(lo, v.compare(VectorOperators.LT, lo)).blend(hi, v.compare(VectorOperators.GT, hi));
+            u = u.add(bv);
+            u = u.blend(lo, u.compare(VectorOperators.LT, lo)).blend(hi, u.compare(VectorOperators.GT, hi));
+            int o0 = yo + r * ow + c0;
+            int o1 = yo + rb * ow + cb;
+            if (o0 + L <= end) {
+                v.intoArray(y, o0);
+            } else {
+                v.intoArray(y, o0, S.indexInRange(c0, ow));
+            }
+            if (o1 + L <= end) {
+                u.intoArray(y, o1);
+            } else {
+                u.intoArray(y, o1, S.indexInRange(cb, ow));
+            }
+            r = r1;
+            c0 = c1 + L;
+            if (c0 >= ow) {
+                r = r1 + 1;
+                c0 = 0;
             }
         }
     }

@@ -19,6 +19,8 @@ public final class Epilogue {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Stands for an absent bias or residual: two vectors of -0, the exact identity of addition. */
+    private static final float[] NEG_ZEROS = negativeZeros(2 * L);
 
     private final BiasMode biasMode;
     private final float[] bias;
@@ -196,55 +198,55 @@ public final class Epilogue {
         float lo = kind == Activation.Kind.CLIP ? activation.alpha() : kind == Activation.Kind.RELU ? 0f
                 : Float.NEGATIVE_INFINITY;
         float hi = kind == Activation.Kind.CLIP ? activation.beta() : Float.POSITIVE_INFINITY;
+        // Every addend is always added, an absent one as -0 (x + -0 == x for every x, -0 included):
+        // choosing arrays and scalars instead of vectors keeps the loop free of vector merges,
+        // which C2 may box (hundreds of KB per run once a profile tipped it that way).
         boolean columnBias = biasMode == BiasMode.PER_COLUMN;
         boolean rowBias = biasMode == BiasMode.PER_ROW;
-        float[] res = residual;
+        float[] cb = columnBias ? bias : NEG_ZEROS;
+        int cbo = columnBias ? biasOff + col0 : 0;
+        float[] res = residual == null ? NEG_ZEROS : residual;
+        int ro = residual == null ? 0 : residualOff + row0 * residualLd + col0;
+        int rStep = residual == null ? 0 : residualLd;
+        FloatVector b0 = FloatVector.fromArray(S, cb, cbo);
+        FloatVector b1 = FloatVector.fromArray(S, cb, cbo + L);
         for (int r = 0; r < rows; r++) {
             int co = cOff + r * ldc;
-            FloatVector v0 = FloatVector.fromArray(S, c, co);
-            FloatVector v1 = FloatVector.fromArray(S, c, co + L);
-            // The same additions in the same order as the generic path (no "+ 0": it would turn -0 into +0).
-            if (columnBias) {
-                v0 = v0.add(FloatVector.fromArray(S, bias, biasOff + col0));
-                v1 = v1.add(FloatVector.fromArray(S, bias, biasOff + col0 + L));
-            } else if (rowBias) {
-                float rb = bias[biasOff + row0 + r];
-                v0 = v0.add(rb);
-                v1 = v1.add(rb);
-            }
-            if (res != null) {
-                int ro = residualOff + (row0 + r) * residualLd + col0;
-                v0 = v0.add(FloatVector.fromArray(S, res, ro));
-                v1 = v1.add(FloatVector.fromArray(S, res, ro + L));
-            }
+            float rb = rowBias ? bias[biasOff + row0 + r] : -0f;
+            // the same additions in the same order as the generic path: bias, then residual
+            FloatVector v0 = FloatVector.fromArray(S, c, co).add(b0).add(rb).add(FloatVector.fromArray(S, res, ro));
+            FloatVector v1 = FloatVector.fromArray(S, c, co + L).add(b1).add(rb)
+                    .add(FloatVector.fromArray(S, res, ro + L));
             // compare-and-blend keeps NaN, as the scalar reference does
             v0 = v0.blend(lo, v0.compare(VectorOperators.LT, lo)).blend(hi, v0.compare(VectorOperators.GT, hi));
             v1 = v1.blend(lo, v1.compare(VectorOperators.LT, lo)).blend(hi, v1.compare(VectorOperators.GT, hi));
             v0.intoArray(c, co);
             v1.intoArray(c, co + L);
+            ro += rStep;
         }
     }
 
     /** c[co + j] += bias + residual for j < cols of logical row {@code row}. */
     private void add(float[] c, int co, int row, int col0, int cols) {
-        float rowBias = biasMode == BiasMode.PER_ROW ? bias[biasOff + row] : 0f;
         boolean colBias = biasMode == BiasMode.PER_COLUMN;
-        float[] res = residual;
-        int ro = res == null ? 0 : residualOff + row * residualLd + col0;
-        int bo = biasOff + col0;
+        float rowBias = biasMode == BiasMode.PER_ROW ? bias[biasOff + row] : -0f;
+        // Absent addends are -0 (an exact identity), chosen as arrays, not vectors: see applyTile.
+        float[] cb = colBias ? bias : NEG_ZEROS;
+        float[] res = residual == null ? NEG_ZEROS : residual;
+        int ro = residual == null ? 0 : residualOff + row * residualLd + col0;
+        int bo = colBias ? biasOff + col0 : 0;
+        int cbStep = colBias ? 1 : 0;
+        int rStep = residual == null ? 0 : 1;
         int j = 0;
         int bound = S.loopBound(cols);
         for (; j < bound; j += L) {
-            FloatVector v = FloatVector.fromArray(S, c, co + j);
-            v = colBias ? v.add(FloatVector.fromArray(S, bias, bo + j)) : v.add(rowBias);
-            if (res != null) {
-                v = v.add(FloatVector.fromArray(S, res, ro + j));
-            }
+            FloatVector v = FloatVector.fromArray(S, c, co + j)
+                    .add(FloatVector.fromArray(S, cb, bo + j * cbStep)).add(rowBias)
+                    .add(FloatVector.fromArray(S, res, ro + j * rStep));
             v.intoArray(c, co + j);
         }
         for (; j < cols; j++) {
-            float x = c[co + j] + (colBias ? bias[bo + j] : rowBias);
-            c[co + j] = res != null ? x + res[ro + j] : x;
+            c[co + j] = c[co + j] + cb[bo + j * cbStep] + rowBias + res[ro + j * rStep];
         }
     }
 
@@ -272,6 +274,12 @@ public final class Epilogue {
             float x = c[co + j];
             c[co + j] = x < lo ? lo : x > hi ? hi : x;
         }
+    }
+
+    private static float[] negativeZeros(int n) {
+        float[] z = new float[n];
+        java.util.Arrays.fill(z, -0f);
+        return z;
     }
 
     @Override

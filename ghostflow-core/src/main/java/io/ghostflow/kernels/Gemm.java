@@ -23,6 +23,8 @@ import io.ghostflow.core.Parallel;
 public final class Gemm {
     /** Below this many multiply-adds the fork/join hand-off costs more than it saves. */
     private static final long PARALLEL_MIN_MACS = 1L << 17;
+    /** Deepest K a pointwise convolution takes in one block (its A micro-panel, 4 x K floats, stays within half of L1). */
+    private static final int WHOLE_K_MAX = Integer.getInteger("ghostflow.gemm.wholeK", 1024);
 
     private Gemm() {
     }
@@ -198,10 +200,20 @@ public final class Gemm {
                                float beta, float[] c, int cOff, int ldc, Epilogue epi) {
         GemmBlocking.Scratch scratch = GemmBlocking.SCRATCH.get();
         float[] tile = scratch.tile;
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+        // A pointwise convolution (packed A, raw B) with K up to WHOLE_K_MAX takes K in one block
+        // (fewer columns per block keep the packed B within the same scratch): C is then written
+        // once, with bias and ReLU / Clip in registers, instead of read back per 256-deep block.
+        // Decided by K alone, so every batch size and stripe sums each element in the same order.
+        int kcMax = KC;
+        int ncMax = NC;
+        if (a.packedA != null && b.raw != null && k > KC && k <= WHOLE_K_MAX) {
+            kcMax = k;
+            ncMax = Math.max(NR, KC * NC / k / NR * NR);
+        }
+        for (int jc = 0; jc < n; jc += ncMax) {
+            int nc = Math.min(ncMax, n - jc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
                 boolean first = pc == 0;
                 boolean last = pc + kc == k;
                 float[] bArr;
@@ -231,9 +243,12 @@ public final class Gemm {
                 // kernel8x1 for pairs of full row panels: the 4 x 2-vector tile would be up to 15/16 padding.
                 int edge = nc % NR;
                 boolean narrowEdge = MR == 4 && edge != 0 && edge <= NR / 2;
+                // One to three live columns: per column, 16 rows in four 128-bit FMAs (kernel16x1).
+                boolean columnEdge = narrowEdge && edge <= 3;
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     int narrowRows = narrowEdge ? mc & ~7 : 0;
+                    int quadRows = columnEdge ? mc & ~15 : 0;
                     float[] aArr;
                     int aBase;
                     int aStride;
@@ -287,7 +302,19 @@ public final class Gemm {
                                 epi.apply(c, co, ldc, ic + ir, jc + jr, mr, nr);
                             }
                         }
-                        if (ir < narrowRows && (ir & 4) != 0) {
+                        if (ir < quadRows && (ir & 12) == 12) {
+                            // The fourth panel of a group of four: their narrow edge, column by column.
+                            int jr = nc - edge;
+                            int co = cOff + (ic + ir - 12) * ldc + jc + jr;
+                            int bo = bBase + (jr / NR) * bStride;
+                            for (int j = 0; j < edge; j++) {
+                                GemmMicroKernel.kernel16x1(kc, aArr, ao - 3 * aStride, aStride, bArr, bo + j, tile, 16 * j);
+                            }
+                            mergeColumns(tile, c, co, ldc, edge, alpha, beta, first);
+                            if (last) {
+                                epi.apply(c, co, ldc, ic + ir - 12, jc + jr, 16, edge);
+                            }
+                        } else if (ir >= quadRows && ir < narrowRows && (ir & 4) != 0) {
                             // The second panel of a pair: its narrow edge with the previous panel's.
                             int jr = nc - edge;
                             int co = cOff + (ic + ir - 4) * ldc + jc + jr;
@@ -298,6 +325,24 @@ public final class Gemm {
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /** {@link #mergeEdge} for 16 rows of column-major sums tile[j * 16 + r], j < cols. */
+    private static void mergeColumns(float[] tile, float[] c, int co, int ldc, int cols, float alpha, float beta,
+                                     boolean first) {
+        for (int r = 0; r < 16; r++) {
+            int d = co + r * ldc;
+            for (int j = 0; j < cols; j++) {
+                float acc = alpha * tile[j * 16 + r];
+                if (!first) {
+                    c[d + j] += acc;
+                } else if (beta == 0f) {
+                    c[d + j] = acc;
+                } else {
+                    c[d + j] = acc + beta * c[d + j];
                 }
             }
         }

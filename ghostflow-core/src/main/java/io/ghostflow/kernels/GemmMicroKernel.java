@@ -6,6 +6,7 @@ import static io.ghostflow.kernels.GemmBlocking.S;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The register-blocked fp32 micro-kernels: MR rows by two vectors, per k two vector loads from
@@ -20,6 +21,9 @@ import jdk.incubator.vector.VectorOperators;
  * boxed in memory across the merge.
  */
 final class GemmMicroKernel {
+    /** Four floats: the rows of one packed 4-row A panel at one k. */
+    private static final VectorSpecies<Float> Q = FloatVector.SPECIES_128;
+
     private GemmMicroKernel() {
     }
 
@@ -149,6 +153,35 @@ final class GemmMicroKernel {
         c5.intoArray(t, 5 * L);
         c6.intoArray(t, 6 * L);
         c7.intoArray(t, 7 * L);
+    }
+
+    /**
+     * Four 4-row A panels (rows 0..15 at ao + p * aStride) by one column of a packed B panel
+     * (b[bo + k * NR]), raw sums into t[to + r], r < 16: the one or two live columns of a last
+     * panel (N = 49 leaves one), where {@link #kernel8x1} spends a whole vector on each row. The
+     * four rows of a panel sit side by side in packed A, so a 128-bit vector of them times the
+     * broadcast B value accumulates four rows at once; each lane is the same single FMA chain over
+     * k from 0 as in the full tile, so results are bit-identical to it.
+     */
+    static void kernel16x1(int kc, float[] a, int ao, int aStride, float[] b, int bo, float[] t, int to) {
+        FloatVector c0 = FloatVector.zero(Q);
+        FloatVector c1 = FloatVector.zero(Q);
+        FloatVector c2 = FloatVector.zero(Q);
+        FloatVector c3 = FloatVector.zero(Q);
+        int a1 = ao + aStride;
+        int a2 = a1 + aStride;
+        int a3 = a2 + aStride;
+        for (int k = 0; k < kc; k++) {
+            FloatVector bv = FloatVector.broadcast(Q, b[bo + k * (2 * L)]);
+            c0 = FloatVector.fromArray(Q, a, ao + k * 4).fma(bv, c0);
+            c1 = FloatVector.fromArray(Q, a, a1 + k * 4).fma(bv, c1);
+            c2 = FloatVector.fromArray(Q, a, a2 + k * 4).fma(bv, c2);
+            c3 = FloatVector.fromArray(Q, a, a3 + k * 4).fma(bv, c3);
+        }
+        c0.intoArray(t, to);
+        c1.intoArray(t, to + 4);
+        c2.intoArray(t, to + 8);
+        c3.intoArray(t, to + 12);
     }
 
     /**

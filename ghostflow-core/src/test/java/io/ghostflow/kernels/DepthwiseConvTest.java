@@ -62,6 +62,38 @@ class DepthwiseConvTest {
         check(dw(1, 7, 7, 7, 3, 1, 1, 1), relu6, true, false, r, 1);
     }
 
+    /**
+     * Many small planes (the batched small-plane path): several batches of padded planes per
+     * thread, spills between planes of one range, ragged widths, residual and non-fused activations.
+     */
+    @Test
+    void manySmallPlanes() {
+        Random r = new Random(3);
+        for (int iter = 0; iter < 40; iter++) {
+            int n = 1 + r.nextInt(2);
+            int c = 20 + r.nextInt(60);
+            int h = 3 + r.nextInt(26);
+            int w = 1 + r.nextInt(28);
+            int sH = 1 + r.nextInt(2);
+            int sW = 1 + r.nextInt(2);
+            int pt = r.nextInt(2);
+            int pl = r.nextInt(2);
+            int pb = r.nextInt(2);
+            int pr = r.nextInt(2);
+            if (w + pl + pr < 3) {
+                continue;
+            }
+            Conv2d.Params p = new Conv2d.Params(n, c, h, w, c, 3, 3, sH, sW, pt, pl, pb, pr, 1, 1, c);
+            Activation act = switch (iter % 4) {
+                case 0 -> Activation.NONE;
+                case 1 -> Activation.RELU;
+                case 2 -> Activation.HARD_SWISH;
+                default -> Activation.relu6();
+            };
+            check(p, act, iter % 2 == 0, iter % 3 == 1, r, 1 + (iter & 1));
+        }
+    }
+
     /** 3x3 dilation 1 with strides 1..3 along H, 1..2 along W, ragged widths, asymmetric pads. */
     @Test
     void random3x3() {

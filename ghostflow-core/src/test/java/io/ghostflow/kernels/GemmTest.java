@@ -168,8 +168,8 @@ class GemmTest {
     @Test
     void narrowLastPanelMatchesReferenceAndFullTiles() {
         Random r = new Random(49);
-        int[] ns = {49, 57, 100, 17, 8, 1};
-        for (int iter = 0; iter < 36; iter++) {
+        int[] ns = {49, 57, 100, 17, 8, 1, 50, 35};
+        for (int iter = 0; iter < 48; iter++) {
             int n = ns[iter % ns.length];
             int m = 8 + r.nextInt(63);
             int k = iter % 3 == 0 ? 300 + r.nextInt(301) : 1 + r.nextInt(80); // some K beyond one KC block
