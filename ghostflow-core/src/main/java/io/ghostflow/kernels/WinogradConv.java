@@ -132,6 +132,15 @@ final class WinogradConv {
         u[xy0 + 3][at] = x2;
     }
 
+    /** Transformed inputs and GEMM results of one pass stay within this many floats (4 MB). */
+    private static final int PASS_FLOATS = 1 << 20;
+
+    /** Images per pass for geometry p: as many as fit {@link #PASS_FLOATS}, at least one. */
+    int imagesPerPass(Conv2d.Params p) {
+        long perImage = (long) POSITIONS * (c + outC) * ((p.outH() + 1) / 2) * ((p.outW() + 1) / 2);
+        return (int) Math.max(1, Math.min(p.n(), PASS_FLOATS / Math.max(1, perImage)));
+    }
+
     /** y = epi(conv(x)); x is [N, C, H, W], y is [N, outC, OH, OW]; p has this kernel's C and outC. */
     void run(Conv2d.Params p, float[] x, int xOff, float[] y, int yOff, Epilogue e, int threads) {
         int oh = p.outH();

@@ -97,6 +97,33 @@ class WinogradConvTest {
     }
 
     @Test
+    void largePlanesRunABatchInPassesAndOverThreadsWithTheSameBits() {
+        Random r = new Random(44);
+        int c = 48;
+        int m = 64;
+        int size = 60;
+        Conv2d.Params batch = new Conv2d.Params(5, c, size, size, m, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+        Conv2d.Params one = new Conv2d.Params(1, c, size, size, m, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+        int plane = size * size;
+        float[] wts = Tolerances.random(r, m * c * 9);
+        float[] x = Tolerances.random(r, 5 * c * plane);
+        float[] res = Tolerances.random(r, 5 * m * plane);
+        Epilogue epi = Epilogue.of(Activation.RELU).withRowBias(Tolerances.random(r, m), 0);
+        Conv2d conv = Conv2d.prepare(wts, batch);
+        assertThat(WinogradConv.prepare(wts, 0, m, c).imagesPerPass(batch)).as("images per pass").isLessThan(5);
+        for (int threads = 1; threads <= 2; threads++) {
+            float[] all = new float[5 * m * plane];
+            conv.run(x, 0, all, 0, epi.withResidual(res, 0, plane), threads);
+            for (int n = 0; n < 5; n++) {
+                float[] single = new float[m * plane];
+                conv.rebind(one).run(x, n * c * plane, single, 0, epi.withResidual(res, n * m * plane, plane), 1);
+                float[] part = Arrays.copyOfRange(all, n * m * plane, (n + 1) * m * plane);
+                assertThat(single).as("threads %d image %d", threads, n).containsExactly(part);
+            }
+        }
+    }
+
+    @Test
     void transformedWeightsRefuseAStridedGeometry() {
         Conv2d conv = Conv2d.prepare(new float[16 * 16 * 9], Conv2d.Params.simple(1, 16, 8, 8, 16, 3, 3));
         Conv2d.Params strided = new Conv2d.Params(1, 16, 8, 8, 16, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, 1);
