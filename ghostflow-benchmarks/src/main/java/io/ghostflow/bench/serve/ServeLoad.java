@@ -36,11 +36,14 @@ import java.util.Map;
  * the median of the per-request overhead histogram (request time minus queue and compute) on /metrics.
  *
  * <p>Arguments: {@code [--models mlp_mnist,resnet18] [--seconds 10] [--concurrency 1,8,32]
- * [--modes json,binary] [--batching off,on] [--io-threads N] [--shared DIR]}.
+ * [--modes json,binary] [--batching off,on] [--io-threads N] [--instances N] [--shared DIR]}.
+ * {@code --instances N} runs N model instances, each with one intra-op thread (default: one
+ * instance using every core for an image model), for batching on and off alike.
  */
 public final class ServeLoad {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static int ioThreads;
+    private static int instances;
     private static final com.sun.management.OperatingSystemMXBean CPU =
             (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
@@ -59,6 +62,7 @@ public final class ServeLoad {
         List<String> batching = List.of(opt.getOrDefault("batching", "off,on").split(","));
         Path shared = Path.of(opt.getOrDefault("shared", findShared().toString()));
         ioThreads = Integer.parseInt(opt.getOrDefault("io-threads", Integer.toString(ServerOptions.defaults().ioThreads())));
+        instances = Integer.parseInt(opt.getOrDefault("instances", "1"));
 
         System.out.printf("%-10s %-8s %-7s %4s %12s %10s %10s %7s %14s %14s %11s %9s %11s %9s%n", "model", "batching", "mode", "c", "inf/s", "p50 us",
                 "p99 us", "errors", "overhead us", "ovh p50 us", "compute us", "queue us", "cpu us/inf", "rows/run");
@@ -78,9 +82,10 @@ public final class ServeLoad {
         boolean big = x.size() > 10_000;
         // a tiny model gains nothing from splitting one kernel over threads, and under concurrent
         // requests the fork/join hand-offs cost more than the kernels themselves
-        SessionOptions so = big ? defaults : defaults.withIntraOpThreads(1);
+        SessionOptions so = big && instances == 1 ? defaults : defaults.withIntraOpThreads(1);
         int maxBatch = big ? 8 : 32;
-        ModelConfig cfg = ModelConfig.defaults(model).withBatching(batch ? maxBatch : 0, batch, big ? 2_000 : 300);
+        ModelConfig cfg = ModelConfig.defaults(model).withBatching(batch ? maxBatch : 0, batch, big ? 2_000 : 300)
+                .withInstances(instances);
         ModelManager mm = new ModelManager(null, so, Duration.ofSeconds(10));
         mm.register(cfg, Map.of(1L, v -> InferenceSession.load(file, so)));
         mm.loadAll();
