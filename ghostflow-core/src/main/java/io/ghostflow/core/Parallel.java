@@ -74,4 +74,44 @@ public final class Parallel {
             t.join();
         }
     }
+
+    /** Chunks per participating thread in {@link #forRangeBalanced}. */
+    private static final int CHUNKS_PER_THREAD = 4;
+
+    /**
+     * {@link #forRange} for independent, similar items (images, channels, whole GEMMs): [0, n) is
+     * cut into up to {@value #CHUNKS_PER_THREAD} chunks per thread, which the caller and the
+     * workers claim in order as each becomes free. A thread the OS deschedules (two cores shared
+     * with a server's I/O threads) then holds up only its current chunk, not a fixed share of
+     * the work. Only for bodies whose cost per chunk does not grow with the number of chunks.
+     */
+    public static void forRangeBalanced(int threads, int n, RangeBody body) {
+        int participants = Math.min(threads, n);
+        if (participants <= 1 || ForkJoinTask.inForkJoinPool() || INSIDE.get()[0]) {
+            body.run(0, n);
+            return;
+        }
+        int chunks = Math.min(n, participants * CHUNKS_PER_THREAD);
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        Runnable drain = () -> {
+            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+                body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks));
+            }
+        };
+        ForkJoinPool pool = pool(threads);
+        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[participants - 1];
+        for (int t = 0; t < tasks.length; t++) {
+            tasks[t] = pool.submit(drain);
+        }
+        boolean[] inside = INSIDE.get();
+        inside[0] = true;
+        try {
+            drain.run();
+        } finally {
+            inside[0] = false;
+        }
+        for (ForkJoinTask<?> t : tasks) {
+            t.join();
+        }
+    }
 }

@@ -177,7 +177,7 @@ public final class Conv2d {
         if (threads > 1 && (p.n % threads == 0 || p.n >= 2 * threads)) {
             // Images split over the threads, one thread each: no per-GEMM fork/join and no thin
             // stripes, so a batch scales with the cores better than splitting each image's GEMM.
-            Parallel.forRange(threads, p.n, 1, (n0, n1) -> images(x, xOff, y, yOff, e, n0, n1, 1));
+            Parallel.forRangeBalanced(threads, p.n, (n0, n1) -> images(x, xOff, y, yOff, e, n0, n1, 1));
         } else {
             images(x, xOff, y, yOff, e, 0, p.n, threads);
         }
@@ -192,7 +192,7 @@ public final class Conv2d {
     private void runWinograd(float[] x, int xOff, float[] y, int yOff, Epilogue e, int threads) {
         int perPass = winograd.imagesPerPass(p);
         if (threads > 1 && p.n > 1) {
-            Parallel.forRange(threads, p.n, 1, (n0, n1) -> winogradPasses(x, xOff, y, yOff, e, n0, n1, perPass, 1));
+            Parallel.forRangeBalanced(threads, p.n, (n0, n1) -> winogradPasses(x, xOff, y, yOff, e, n0, n1, perPass, 1));
         } else {
             winogradPasses(x, xOff, y, yOff, e, 0, p.n, perPass, threads);
         }

@@ -153,12 +153,12 @@ final class WinogradConv {
         int ld = tiles + L;
         float[] v = RUN.get(0, POSITIONS * c * ld);
         float[] mm = RUN.get(1, POSITIONS * outC * ld);
-        Parallel.forRange(threads, c, 1, (c0, c1) -> {
+        Parallel.forRangeBalanced(threads, c, (c0, c1) -> {
             for (int ch = c0; ch < c1; ch++) {
                 inputTransform(p, x, xOff, ch, th, tw, v, ld);
             }
         });
-        Parallel.forRange(Math.min(threads, POSITIONS), POSITIONS, 1, (q0, q1) -> {
+        Parallel.forRangeBalanced(threads, POSITIONS, (q0, q1) -> {
             for (int xy = q0; xy < q1; xy++) {
                 Gemm.gemm(outC, tiles, c, 1f, u[xy], v, xy * c * ld, ld, false, 0f, mm, xy * outC * ld, ld,
                         Epilogue.NONE, 1);
@@ -170,7 +170,7 @@ final class WinogradConv {
             perImage[image] = e.residual() == null ? e
                     : e.withResidual(e.residual(), e.residualOffset() + image * outC * e.residualLd(), e.residualLd());
         }
-        Parallel.forRange(threads, p.n() * outC, 1, (w0, w1) -> {
+        Parallel.forRangeBalanced(threads, p.n() * outC, (w0, w1) -> {
             for (int i = w0; i < w1; i++) {
                 int image = i / outC;
                 int m = i % outC;
