@@ -46,6 +46,28 @@ public class ConvBench {
 
     @Setup
     public void setup() {
+        Conv2d.Params params = parse(shape);
+        int m = params.outC();
+        Random r = new Random(1);
+        float[] w = new float[m * (params.c() / params.groups()) * params.kH() * params.kW()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = r.nextFloat() - 0.5f;
+        }
+        x = new float[params.n() * params.c() * params.h() * params.w()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextFloat() - 0.5f;
+        }
+        conv = Conv2d.prepare(w, params);
+        y = new float[params.n() * m * params.outH() * params.outW()];
+        float[] bias = new float[m];
+        epi = Epilogue.of(Activation.RELU).withRowBias(bias, 0);
+    }
+
+    /**
+     * A square convolution from "C_H_M_k_stride_pad[_N]" (N images, default 1), with a leading
+     * "dw" for a depthwise one (groups = C).
+     */
+    static Conv2d.Params parse(String shape) {
         boolean dw = shape.startsWith("dw");
         String[] d = shape.replace("dw", "").split("_");
         int c = Integer.parseInt(d[0]);
@@ -54,20 +76,8 @@ public class ConvBench {
         int k = Integer.parseInt(d[3]);
         int s = Integer.parseInt(d[4]);
         int p = Integer.parseInt(d[5]);
-        Conv2d.Params params = new Conv2d.Params(1, c, h, h, m, k, k, s, s, p, p, p, p, 1, 1, dw ? c : 1);
-        Random r = new Random(1);
-        float[] w = new float[m * (c / params.groups()) * k * k];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = r.nextFloat() - 0.5f;
-        }
-        x = new float[c * h * h];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = r.nextFloat() - 0.5f;
-        }
-        conv = Conv2d.prepare(w, params);
-        y = new float[m * params.outH() * params.outW()];
-        float[] bias = new float[m];
-        epi = Epilogue.of(Activation.RELU).withRowBias(bias, 0);
+        int n = d.length > 6 ? Integer.parseInt(d[6]) : 1;
+        return new Conv2d.Params(n, c, h, h, m, k, k, s, s, p, p, p, p, 1, 1, dw ? c : 1);
     }
 
     /** Counts FLOPs so JMH prints GFLOP/s next to the rate. */

@@ -12,7 +12,7 @@ import java.util.Random;
  * for why CPU time), with bias + ReLU fused as the models run it. Reported as "effective"
  * GFLOP/s: 2 * the direct convolution's multiply-adds per second, whatever the kernel does
  * (Winograd 3x3 convolutions do fewer), so kernels compare on the work they replace. Arguments:
- * shapes "C_H_M_k_stride_pad[_N]" as in {@link ConvBench} (default: resnet18's and squeezenet's
+ * shapes as {@link ConvBench#parse} reads them (default: resnet18's and squeezenet's
  * 3x3 layers). Run: java --add-modules jdk.incubator.vector -cp target/classes:target/lib/*
  * io.ghostflow.bench.jmh.CpuTimeConv [SHAPE...]
  */
@@ -35,17 +35,14 @@ public final class CpuTimeConv {
     }
 
     private static void measure(String shape, ThreadMXBean mx, boolean print) {
-        String[] d = shape.split("_");
-        int c = Integer.parseInt(d[0]);
-        int h = Integer.parseInt(d[1]);
-        int m = Integer.parseInt(d[2]);
-        int k = Integer.parseInt(d[3]);
-        int s = Integer.parseInt(d[4]);
-        int p = Integer.parseInt(d[5]);
-        int n = d.length > 6 ? Integer.parseInt(d[6]) : 1;
-        Conv2d.Params params = new Conv2d.Params(n, c, h, h, m, k, k, s, s, p, p, p, p, 1, 1, 1);
+        Conv2d.Params params = ConvBench.parse(shape);
+        int n = params.n();
+        int c = params.c();
+        int h = params.h();
+        int m = params.outC();
+        int k = params.kH();
         Random r = new Random(1);
-        float[] w = random(r, m * c * k * k);
+        float[] w = random(r, m * (c / params.groups()) * k * k);
         float[] x = random(r, n * c * h * h);
         float[] y = new float[n * m * params.outH() * params.outW()];
         Conv2d conv = Conv2d.prepare(w, params);

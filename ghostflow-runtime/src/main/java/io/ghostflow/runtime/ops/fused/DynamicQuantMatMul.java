@@ -6,13 +6,13 @@ import io.ghostflow.runtime.graph.Node;
 import io.ghostflow.runtime.ops.ExecContext;
 import io.ghostflow.runtime.ops.OpConfig;
 import io.ghostflow.runtime.ops.OpKernel;
+import io.ghostflow.runtime.ops.quant.QuantKernels;
 import io.ghostflow.runtime.ops.quant.QuantOps;
 import io.ghostflow.tensor.DType;
 import io.ghostflow.tensor.Tensor;
 import io.ghostflow.tensor.Value;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -254,23 +254,8 @@ final class DynamicQuantMatMul {
     static float quantize(Tensor x, float[] q, int[] za) {
         float[] a = x.floats();
         int n = x.size();
-        FloatVector vmn = FloatVector.zero(F);
-        FloatVector vmx = FloatVector.zero(F);
-        int i = 0;
-        int bound = F.loopBound(n);
-        for (; i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(F, a, i);
-            vmn = vmn.min(v);
-            vmx = vmx.max(v);
-        }
-        float mn = vmn.reduceLanes(VectorOperators.MIN);
-        float mx = vmx.reduceLanes(VectorOperators.MAX);
-        for (; i < n; i++) {
-            mn = Math.min(mn, a[i]);
-            mx = Math.max(mx, a[i]);
-        }
-        float scale = (mx - mn) / 255f;
-        if (!(scale > 0) || !Float.isFinite(scale)) {
+        float scale = QuantKernels.scaleAndZeroPoint(a, n, za);
+        if (Float.isNaN(scale)) {
             Value[] r = QuantOps.dynamicQuantize(x);
             byte[] qb = ((Tensor) r[0]).bytes();
             int zp = (int) ((Tensor) r[2]).getLong(0);
@@ -280,11 +265,12 @@ final class DynamicQuantMatMul {
             za[0] = zp;
             return ((Tensor) r[1]).floats()[0];
         }
-        int zp = (int) (float) Math.rint(Math.max(0, Math.min(255, 0 - mn / scale)));
-        za[0] = zp;
+        int zp = za[0];
+        int i = 0;
+        int bound = F.loopBound(n);
         float lo = -zp;
         float hi = 255 - zp;
-        for (i = 0; i < bound; i += L) {
+        for (; i < bound; i += L) {
             FloatVector.fromArray(F, a, i).div(scale).max(lo).min(hi).add(ROUND_MAGIC).sub(ROUND_MAGIC).intoArray(q, i);
         }
         for (; i < n; i++) {

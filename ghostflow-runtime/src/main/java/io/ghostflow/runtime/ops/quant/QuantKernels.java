@@ -49,12 +49,11 @@ public final class QuantKernels {
     }
 
     /**
-     * DynamicQuantizeLinear's arithmetic on a[0, n) into q (uint8 values as bytes): returns the
-     * scale and puts the zero point in zeroPoint[0]; returns NaN, writing nothing, when the data
-     * hold NaN or infinities or are all zero (the general code in QuantOps handles those).
+     * DynamicQuantizeLinear's scale and zero point for a[0, n): scale = (max(0, max a) - min(0, min a)) / 255
+     * in float, zero point = round-half-even(clamp(-min / scale)) into zeroPoint[0]. Returns NaN, writing
+     * nothing, when the scale is not a positive finite number (NaN or infinite data, all zeros).
      */
-    public static float quantizeUint8(float[] a, byte[] q, int[] zeroPoint) {
-        int n = a.length;
+    public static float scaleAndZeroPoint(float[] a, int n, int[] zeroPoint) {
         FloatVector vmn = FloatVector.zero(F);
         FloatVector vmx = FloatVector.zero(F);
         int i = 0;
@@ -74,11 +73,25 @@ public final class QuantKernels {
         if (!(scale > 0) || !Float.isFinite(scale)) {
             return Float.NaN;
         }
-        int zp = (int) (float) Math.rint(Math.max(0, Math.min(255, 0 - mn / scale)));
-        zeroPoint[0] = zp;
+        zeroPoint[0] = (int) (float) Math.rint(Math.max(0, Math.min(255, 0 - mn / scale)));
+        return scale;
+    }
+
+    /**
+     * DynamicQuantizeLinear's arithmetic on a[0, n) into q (uint8 values as bytes): returns the
+     * scale and puts the zero point in zeroPoint[0]; returns NaN, writing nothing, when the data
+     * hold NaN or infinities or are all zero (the general code in QuantOps handles those).
+     */
+    public static float quantizeUint8(float[] a, byte[] q, int[] zeroPoint) {
+        int n = a.length;
+        float scale = scaleAndZeroPoint(a, n, zeroPoint);
+        if (Float.isNaN(scale)) {
+            return Float.NaN;
+        }
+        int zp = zeroPoint[0];
         FloatVector lo = FloatVector.broadcast(F, -zp);
         FloatVector hi = FloatVector.broadcast(F, 255 - zp);
-        i = 0;
+        int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             // clamping to the integer bounds before rounding equals rounding then clamping
             FloatVector v = FloatVector.fromArray(F, a, i).div(scale).max(lo).min(hi).add(ROUND_MAGIC).sub(ROUND_MAGIC);
