@@ -232,7 +232,7 @@ public final class Conv2d {
                 if (panels == null) {
                     Gemm.gemm(mg, ohw, kg, 1f, packed[g], x, xo, hw, false, 0f, y, yo, ohw, eg, threads);
                 } else {
-                    Gemm.gemm(mg, ohw, kg, packed[g], panels.over(x, xo, 0), y, yo, ohw, eg, threads);
+                    Gemm.gemm(mg, ohw, kg, packed[g], panels.over(x, xo, 0, threads), y, yo, ohw, eg, threads);
                 }
             }
         }
@@ -249,7 +249,7 @@ public final class Conv2d {
     private void runBatchFolded(float[] x, int xOff, float[] y, int yOff, Epilogue e, int threads, int kg, int ohw) {
         int wide = p.n * ohw;
         float[] out = outputs(p.outC * wide);
-        Gemm.gemm(p.outC, wide, kg, packed[0], panels.over(x, xOff, p.c * p.h * p.w), out, 0, wide, Epilogue.NONE,
+        Gemm.gemm(p.outC, wide, kg, packed[0], panels.over(x, xOff, p.c * p.h * p.w, threads), out, 0, wide, Epilogue.NONE,
                 threads);
         for (int n = 0; n < p.n; n++) {
             int yo = yOff + n * p.outC * ohw;

@@ -4,6 +4,7 @@ import static io.ghostflow.kernels.GemmBlocking.L;
 import static io.ghostflow.kernels.GemmBlocking.NR;
 import static io.ghostflow.kernels.GemmBlocking.S;
 
+import io.ghostflow.core.Parallel;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 
@@ -23,6 +24,8 @@ final class ConvPanels {
     private final int[] rowShift;
     private final int[] colShift;
     private final int channels;
+    /** Per input row: whether any output row's tap reads it. */
+    private final boolean[] rowRead;
     private static final ScratchFloats SPLIT = new ScratchFloats(1);
 
     /** Tables for one group of {@code channels} input channels. */
@@ -31,6 +34,15 @@ final class ConvPanels {
         this.oh = p.outH();
         this.ow = p.outW();
         this.channels = channels;
+        rowRead = new boolean[p.h()];
+        for (int oy = 0; oy < oh; oy++) {
+            for (int kh = 0; kh < p.kH(); kh++) {
+                int iy = oy * p.strideH() + kh * p.dilationH() - p.padTop();
+                if (iy >= 0 && iy < p.h()) {
+                    rowRead[iy] = true;
+                }
+            }
+        }
         int kk = channels * p.kH() * p.kW();
         planeOff = new int[kk];
         rowShift = new int[kk];
@@ -49,39 +61,47 @@ final class ConvPanels {
     /**
      * The operand for an input whose group's first channel of image 0 is x[xOff]; images are
      * {@code imageStride} apart (0: one image). With column stride 2, each input row is first
-     * split into its even and odd columns (into per-thread scratch, on the calling thread), so
-     * that every tap reads contiguous values instead of every other one.
+     * split into its even and odd columns (into the calling thread's scratch), so that every tap
+     * reads contiguous values instead of every other one.
      */
-    BPanelSource over(float[] x, int xOff, int imageStride) {
+    BPanelSource over(float[] x, int xOff, int imageStride, int threads) {
         if (p.strideW() != 2) {
             return (k0, kc, j0, nc, dst, panelStride) -> pack(x, xOff, imageStride, null, k0, kc, j0, nc, dst, panelStride, 0);
         }
         int images = imageStride == 0 ? 1 : p.n();
-        float[] split = splitColumns(x, xOff, imageStride, images);
+        float[] split = splitColumns(x, xOff, imageStride, images, threads);
         int splitStride = imageStride == 0 ? 0 : channels * p.h() * p.w();
         return (k0, kc, j0, nc, dst, panelStride) -> pack(x, xOff, imageStride, split, k0, kc, j0, nc, dst, panelStride,
                 splitStride);
     }
 
-    /** Row by row: columns 0, 2, 4, ... then 1, 3, 5, ...; the same layout as x otherwise ([image][channel][row]). */
-    private float[] splitColumns(float[] x, int xOff, int imageStride, int images) {
+    /**
+     * Row by row: columns 0, 2, 4, ... then 1, 3, 5, ...; the same layout as x otherwise
+     * ([image][channel][row]). Rows no tap reads (every other one for a 1x1 stride-2
+     * convolution) are skipped; the rows of a batch are split over the threads.
+     */
+    private float[] splitColumns(float[] x, int xOff, int imageStride, int images, int threads) {
         int h = p.h();
         int w = p.w();
         int evens = (w + 1) / 2;
         int plane = channels * h * w;
         float[] split = SPLIT.get(0, images * plane);
-        for (int n = 0; n < images; n++) {
-            for (int r = 0; r < channels * h; r++) {
+        int rows = images * channels * h;
+        Parallel.forRange(threads, rows, 256, (r0, r1) -> {
+            for (int rr = r0; rr < r1; rr++) {
+                if (!rowRead[rr % h]) {
+                    continue;
+                }
+                int n = rr / (channels * h);
+                int r = rr - n * channels * h;
                 int src = xOff + n * imageStride + r * w;
                 int dst = n * plane + r * w;
-                for (int j = 0; j < evens; j++) {
-                    split[dst + j] = x[src + 2 * j];
-                }
-                for (int j = 0; j < w / 2; j++) {
-                    split[dst + evens + j] = x[src + 2 * j + 1];
+                Deinterleave.split(x, src, w / 2, split, dst, split, dst + evens);
+                if ((w & 1) != 0) {
+                    split[dst + evens - 1] = x[src + w - 1];
                 }
             }
-        }
+        });
         return split;
     }
 

@@ -43,20 +43,6 @@ final class WinogradConv {
      */
     private static final VectorMask<Float> ODD_LANES = VectorMask.fromLong(S, 0xAAAAAAAAAAAAAAAAL);
 
-    /** Lanes 0, 2, 4, .. then 1, 3, 5, .. (EVENS_FIRST) or the odd ones first (ODDS_FIRST). */
-    private static final VectorShuffle<Float> EVENS_FIRST = parity(0);
-    private static final VectorShuffle<Float> ODDS_FIRST = parity(1);
-    private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(S, -1L << (L / 2));
-
-    private static VectorShuffle<Float> parity(int first) {
-        int[] lanes = new int[L];
-        for (int i = 0; i < L / 2; i++) {
-            lanes[i] = first + 2 * i;
-            lanes[L / 2 + i] = 1 - first + 2 * i;
-        }
-        return VectorShuffle.fromArray(S, lanes, 0);
-    }
-
     private static VectorShuffle<Float> spread(int first) {
         int[] lanes = new int[L];
         for (int i = 0; i < L; i++) {
@@ -233,20 +219,8 @@ final class WinogradConv {
             for (int q = 0; q < qa; q++) {
                 splitEdge(x, src, w, left, q, even, odd, o);
             }
-            int q = qa;
-            // Two vectors of the row become one vector of its even and one of its odd columns:
-            // one-vector rearranges gather each half, a blend joins the halves.
-            for (; q + L <= qb; q += L) {
-                FloatVector a = FloatVector.fromArray(S, x, src + 2 * q);
-                FloatVector b = FloatVector.fromArray(S, x, src + 2 * q + L);
-                a.rearrange(EVENS_FIRST).blend(b.rearrange(ODDS_FIRST), UPPER_HALF).intoArray(even, o + q);
-                a.rearrange(ODDS_FIRST).blend(b.rearrange(EVENS_FIRST), UPPER_HALF).intoArray(odd, o + q);
-            }
-            for (; q < qb; q++) {
-                even[o + q] = x[src + 2 * q];
-                odd[o + q] = x[src + 2 * q + 1];
-            }
-            for (q = qb; q < wq; q++) {
+            Deinterleave.split(x, src + 2 * qa, qb - qa, even, o + qa, odd, o + qa);
+            for (int q = qb; q < wq; q++) {
                 splitEdge(x, src, w, left, q, even, odd, o);
             }
         }

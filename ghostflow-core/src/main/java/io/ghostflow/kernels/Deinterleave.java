@@ -1,0 +1,48 @@
+package io.ghostflow.kernels;
+
+import static io.ghostflow.kernels.GemmBlocking.L;
+import static io.ghostflow.kernels.GemmBlocking.S;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
+
+/**
+ * Splits runs of values into their even and odd positions, for stride-2 kernels that then read
+ * contiguous vectors. Two vectors of input become one vector of each half: a one-vector
+ * rearrange gathers each half's lanes and a blend joins them (the two-vector form of rearrange
+ * allocated per call in some JVMs; this form never did).
+ */
+final class Deinterleave {
+    /** Lanes 0, 2, 4, .. then 1, 3, 5, .. (EVENS_FIRST) or the odd ones first (ODDS_FIRST). */
+    private static final VectorShuffle<Float> EVENS_FIRST = parity(0);
+    private static final VectorShuffle<Float> ODDS_FIRST = parity(1);
+    private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(S, -1L << (L / 2));
+
+    private Deinterleave() {
+    }
+
+    private static VectorShuffle<Float> parity(int first) {
+        int[] lanes = new int[L];
+        for (int i = 0; i < L / 2; i++) {
+            lanes[i] = first + 2 * i;
+            lanes[L / 2 + i] = 1 - first + 2 * i;
+        }
+        return VectorShuffle.fromArray(S, lanes, 0);
+    }
+
+    /** even[e + i] = x[s + 2i] and odd[o + i] = x[s + 2i + 1] for i < pairs (reads x[s, s + 2 * pairs)). */
+    static void split(float[] x, int s, int pairs, float[] even, int e, float[] odd, int o) {
+        int i = 0;
+        for (; i + L <= pairs; i += L) {
+            FloatVector a = FloatVector.fromArray(S, x, s + 2 * i);
+            FloatVector b = FloatVector.fromArray(S, x, s + 2 * i + L);
+            a.rearrange(EVENS_FIRST).blend(b.rearrange(ODDS_FIRST), UPPER_HALF).intoArray(even, e + i);
+            a.rearrange(ODDS_FIRST).blend(b.rearrange(EVENS_FIRST), UPPER_HALF).intoArray(odd, o + i);
+        }
+        for (; i < pairs; i++) {
+            even[e + i] = x[s + 2 * i];
+            odd[o + i] = x[s + 2 * i + 1];
+        }
+    }
+}
