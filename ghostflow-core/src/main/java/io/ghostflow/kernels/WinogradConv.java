@@ -18,14 +18,19 @@ import jdk.incubator.vector.VectorShuffle;
  * packed GEMM, and each output tile is {@code A^T M A}. The transforms add and subtract only (the
  * weight transform also halves), so results stay within a few ulps of direct convolution.
  *
- * <p>The tiles of all images of a batch sit side by side in one GEMM (N = images x tiles), and
- * each output column is one FMA chain in channel order whatever N is, so a batch computes exactly
- * what its images compute one by one.
+ * <p>The tiles of the images of one call sit side by side in one GEMM (N = images x tiles;
+ * {@link Conv2d} calls with as many images as {@link #imagesPerPass} allows), and each output
+ * column is one FMA chain in channel order whatever N is, so a batch computes exactly what its
+ * images compute one by one.
  */
 final class WinogradConv {
     /** Transformed values per 2x2 output tile (a 4x4 input tile). */
     private static final int POSITIONS = 16;
-    /** Below these, transforms cost more than the saved multiplies (measured on resnet18 and squeezenet layers). */
+    /**
+     * Fewer channels make the GEMMs too shallow for the transforms to pay; 16 is where squeezenet's
+     * first fire modules start, which still gain (16_55_64: about 80 effective GFLOP/s against 39
+     * with im2col). Not tuned below that.
+     */
     private static final int MIN_CHANNELS = 16;
 
     /** Slot 0: transformed input V; slot 1: GEMM results M (both shared by the run's threads). */
@@ -38,8 +43,8 @@ final class WinogradConv {
     private static final VectorShuffle<Float> SPREAD_LOW = spread(0);
     private static final VectorShuffle<Float> SPREAD_HIGH = spread(L / 2);
     /**
-     * The odd lanes. Zipping two vectors is a one-vector rearrange of each and a blend: the
-     * two-vector form of rearrange allocated per call in some JVMs (see Pool2d), this one does not.
+     * The odd lanes. Zipping two vectors is a one-vector rearrange of each and a blend, as in
+     * {@link Deinterleave} (the two-vector form of rearrange allocated per call in some JVMs).
      */
     private static final VectorMask<Float> ODD_LANES = VectorMask.fromLong(S, 0xAAAAAAAAAAAAAAAAL);
 
