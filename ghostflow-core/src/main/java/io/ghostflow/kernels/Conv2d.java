@@ -209,8 +209,7 @@ public final class Conv2d {
             int images = Math.min(perPass, n1 - n);
             Params q = new Params(images, p.c, p.h, p.w, p.outC, p.kH, p.kW, p.strideH, p.strideW, p.padTop, p.padLeft,
                     p.padBottom, p.padRight, p.dilationH, p.dilationW, p.groups);
-            Epilogue en = e.residual() == null ? e
-                    : e.withResidual(e.residual(), e.residualOffset() + n * p.outC * e.residualLd(), e.residualLd());
+            Epilogue en = e.withResidualRowsAhead(n * p.outC);
             winograd.run(q, x, xOff + n * p.c * p.h * p.w, y, yOff + n * p.outC * ohw, en, threads);
         }
     }
@@ -223,8 +222,7 @@ public final class Conv2d {
         int kg = cg * p.kH * p.kW;
         for (int n = n0; n < n1; n++) {
             // Rows of the per-image output matrix are channels: bias stays, the residual moves by one image.
-            Epilogue en = e.residual() == null ? e
-                    : e.withResidual(e.residual(), e.residualOffset() + n * p.outC * e.residualLd(), e.residualLd());
+            Epilogue en = e.withResidualRowsAhead(n * p.outC);
             for (int g = 0; g < p.groups; g++) {
                 int xo = xOff + (n * p.c + g * cg) * hw;
                 int yo = yOff + (n * p.outC + g * mg) * ohw;
@@ -256,8 +254,7 @@ public final class Conv2d {
             for (int m = 0; m < p.outC; m++) {
                 System.arraycopy(out, m * wide + n * ohw, y, yo + m * ohw, ohw);
             }
-            Epilogue en = e.residual() == null ? e
-                    : e.withResidual(e.residual(), e.residualOffset() + n * p.outC * e.residualLd(), e.residualLd());
+            Epilogue en = e.withResidualRowsAhead(n * p.outC);
             en.apply(y, yo, ohw, 0, 0, p.outC, ohw);
         }
     }

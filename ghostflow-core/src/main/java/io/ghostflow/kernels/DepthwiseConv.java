@@ -77,10 +77,7 @@ final class DepthwiseConv {
         int pw = sW * (ow + L) + 3;
         Ring ring = RING.get();
         ring.bind(x, xOff + plane * p.h() * p.w(), p.h(), p.w(), p.padLeft(), pw);
-        Epilogue e = epi;
-        if (!e.isIdentity() && e.residual() != null) {
-            e = e.withResidual(e.residual(), e.residualOffset() + n * p.c() * e.residualLd(), e.residualLd());
-        }
+        Epilogue e = epi.withResidualRowsAhead(n * p.c());
         int yo = yOff + plane * oh * ow;
         // bias and ReLU / Clip are applied in registers before the store, anything else afterwards
         Activation.Kind kind = e.activation().kind();
@@ -355,8 +352,7 @@ final class DepthwiseConv {
                     small3x3s2(pad, base, pw, p.strideH(), w, ch * 9, bias, lo, hi, y, yo, oh, ow, limit);
                 }
                 if (!fused) {
-                    Epilogue en = epi.residual() == null ? epi : epi.withResidual(epi.residual(),
-                            epi.residualOffset() + plane / c * c * epi.residualLd(), epi.residualLd());
+                    Epilogue en = epi.withResidualRowsAhead(plane / c * c);
                     en.apply(y, yo, 0, ch, 0, 1, oh * ow);
                 }
             }
@@ -698,12 +694,8 @@ final class DepthwiseConv {
             }
         }
         // One [1, OH*OW] row per plane: the bias row is the channel, the residual row is n * C + ch.
-        Epilogue e = epi;
-        if (!e.isIdentity()) {
-            if (e.residual() != null) {
-                e = e.withResidual(e.residual(), e.residualOffset() + n * p.c() * e.residualLd(), e.residualLd());
-            }
-            e.apply(y, yo, oh * ow, ch, 0, 1, oh * ow);
+        if (!epi.isIdentity()) {
+            epi.withResidualRowsAhead(n * p.c()).apply(y, yo, oh * ow, ch, 0, 1, oh * ow);
         }
     }
 

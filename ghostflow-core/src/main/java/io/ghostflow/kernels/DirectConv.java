@@ -62,8 +62,7 @@ final class DirectConv {
         int ohw = p.outH() * p.outW();
         if (!epi.isIdentity()) {
             for (int n = 0; n < p.n(); n++) {
-                Epilogue en = epi.residual() == null ? epi
-                        : epi.withResidual(epi.residual(), epi.residualOffset() + n * p.outC() * epi.residualLd(), epi.residualLd());
+                Epilogue en = epi.withResidualRowsAhead(n * p.outC());
                 en.apply(y, yOff + n * p.outC() * ohw, ohw, 0, 0, p.outC(), ohw);
             }
         }

@@ -62,6 +62,16 @@ public final class Epilogue {
         return new Epilogue(biasMode, bias, biasOff, r, off, ld, activation);
     }
 
+    /**
+     * The same epilogue with the residual {@code rows} rows (of its leading dimension) further
+     * on, bias rows unchanged: the next image of a batch whose per-image output is [channels,
+     * pixels]. Without a residual, this epilogue itself.
+     */
+    public Epilogue withResidualRowsAhead(int rows) {
+        return residual == null ? this
+                : new Epilogue(biasMode, bias, biasOff, residual, residualOff + rows * residualLd, residualLd, activation);
+    }
+
     public Epilogue withActivation(Activation act) {
         return new Epilogue(biasMode, bias, biasOff, residual, residualOff, residualLd, act);
     }

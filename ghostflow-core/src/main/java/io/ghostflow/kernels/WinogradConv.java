@@ -158,8 +158,7 @@ final class WinogradConv {
         // The epilogue is indexed per image as [outC, OH * OW]: the residual moves by one image.
         Epilogue[] perImage = new Epilogue[p.n()];
         for (int image = 0; image < p.n(); image++) {
-            perImage[image] = e.residual() == null ? e
-                    : e.withResidual(e.residual(), e.residualOffset() + image * outC * e.residualLd(), e.residualLd());
+            perImage[image] = e.withResidualRowsAhead(image * outC);
         }
         Parallel.forRangeBalanced(threads, p.n() * outC, (w0, w1) -> {
             for (int i = w0; i < w1; i++) {

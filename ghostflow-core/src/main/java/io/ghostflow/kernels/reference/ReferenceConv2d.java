@@ -19,8 +19,7 @@ public final class ReferenceConv2d {
         int cg = p.c() / p.groups();
         int mg = p.outC() / p.groups();
         for (int n = 0; n < p.n(); n++) {
-            Epilogue en = e.residual() == null ? e
-                    : e.withResidual(e.residual(), e.residualOffset() + n * p.outC() * e.residualLd(), e.residualLd());
+            Epilogue en = e.withResidualRowsAhead(n * p.outC());
             for (int m = 0; m < p.outC(); m++) {
                 int g = m / mg;
                 for (int r = 0; r < oh; r++) {
