@@ -1,7 +1,6 @@
 package io.ghostflow.runtime.ops.fused;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.ghostflow.runtime.FusedModels;
 import io.ghostflow.runtime.graph.Attribute;
 import io.ghostflow.runtime.ops.SingleOp;
 import io.ghostflow.tensor.Tensor;
@@ -38,10 +37,10 @@ class FusedEpilogueKernelsTest {
                 for (boolean residual : new boolean[] {false, true}) {
                     int n = cs[0], c = cs[1], h = cs[2], w = cs[3], m = cs[4], k = cs[5], s = cs[6], pad = cs[7], g = cs[8];
                     int oh = (h + 2 * pad - k) / s + 1, ow = (w + 2 * pad - k) / s + 1;
-                    Tensor x = random(n, c, h, w);
-                    Tensor wt = random(m, c / g, k, k);
-                    Tensor b = random(m);
-                    Tensor z = residual ? random(n, m, oh, ow) : null;
+                    Tensor x = FusedModels.random(rnd, n, c, h, w);
+                    Tensor wt = FusedModels.random(rnd, m, c / g, k, k);
+                    Tensor b = FusedModels.random(rnd, m);
+                    Tensor z = residual ? FusedModels.random(rnd, n, m, oh, ow) : null;
                     Map<String, Attribute> attrs = new LinkedHashMap<>();
                     attrs.put("strides", Attribute.of("strides", new long[] {s, s}));
                     attrs.put("pads", Attribute.of("pads", new long[] {pad, pad, pad, pad}));
@@ -50,7 +49,8 @@ class FusedEpilogueKernelsTest {
                     Tensor got = run("FusedConv", attrs, Map.of("x1", wt, "x2", b), x, wt, b, z);
                     ConvParams p = new ConvParams(g, new int[] {s, s}, new int[] {1, 1}, new int[] {pad, pad, pad, pad}, "NOTSET");
                     Tensor want = FusedKernels.conv2d(x, wt, b, z, p, act, 1);
-                    assertClose(got, want, "conv " + java.util.Arrays.toString(cs) + " " + act + " residual=" + residual);
+                    FusedChecks.assertClose(got, want, "conv " + java.util.Arrays.toString(cs) + " " + act + " residual=" + residual,
+                            TOL);
                 }
             }
         }
@@ -63,61 +63,42 @@ class FusedEpilogueKernelsTest {
         for (Activation act : acts) {
             for (boolean transB : new boolean[] {false, true}) {
                 int mm = 5, kk = 19, nn = 13;
-                Tensor a = random(mm, kk);
-                Tensor bt = transB ? random(nn, kk) : random(kk, nn);
-                Tensor c = random(nn);
+                Tensor a = FusedModels.random(rnd, mm, kk);
+                Tensor bt = transB ? FusedModels.random(rnd, nn, kk) : FusedModels.random(rnd, kk, nn);
+                Tensor c = FusedModels.random(rnd, nn);
                 Map<String, Attribute> attrs = new LinkedHashMap<>();
                 attrs.put("transB", Attribute.of("transB", transB ? 1L : 0L));
                 attrs.put("alpha", Attribute.of("alpha", 0.5f));
                 act.writeTo(attrs);
                 Tensor got = run("FusedGemm", attrs, Map.of("x1", bt, "x2", c), a, bt, c);
                 Tensor want = FusedKernels.gemm(a, bt, c, false, transB, 0.5f, 1f, act, 1);
-                assertClose(got, want, "gemm " + act + " transB=" + transB);
+                FusedChecks.assertClose(got, want, "gemm " + act + " transB=" + transB, TOL);
             }
-            Tensor a3 = random(2, 3, 17);
-            Tensor b2 = random(17, 11);
-            Tensor bias = random(11);
+            Tensor a3 = FusedModels.random(rnd, 2, 3, 17);
+            Tensor b2 = FusedModels.random(rnd, 17, 11);
+            Tensor bias = FusedModels.random(rnd, 11);
             Map<String, Attribute> attrs = new LinkedHashMap<>();
             act.writeTo(attrs);
             Tensor got = run("FusedMatMul", attrs, Map.of("x1", b2, "x2", bias), a3, b2, bias);
             Tensor want = FusedKernels.matmulBias(a3, b2, bias, act, 1);
-            assertClose(got, want, "matmul " + act);
+            FusedChecks.assertClose(got, want, "matmul " + act, TOL);
         }
     }
 
     @Test
     void fedWeightsTakeTheGeneralPath() {
-        Tensor x = random(1, 2, 5, 5);
-        Tensor wt = random(3, 2, 3, 3);
-        Tensor other = random(3, 2, 3, 3);
+        Tensor x = FusedModels.random(rnd, 1, 2, 5, 5);
+        Tensor wt = FusedModels.random(rnd, 3, 2, 3, 3);
+        Tensor other = FusedModels.random(rnd, 3, 2, 3, 3);
         Map<String, Attribute> attrs = new LinkedHashMap<>();
         Activation.of(Activation.Kind.RELU).writeTo(attrs);
         // the weight input is a different tensor than the constant the kernel packed
         Tensor got = run("FusedConv", attrs, Map.of("x1", wt), x, other);
         ConvParams p = new ConvParams(1, new int[] {1, 1}, new int[] {1, 1}, new int[4], "NOTSET");
-        assertClose(got, FusedKernels.conv2d(x, other, null, null, p, Activation.of(Activation.Kind.RELU), 1), "fed weights");
+        FusedChecks.assertClose(got, FusedKernels.conv2d(x, other, null, null, p, Activation.of(Activation.Kind.RELU), 1),
+                "fed weights", TOL);
     }
 
-    private Tensor random(int... shape) {
-        int size = 1;
-        for (int d : shape) {
-            size *= d;
-        }
-        float[] v = new float[size];
-        for (int i = 0; i < size; i++) {
-            v[i] = (float) rnd.nextGaussian();
-        }
-        return Tensor.of(v, shape);
-    }
-
-    private static void assertClose(Tensor got, Tensor want, String what) {
-        assertThat(got.shape()).as(what).isEqualTo(want.shape());
-        float[] g = got.floats(), w = want.floats();
-        for (int i = 0; i < g.length; i++) {
-            assertThat(Math.abs(g[i] - w[i])).as(what + " at " + i + ": " + g[i] + " vs " + w[i])
-                    .isLessThanOrEqualTo(TOL * (1 + Math.abs(w[i])));
-        }
-    }
 
     /** Runs one fused op with the named inputs as constants (pre-packed paths); trailing omitted inputs are left out. */
     static Tensor run(String op, Map<String, Attribute> attrs, Map<String, Tensor> constants, Tensor... inputs) {

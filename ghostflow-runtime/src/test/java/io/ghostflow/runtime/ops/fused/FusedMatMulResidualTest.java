@@ -1,7 +1,6 @@
 package io.ghostflow.runtime.ops.fused;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.ghostflow.runtime.FusedModels;
 import io.ghostflow.runtime.graph.Attribute;
 import io.ghostflow.tensor.Tensor;
 import java.util.LinkedHashMap;
@@ -25,10 +24,10 @@ class FusedMatMulResidualTest {
         for (int[] s : shapes) {
             for (Activation act : acts) {
                 for (boolean withBias : new boolean[] {false, true}) {
-                    Tensor a = random(s[0], s[1], s[2]);
-                    Tensor w = random(s[2], s[3]);
-                    Tensor bias = withBias ? random(s[3]) : null;
-                    Tensor z = random(s[0], s[1], s[3]);
+                    Tensor a = FusedModels.random(rnd, s[0], s[1], s[2]);
+                    Tensor w = FusedModels.random(rnd, s[2], s[3]);
+                    Tensor bias = withBias ? FusedModels.random(rnd, s[3]) : null;
+                    Tensor z = FusedModels.random(rnd, s[0], s[1], s[3]);
                     Map<String, Attribute> attrs = new LinkedHashMap<>();
                     act.writeTo(attrs);
                     Map<String, Tensor> constants = new LinkedHashMap<>();
@@ -37,7 +36,8 @@ class FusedMatMulResidualTest {
                         constants.put("x2", bias);
                     }
                     Tensor got = FusedEpilogueKernelsTest.run("FusedMatMul", attrs, constants, a, w, bias, z);
-                    assertClose(got, reference(a, w, bias, z, act), java.util.Arrays.toString(s) + " " + act + " bias=" + withBias);
+                    FusedChecks.assertClose(got, reference(a, w, bias, z, act),
+                            java.util.Arrays.toString(s) + " " + act + " bias=" + withBias, TOL);
                 }
             }
         }
@@ -45,28 +45,28 @@ class FusedMatMulResidualTest {
 
     @Test
     void broadcastResidualAndFedWeightTakeTheGeneralPath() {
-        Tensor a = random(2, 3, 10);
-        Tensor w = random(10, 6);
-        Tensor bias = random(6);
-        Tensor row = random(6);
+        Tensor a = FusedModels.random(rnd, 2, 3, 10);
+        Tensor w = FusedModels.random(rnd, 10, 6);
+        Tensor bias = FusedModels.random(rnd, 6);
+        Tensor row = FusedModels.random(rnd, 6);
         Activation relu = Activation.of(Activation.Kind.RELU);
         Map<String, Attribute> attrs = new LinkedHashMap<>();
         relu.writeTo(attrs);
         Tensor got = FusedEpilogueKernelsTest.run("FusedMatMul", attrs, Map.of("x1", w, "x2", bias), a, w, bias, row);
-        assertClose(got, reference(a, w, bias, row, relu), "broadcast residual");
-        Tensor other = random(10, 6);
-        Tensor z = random(2, 3, 6);
+        FusedChecks.assertClose(got, reference(a, w, bias, row, relu), "broadcast residual", TOL);
+        Tensor other = FusedModels.random(rnd, 10, 6);
+        Tensor z = FusedModels.random(rnd, 2, 3, 6);
         Tensor fed = FusedEpilogueKernelsTest.run("FusedMatMul", attrs, Map.of("x1", w, "x2", bias), a, other, bias, z);
-        assertClose(fed, reference(a, other, bias, z, relu), "fed weight");
+        FusedChecks.assertClose(fed, reference(a, other, bias, z, relu), "fed weight", TOL);
     }
 
     @Test
     void threeInputNodesKeepTheirMeaning() {
-        Tensor a = random(4, 12);
-        Tensor w = random(12, 5);
-        Tensor bias = random(5);
+        Tensor a = FusedModels.random(rnd, 4, 12);
+        Tensor w = FusedModels.random(rnd, 12, 5);
+        Tensor bias = FusedModels.random(rnd, 5);
         Tensor got = FusedEpilogueKernelsTest.run("FusedMatMul", new LinkedHashMap<>(), Map.of("x1", w, "x2", bias), a, w, bias);
-        assertClose(got, FusedKernels.matmulBias(a, w, bias, Activation.NONE, 1), "no residual");
+        FusedChecks.assertClose(got, FusedKernels.matmulBias(a, w, bias, Activation.NONE, 1), "no residual", TOL);
     }
 
     /** (A @ W + bias) + Z, then the activation, in double precision. */
@@ -89,26 +89,5 @@ class FusedMatMulResidualTest {
         FusedKernels.addInPlace(out, os, z);
         act.apply(out, 0, out.length);
         return y;
-    }
-
-    private Tensor random(int... shape) {
-        int size = 1;
-        for (int d : shape) {
-            size *= d;
-        }
-        float[] v = new float[size];
-        for (int i = 0; i < size; i++) {
-            v[i] = (float) rnd.nextGaussian();
-        }
-        return Tensor.of(v, shape);
-    }
-
-    private static void assertClose(Tensor got, Tensor want, String what) {
-        assertThat(got.shape()).as(what).isEqualTo(want.shape());
-        float[] g = got.floats(), w = want.floats();
-        for (int i = 0; i < g.length; i++) {
-            assertThat(Math.abs(g[i] - w[i])).as(what + " at " + i + ": " + g[i] + " vs " + w[i])
-                    .isLessThanOrEqualTo(TOL * (1 + Math.abs(w[i])));
-        }
     }
 }
