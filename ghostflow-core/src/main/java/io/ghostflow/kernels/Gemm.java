@@ -298,7 +298,7 @@ public final class Gemm {
                                 GemmMicroKernel.kernel(kc, aArr, ao, bArr, bo, c, co, ldc, alpha, beta, first);
                             } else {
                                 GemmMicroKernel.kernel(kc, aArr, ao, bArr, bo, tile, 0, NR, 1f, 0f, true);
-                                mergeEdge(tile, NR, c, co, ldc, mr, nr, alpha, beta, first);
+                                mergeEdge(tile, NR, 1, c, co, ldc, mr, nr, alpha, beta, first);
                             }
                             if (last && nr == NR) {
                                 epi.applyTile(c, co, ldc, ic + ir, jc + jr, mr);
@@ -314,7 +314,7 @@ public final class Gemm {
                             for (int j = 0; j < edge; j++) {
                                 GemmMicroKernel.kernel16x1(kc, aArr, ao - 3 * aStride, aStride, bArr, bo + j, tile, 16 * j);
                             }
-                            mergeColumns(tile, c, co, ldc, edge, alpha, beta, first);
+                            mergeEdge(tile, 1, 16, c, co, ldc, 16, edge, alpha, beta, first);
                             if (last) {
                                 epi.apply(c, co, ldc, ic + ir - 12, jc + jr, 16, edge);
                             }
@@ -323,7 +323,7 @@ public final class Gemm {
                             int jr = nc - edge;
                             int co = cOff + (ic + ir - 4) * ldc + jc + jr;
                             GemmMicroKernel.kernel8x1(kc, aArr, ao - aStride, ao, bArr, bBase + (jr / NR) * bStride, tile);
-                            mergeEdge(tile, NR / 2, c, co, ldc, 8, edge, alpha, beta, first);
+                            mergeEdge(tile, NR / 2, 1, c, co, ldc, 8, edge, alpha, beta, first);
                             if (last) {
                                 epi.apply(c, co, ldc, ic + ir - 4, jc + jr, 8, edge);
                             }
@@ -334,32 +334,18 @@ public final class Gemm {
         }
     }
 
-    /** {@link #mergeEdge} for 16 rows of column-major sums tile[j * 16 + r], j < cols. */
-    private static void mergeColumns(float[] tile, float[] c, int co, int ldc, int cols, float alpha, float beta,
-                                     boolean first) {
-        for (int r = 0; r < 16; r++) {
-            int d = co + r * ldc;
-            for (int j = 0; j < cols; j++) {
-                float acc = alpha * tile[j * 16 + r];
-                if (!first) {
-                    c[d + j] += acc;
-                } else if (beta == 0f) {
-                    c[d + j] = acc;
-                } else {
-                    c[d + j] = acc + beta * c[d + j];
-                }
-            }
-        }
-    }
-
-    /** Stores the live mr x nr part of raw sums tile[r * stride + j] as the kernels store a full tile. */
-    private static void mergeEdge(float[] tile, int stride, float[] c, int co, int ldc, int mr, int nr, float alpha,
-                                  float beta, boolean first) {
+    /**
+     * Stores the live mr x nr part of raw sums, element (r, j) at tile[r * rowStep + j * colStep]
+     * (row-major tiles: colStep 1; the 16-row column kernel's: rowStep 1, colStep 16), as the
+     * kernels store a full tile.
+     */
+    private static void mergeEdge(float[] tile, int rowStep, int colStep, float[] c, int co, int ldc, int mr, int nr,
+                                  float alpha, float beta, boolean first) {
         for (int r = 0; r < mr; r++) {
-            int t = r * stride;
+            int t = r * rowStep;
             int d = co + r * ldc;
             for (int j = 0; j < nr; j++) {
-                float acc = alpha * tile[t + j];
+                float acc = alpha * tile[t + j * colStep];
                 if (!first) {
                     c[d + j] += acc;
                 } else if (beta == 0f) {
