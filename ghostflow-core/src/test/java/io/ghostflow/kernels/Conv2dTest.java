@@ -7,29 +7,7 @@ import org.junit.jupiter.api.Test;
 /** Conv2d (pointwise, im2col, grouped, depthwise) against the direct 7-loop reference. */
 class Conv2dTest {
     private static void check(Conv2d.Params p, Epilogue epiTemplate, Random r, int threads) {
-        int cg = p.c() / p.groups();
-        float[] w = Tolerances.random(r, p.outC() * cg * p.kH() * p.kW());
-        float[] x = Tolerances.random(r, p.n() * p.c() * p.h() * p.w());
-        int ohw = p.outH() * p.outW();
-        int outSize = p.n() * p.outC() * ohw;
-        float[] bias = Tolerances.random(r, p.outC());
-        float[] res = Tolerances.random(r, outSize);
-        Epilogue epi = epiTemplate;
-        if (epi.biasMode() != Epilogue.BiasMode.NONE) {
-            epi = epi.withRowBias(bias, 0);
-        }
-        if (epi.residual() != null) {
-            epi = epi.withResidual(res, 0, ohw);
-        }
-        float[] got = new float[outSize];
-        float[] ref = new float[outSize];
-        Conv2d.prepare(w, p).run(x, got, epi, threads);
-        double[] abs = new double[outSize];
-        ReferenceConv2d.run(p, w, x, ref, epi, abs);
-        for (int i = 0; i < abs.length; i++) {
-            abs[i] += 2.0;
-        }
-        Tolerances.assertDotClose(p.toString() + " " + epi, got, ref, abs);
+        ConvChecks.againstReference(p, epiTemplate, r, threads, 2.0);
     }
 
     /** Weights packed once for a small placeholder input, re-bound to real geometries (as a session does). */

@@ -2,7 +2,6 @@ package io.ghostflow.kernels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ghostflow.kernels.reference.ReferenceConv2d;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -35,26 +34,13 @@ class DirectConvTest {
                 continue;
             }
             Epilogue epi = Epilogue.of(acts[iter % acts.length]);
-            float[] bias = Tolerances.random(r, m);
-            int ohw = p.outH() * p.outW();
-            float[] res = Tolerances.random(r, p.n() * m * ohw);
             if (r.nextBoolean()) {
-                epi = epi.withRowBias(bias, 0);
+                epi = epi.withRowBias(new float[0], 0);
             }
             if (r.nextInt(3) == 0) {
-                epi = epi.withResidual(res, 0, ohw);
+                epi = epi.withResidual(new float[0], 0, 0);
             }
-            float[] wts = Tolerances.random(r, m * c * kh * kw);
-            float[] x = Tolerances.random(r, p.n() * c * h * w);
-            float[] got = new float[p.n() * m * ohw];
-            float[] ref = new float[got.length];
-            Conv2d.prepare(wts, p).run(x, got, epi, 1 + iter % 2);
-            double[] abs = new double[got.length];
-            ReferenceConv2d.run(p, wts, x, ref, epi, abs);
-            for (int i = 0; i < abs.length; i++) {
-                abs[i] += 2.0;
-            }
-            Tolerances.assertDotClose(p + " " + epi, got, ref, abs);
+            ConvChecks.againstReference(p, epi, r, 1 + iter % 2, 2.0);
         }
     }
 

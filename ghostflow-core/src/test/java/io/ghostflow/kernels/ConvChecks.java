@@ -1,0 +1,42 @@
+package io.ghostflow.kernels;
+
+import io.ghostflow.kernels.reference.ReferenceConv2d;
+import java.util.Random;
+
+/** The convolution tests' common check: Conv2d against the direct 7-loop reference. */
+final class ConvChecks {
+    private ConvChecks() {
+    }
+
+    /**
+     * Random weights and input for p, and a random bias and residual where {@code epiTemplate}
+     * has them (its arrays are placeholders); the result must be within
+     * {@link Tolerances#assertDotClose} of the reference, with {@code extraAbs} added to every
+     * output's sum of |terms|.
+     */
+    static void againstReference(Conv2d.Params p, Epilogue epiTemplate, Random r, int threads, double extraAbs) {
+        int cg = p.c() / p.groups();
+        float[] w = Tolerances.random(r, p.outC() * cg * p.kH() * p.kW());
+        float[] x = Tolerances.random(r, p.n() * p.c() * p.h() * p.w());
+        int ohw = p.outH() * p.outW();
+        int outSize = p.n() * p.outC() * ohw;
+        float[] bias = Tolerances.random(r, p.outC());
+        float[] res = Tolerances.random(r, outSize);
+        Epilogue epi = epiTemplate;
+        if (epi.biasMode() != Epilogue.BiasMode.NONE) {
+            epi = epi.withRowBias(bias, 0);
+        }
+        if (epi.residual() != null) {
+            epi = epi.withResidual(res, 0, ohw);
+        }
+        float[] got = new float[outSize];
+        float[] ref = new float[outSize];
+        Conv2d.prepare(w, p).run(x, got, epi, threads);
+        double[] abs = new double[outSize];
+        ReferenceConv2d.run(p, w, x, ref, epi, abs);
+        for (int i = 0; i < abs.length; i++) {
+            abs[i] += extraAbs;
+        }
+        Tolerances.assertDotClose(p.toString() + " " + epi, got, ref, abs);
+    }
+}
