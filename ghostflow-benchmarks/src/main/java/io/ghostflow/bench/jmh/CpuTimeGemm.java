@@ -2,6 +2,7 @@ package io.ghostflow.bench.jmh;
 
 import io.ghostflow.kernels.Epilogue;
 import io.ghostflow.kernels.Gemm;
+import io.ghostflow.kernels.PackedA;
 import io.ghostflow.kernels.PackedB;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -10,7 +11,9 @@ import java.util.Random;
 /**
  * Single-thread GEMM GFLOP/s per CPU-second of the calling thread, for shared machines where
  * wall-clock JMH numbers swing with the neighbours' load: time spent descheduled is not counted
- * (cache interference still is). Arguments: shapes "MxNxK" (default 1024x1024x1024).
+ * (cache interference still is). Arguments: shapes "MxNxK" (default 1024x1024x1024). Each shape is
+ * measured twice: with B pre-packed (a MatMul/Gemm node's weights) and with A pre-packed and B packed per
+ * run, the layout of a convolution (weights [M = out channels, K], activations [K, N = pixels]).
  * Run: java --add-modules jdk.incubator.vector -cp target/classes:target/lib/* io.ghostflow.bench.jmh.CpuTimeGemm
  */
 public final class CpuTimeGemm {
@@ -48,24 +51,33 @@ public final class CpuTimeGemm {
                 b[i] = r.nextFloat() - 0.5f;
             }
             PackedB pb = Gemm.packB(b, 0, k, n, false);
-            int reps = Math.max(1, (int) (1e9 / (2.0 * m * n * k)));
-            double best = 0;
-            double sum = 0;
-            int rounds = 20;
-            int warm = 5;
-            for (int it = 0; it < rounds; it++) {
-                long t = mx.getCurrentThreadCpuTime();
-                for (int q = 0; q < reps; q++) {
-                    Gemm.gemm(m, n, k, a, 0, k, false, pb, c, 0, n, Epilogue.NONE, 1);
-                }
-                double g = 2.0 * m * n * k * reps / ((mx.getCurrentThreadCpuTime() - t) / 1e9) / 1e9;
-                if (it >= warm) {
-                    best = Math.max(best, g);
-                    sum += g;
-                }
-            }
-            System.out.printf("%s: best %.1f, mean %.1f GFLOP/s per CPU-second (1 thread), best = %.0f%% of peak%n",
-                    shape, best, sum / (rounds - warm), 100 * best / peakBest);
+            PackedA pa = Gemm.packA(a, 0, m, k, false);
+            report(shape + " (B packed)", m, n, k, peakBest,
+                    () -> Gemm.gemm(m, n, k, a, 0, k, false, pb, c, 0, n, Epilogue.NONE, 1));
+            report(shape + " (A packed, conv layout)", m, n, k, peakBest,
+                    () -> Gemm.gemm(m, n, k, 1f, pa, b, 0, n, false, 0f, c, 0, n, Epilogue.NONE, 1));
         }
+    }
+
+    private static void report(String label, int m, int n, int k, double peakBest, Runnable gemm) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        int reps = Math.max(1, (int) (1e9 / (2.0 * m * n * k)));
+        double best = 0;
+        double sum = 0;
+        int rounds = 20;
+        int warm = 5;
+        for (int it = 0; it < rounds; it++) {
+            long t = mx.getCurrentThreadCpuTime();
+            for (int q = 0; q < reps; q++) {
+                gemm.run();
+            }
+            double g = 2.0 * m * n * k * reps / ((mx.getCurrentThreadCpuTime() - t) / 1e9) / 1e9;
+            if (it >= warm) {
+                best = Math.max(best, g);
+                sum += g;
+            }
+        }
+        System.out.printf("%s: best %.1f, mean %.1f GFLOP/s per CPU-second (1 thread), best = %.0f%% of peak%n",
+                label, best, sum / (rounds - warm), 100 * best / peakBest);
     }
 }
