@@ -43,7 +43,10 @@ public final class OpProfile {
             Path file = Files.isDirectory(dir) ? dir.resolve("model.onnx") : dir;
             InferenceSession s = InferenceSession.load(file, SessionOptions.defaults().withIntraOpThreads(threads));
             Map<String, Tensor> feeds = ModelInputs.random(file, s.inputs(), 1, 42);
-            for (int i = 0; i < 20; i++) {
+            // Warm up for at least two seconds: a small model does thousands of runs before C2 has
+            // compiled its kernels, and 20 runs would leave the profile dominated by interpreted code.
+            long warmEnd = System.nanoTime() + 2_000_000_000L;
+            for (int i = 0; i < 20 || System.nanoTime() < warmEnd; i++) {
                 s.run(feeds).close();
             }
             Map<String, long[]> perOp = new LinkedHashMap<>();
