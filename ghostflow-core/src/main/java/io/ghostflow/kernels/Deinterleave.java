@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorShuffle;
  * rearrange gathers each half's lanes and a blend joins them (the two-vector form of rearrange
  * allocated per call in some JVMs; this form never did).
  */
-final class Deinterleave {
+public final class Deinterleave {
     /** Lanes 0, 2, 4, .. then 1, 3, 5, .. (EVENS_FIRST) or the odd ones first (ODDS_FIRST). */
     private static final VectorShuffle<Float> EVENS_FIRST = parity(0);
     private static final VectorShuffle<Float> ODDS_FIRST = parity(1);
@@ -43,6 +43,19 @@ final class Deinterleave {
         for (; i < pairs; i++) {
             even[e + i] = x[s + 2 * i];
             odd[o + i] = x[s + 2 * i + 1];
+        }
+    }
+
+    /** even[e + i] = x[s + 2i] for i < count (reads x[s, s + 2 * count), rounded up to whole vectors). */
+    public static void evens(float[] x, int s, int count, float[] even, int e) {
+        int i = 0;
+        for (; i + L <= count; i += L) {
+            FloatVector a = FloatVector.fromArray(S, x, s + 2 * i);
+            FloatVector b = FloatVector.fromArray(S, x, s + 2 * i + L);
+            a.rearrange(EVENS_FIRST).blend(b.rearrange(ODDS_FIRST), UPPER_HALF).intoArray(even, e + i);
+        }
+        for (; i < count; i++) {
+            even[e + i] = x[s + 2 * i];
         }
     }
 }

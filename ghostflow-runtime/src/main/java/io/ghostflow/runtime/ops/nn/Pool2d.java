@@ -1,6 +1,7 @@
 package io.ghostflow.runtime.ops.nn;
 
 import io.ghostflow.core.Parallel;
+import io.ghostflow.kernels.Deinterleave;
 import io.ghostflow.kernels.ScratchFloats;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -29,10 +30,9 @@ final class Pool2d {
             boolean separable = max && g.d()[0] == 1 && g.d()[1] == 1;
             for (int pl = p0; pl < p1; pl++) {
                 int xo = pl * ih * iw;
-                // NaN inputs keep the generic loop's rule (NaN wins only as the first value)
-                if (separable && !hasNaN(x, xo, ih * iw)) {
-                    maxPlane(x, xo, y, pl * oh * ow, g);
-                } else {
+                // NaN and infinities (-inf ahead of a NaN in a window) keep the generic loop's rule
+                // (NaN wins only before any value has been taken): such a plane is redone by it.
+                if (!separable || !maxPlane(x, xo, y, pl * oh * ow, g)) {
                     plane(max, includePad, x, xo, y, pl * oh * ow, g);
                 }
             }
@@ -40,16 +40,16 @@ final class Pool2d {
     }
 
     /**
-     * Max pooling without dilation and without NaN, separably and all in vectors: per output row,
-     * the max of its window's input rows goes into a scratch row framed by -inf (the padding),
-     * then the max over each window's columns at every column, of which every sw-th is an output.
-     * (A cross-lane even/odd split for stride 2 was faster in isolation; it went out while chasing
-     * a per-run allocation in whole models, together with a vector max helper, and was not
-     * re-tried.) The max is a compare-and-blend: without NaN it equals Math.max except that it
-     * keeps the first of -0 and +0, and it avoids Math.max's NaN-handling sequence. It is written
-     * out at each use: a vector passed to or returned from a method C2 does not inline is boxed.
+     * Max pooling without dilation, separably and all in vectors: per output row, the max of its
+     * window's input rows goes into a scratch row framed by -inf (the padding), then the max over
+     * each window's columns at every column, of which every sw-th is an output (for stride 2 picked
+     * by one-vector rearranges, {@link Deinterleave#evens}). The max is a compare-and-blend: for
+     * finite values it equals the generic loop's (keeping the first of -0 and +0) and avoids
+     * Math.max's NaN-handling sequence. Returns false, leaving the plane to the generic loop, if
+     * the plane holds a NaN or an infinity. Vectors are written out at each use: a vector passed
+     * to or returned from a method C2 does not inline is boxed.
      */
-    private static void maxPlane(float[] x, int xo, float[] y, int yo, Window.Geometry g) {
+    private static boolean maxPlane(float[] x, int xo, float[] y, int yo, Window.Geometry g) {
         int kh = g.k()[0];
         int kw = g.k()[1];
         int sh = g.s()[0];
@@ -65,6 +65,7 @@ final class Pool2d {
         int framed = Math.max(pw + iw, (ow - 1) * sw + kw + lanes) + lanes;
         float[] scratch = scratch(2 * framed);
         java.util.Arrays.fill(scratch, 0, framed, Float.NEGATIVE_INFINITY);
+        float probe = 0f;
         for (int oy = 0; oy < oh; oy++) {
             int y0 = oy * sh - ph;
             int kyLo = Math.max(0, -y0);
@@ -74,33 +75,47 @@ final class Pool2d {
                 java.util.Arrays.fill(y, out, out + ow, Float.NEGATIVE_INFINITY);
                 continue;
             }
-            rowMax(x, xo + (y0 + kyLo) * iw, iw, kyHi - kyLo, scratch, pw);
+            probe += rowMax(x, xo + (y0 + kyLo) * iw, iw, kyHi - kyLo, scratch, pw);
             windowMax(scratch, framed, kw, sw, y, out, ow);
         }
+        return !Float.isNaN(probe);
     }
 
-    /** dst[dOff + c] = max over r < rows of x[r0 + r * iw + c], for c < iw. */
-    private static void rowMax(float[] x, int r0, int iw, int rows, float[] dst, int dOff) {
+    /**
+     * dst[dOff + c] = max over r < rows of x[r0 + r * iw + c], for c < iw. Returns a probe that is
+     * NaN if any value read is NaN or infinite (the sum of value * 0), for the caller's fallback:
+     * one FMA per load on otherwise idle ports, instead of a separate pass over the plane.
+     */
+    private static float rowMax(float[] x, int r0, int iw, int rows, float[] dst, int dOff) {
         int lanes = S.length();
         if (iw < lanes) {
+            float probe = 0f;
             for (int c = 0; c < iw; c++) {
                 float m = x[r0 + c];
+                probe += m * 0f;
                 for (int r = 1; r < rows; r++) {
-                    m = Math.max(m, x[r0 + r * iw + c]);
+                    float w = x[r0 + r * iw + c];
+                    probe += w * 0f;
+                    m = w > m ? w : m;
                 }
                 dst[dOff + c] = m;
             }
-            return;
+            return probe;
         }
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector probe = zero;
         // The ragged end is one more vector ending at iw, overlapping values already written.
         for (int c = 0; c < iw; c = c + lanes < iw && c + 2 * lanes > iw ? iw - lanes : c + lanes) {
             FloatVector v = FloatVector.fromArray(S, x, r0 + c);
+            probe = v.fma(zero, probe);
             for (int r = 1; r < rows; r++) {
                 FloatVector w = FloatVector.fromArray(S, x, r0 + r * iw + c);
+                probe = w.fma(zero, probe);
                 v = v.blend(w, v.compare(VectorOperators.LT, w));
             }
             v.intoArray(dst, dOff + c);
         }
+        return probe.reduceLanes(VectorOperators.ADD);
     }
 
     /** The window max at every framed column, then every sw-th of them. */
@@ -115,26 +130,14 @@ final class Pool2d {
             }
             v.intoArray(scratch, framed + j);
         }
+        if (sw == 2) {
+            // Every other window max, in vectors: one rearrange per input vector, no scalar pick.
+            Deinterleave.evens(scratch, framed, ow, y, out);
+            return;
+        }
         for (int ox = 0, j = framed; ox < ow; ox++, j += sw) {
             y[out + ox] = scratch[j];
         }
-    }
-
-    private static boolean hasNaN(float[] x, int off, int n) {
-        int i = 0;
-        int bound = S.loopBound(n);
-        for (; i < bound; i += S.length()) {
-            FloatVector v = FloatVector.fromArray(S, x, off + i);
-            if (v.test(VectorOperators.IS_NAN).anyTrue()) {
-                return true;
-            }
-        }
-        for (; i < n; i++) {
-            if (Float.isNaN(x[off + i])) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static float[] scratch(int n) {

@@ -49,6 +49,48 @@ class Pool2dMaxTest {
         assertThat(y[0]).isNaN();
     }
 
+    @Test
+    void aNaNAfterMinusInfinityWinsAsInTheGenericLoop() {
+        // -inf is not "a value taken", so the NaN after it wins; the separable max alone would give 1.
+        float[] x = {Float.NEGATIVE_INFINITY, Float.NaN, 1, 2};
+        Window.Geometry g = new Window.Geometry(new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 1},
+                new int[] {0, 0}, new int[] {0, 0}, new int[] {2, 2}, new int[] {1, 1});
+        float[] y = new float[1];
+        Pool2d.run(true, false, x, y, 1, g, 1);
+        assertThat(y[0]).isNaN();
+    }
+
+    @Test
+    void wideRowsWithANaNInOnePlaneOnly() {
+        // Two 3x3 stride-2 planes 40 wide (vector rows): a NaN later in plane 1's windows loses to the
+        // values before it (generic rule), plane 0 keeps the vector path; both match the reference.
+        int iw = 40;
+        int ow = 19;
+        float[] x = new float[2 * 3 * iw];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i * 7919 % 101) - 50;
+        }
+        x[3 * iw + iw + 5] = Float.NaN;
+        Window.Geometry g = new Window.Geometry(new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1},
+                new int[] {0, 0}, new int[] {0, 0}, new int[] {3, iw}, new int[] {1, ow});
+        float[] y = new float[2 * ow];
+        Pool2d.run(true, false, x, y, 2, g, 1);
+        float[] expected = reference(x, 2, g);
+        // Math.max in the reference propagates the NaN; the generic rule drops a NaN that is not first.
+        assertThat(Float.isNaN(expected[ow + 2])).isTrue();
+        assertThat(y[ow + 2]).isEqualTo(Math.max(Math.max(x[3 * iw + iw + 4], x[3 * iw + iw + 6]),
+                Math.max(max3(x, 3 * iw + 4), max3(x, 3 * iw + 2 * iw + 4))));
+        for (int i = 0; i < y.length; i++) {
+            if (!Float.isNaN(expected[i])) {
+                assertThat(y[i]).as("output %d", i).isEqualTo(expected[i]);
+            }
+        }
+    }
+
+    private static float max3(float[] x, int at) {
+        return Math.max(x[at], Math.max(x[at + 1], x[at + 2]));
+    }
+
     private static float[] reference(float[] x, int planes, Window.Geometry g) {
         int ih = g.in()[0];
         int iw = g.in()[1];
