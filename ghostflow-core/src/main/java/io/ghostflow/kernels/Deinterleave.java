@@ -14,10 +14,14 @@ import jdk.incubator.vector.VectorShuffle;
  * allocated per call in some JVMs; this form never did).
  */
 public final class Deinterleave {
-    /** Lanes 0, 2, 4, .. then 1, 3, 5, .. (EVENS_FIRST) or the odd ones first (ODDS_FIRST). */
-    private static final VectorShuffle<Float> EVENS_FIRST = parity(0);
-    private static final VectorShuffle<Float> ODDS_FIRST = parity(1);
-    private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(S, -1L << (L / 2));
+    /**
+     * Lanes 0, 2, 4, .. then 1, 3, 5, .. (EVENS_FIRST) or the odd ones first (ODDS_FIRST). The even
+     * lanes of a pair (a, b) are {@code a.rearrange(EVENS_FIRST).blend(b.rearrange(ODDS_FIRST), UPPER_HALF)},
+     * written out where used: a vector crossing a method C2 does not inline is boxed.
+     */
+    static final VectorShuffle<Float> EVENS_FIRST = parity(0);
+    static final VectorShuffle<Float> ODDS_FIRST = parity(1);
+    static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(S, -1L << (L / 2));
 
     private Deinterleave() {
     }

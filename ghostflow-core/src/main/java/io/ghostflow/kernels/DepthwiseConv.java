@@ -4,7 +4,6 @@ import io.ghostflow.core.Parallel;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -15,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * indexed by row mod 3, so the rows shared by consecutive output rows are not copied again;
  * rows above and below the image point at a zero row), the nine weights stay in vector
  * registers, and every output row is accumulated along OW in vectors. Stride 2 computes two
- * stride-1 vectors and keeps their even lanes with one two-vector shuffle. The epilogue runs on
+ * stride-1 vectors and keeps their even lanes ({@link Deinterleave}'s one-vector shuffles). The epilogue runs on
  * each output row while it is in L1.</li>
  * <li>Everything else (other kernel sizes, dilation, strides &gt; 2 along W): the plane is copied
  * once into a zero-padded scratch plane and each output row accumulated along OW in vectors.</li>
@@ -27,8 +26,6 @@ final class DepthwiseConv {
     /** Slot 0: a stride-1 row of the generic path; slot 1: its padded plane. */
     private static final ScratchFloats SCRATCH = new ScratchFloats(2);
     private static final ThreadLocal<Ring> RING = ThreadLocal.withInitial(Ring::new);
-    /** Picks lanes 0, 2, .., 2L-2 of the pair (a, b): indexes >= L select from b. */
-    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
     /** Floats of output per epilogue pass of the 3x3 path. */
     private static final int EPILOGUE_CHUNK = 2048;
 
@@ -228,7 +225,10 @@ final class DepthwiseConv {
                 s1 = FloatVector.fromArray(S, buf, c + i + L).fma(w6, s1);
                 s1 = FloatVector.fromArray(S, buf, c + i + L + 1).fma(w7, s1);
                 s1 = FloatVector.fromArray(S, buf, c + i + L + 2).fma(w8, s1);
-                FloatVector v = s0.rearrange(EVEN, s1);
+                // The even lanes of (s0, s1): one-vector rearranges and a blend (the two-vector
+                // rearrange ran the stride-2 planes at a third of the stride-1 speed).
+                FloatVector v = s0.rearrange(Deinterleave.EVENS_FIRST)
+                        .blend(s1.rearrange(Deinterleave.ODDS_FIRST), Deinterleave.UPPER_HALF);
                 v = v.add(bv);
                 v = v.blend(lo, v.compare(VectorOperators.LT, lo)).blend(hi, v.compare(VectorOperators.GT, hi));
                 if (out + c0 + L <= end) {
@@ -582,8 +582,10 @@ final class DepthwiseConv {
             s1 = FloatVector.fromArray(S, pad, c + L + 2).fma(w8, s1);
             t0 = FloatVector.fromArray(S, pad, c2 + 2).fma(w8, t0);
             t1 = FloatVector.fromArray(S, pad, c2 + L + 2).fma(w8, t1);
-            FloatVector v = s0.rearrange(EVEN, s1);
-            FloatVector u = t0.rearrange(EVEN, t1);
+            FloatVector v = s0.rearrange(Deinterleave.EVENS_FIRST)
+                    .blend(s1.rearrange(Deinterleave.ODDS_FIRST), Deinterleave.UPPER_HALF);
+            FloatVector u = t0.rearrange(Deinterleave.EVENS_FIRST)
+                    .blend(t1.rearrange(Deinterleave.ODDS_FIRST), Deinterleave.UPPER_HALF);
             v = v.add(bv);
             v = v.blend(lo, v.compare(VectorOperators.LT, lo)).blend(hi, v.compare(VectorOperators.GT, hi));
             u = u.add(bv);
