@@ -1,13 +1,10 @@
 package io.ghostflow.core;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-
 /**
- * Intra-op parallelism. One shared {@link ForkJoinPool} per thread count, so sessions with the
- * same setting share workers instead of each spawning its own. Work is split into at most
- * {@code threads} contiguous chunks; with one thread, or little work, it runs inline on the
- * caller so tiny ops pay no hand-off.
+ * Intra-op parallelism. One {@link WorkerTeam} per thread count, so sessions with the same
+ * setting share helpers instead of each spawning its own; the calling thread always computes
+ * chunks too. With one thread, or little work, or inside another parallel loop, the body runs
+ * inline on the caller so tiny ops pay no hand-off.
  */
 public final class Parallel {
     /** A half-open range [start, end) of work items. */
@@ -16,8 +13,8 @@ public final class Parallel {
         void run(int start, int end);
     }
 
-    private static final ForkJoinPool[] POOLS = new ForkJoinPool[257];
-    /** Set while a caller thread runs its own chunk: nested forRange calls there run inline, as in workers. */
+    private static final WorkerTeam[] TEAMS = new WorkerTeam[257];
+    /** Set while a thread runs chunks of a loop (helpers: always): nested loops there run inline. */
     private static final ThreadLocal<boolean[]> INSIDE = ThreadLocal.withInitial(() -> new boolean[1]);
 
     private Parallel() {
@@ -27,17 +24,13 @@ public final class Parallel {
         return Runtime.getRuntime().availableProcessors();
     }
 
-    public static synchronized ForkJoinPool pool(int threads) {
-        int t = Math.max(1, Math.min(threads, POOLS.length - 1));
-        if (POOLS[t] == null) {
-            POOLS[t] = new ForkJoinPool(t, pool -> {
-                var w = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-                w.setDaemon(true);
-                w.setName("ghostflow-intra-op-" + w.getPoolIndex());
-                return w;
-            }, null, false);
+    private static synchronized WorkerTeam team(int threads) {
+        // No more helpers than cores: a spinning helper without a core of its own would only delay the caller.
+        int t = Math.max(2, Math.min(Math.min(threads, availableThreads()), TEAMS.length - 1));
+        if (TEAMS[t] == null) {
+            TEAMS[t] = new WorkerTeam(t);
         }
-        return POOLS[t];
+        return TEAMS[t];
     }
 
     /**
@@ -45,34 +38,7 @@ public final class Parallel {
      * {@code grain} items each.
      */
     public static void forRange(int threads, int n, int grain, RangeBody body) {
-        int chunks = Math.min(threads, Math.max(1, n / Math.max(1, grain)));
-        if (chunks <= 1 || ForkJoinTask.inForkJoinPool()) {
-            body.run(0, n);
-            return;
-        }
-        boolean[] inside = INSIDE.get();
-        if (inside[0]) {
-            body.run(0, n);
-            return;
-        }
-        // The caller computes the first chunk itself while pool workers take the others: one
-        // hand-off fewer than submitting everything, and the caller's cache stays warm.
-        ForkJoinPool pool = pool(threads);
-        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks - 1];
-        for (int c = 1; c < chunks; c++) {
-            int s = (int) ((long) n * c / chunks);
-            int e = (int) ((long) n * (c + 1) / chunks);
-            tasks[c - 1] = pool.submit(() -> body.run(s, e));
-        }
-        inside[0] = true;
-        try {
-            body.run(0, (int) ((long) n / chunks));
-        } finally {
-            inside[0] = false;
-        }
-        for (ForkJoinTask<?> t : tasks) {
-            t.join();
-        }
+        run(threads, n, Math.min(threads, Math.max(1, n / Math.max(1, grain))), body);
     }
 
     /** Chunks per participating thread in {@link #forRangeBalanced}. */
@@ -81,37 +47,36 @@ public final class Parallel {
     /**
      * {@link #forRange} for independent, similar items (images, channels, whole GEMMs): [0, n) is
      * cut into up to {@value #CHUNKS_PER_THREAD} chunks per thread, which the caller and the
-     * workers claim in order as each becomes free. A thread the OS deschedules (two cores shared
+     * helpers claim in order as each becomes free. A thread the OS deschedules (two cores shared
      * with a server's I/O threads) then holds up only its current chunk, not a fixed share of
      * the work. Only for bodies whose cost per chunk does not grow with the number of chunks.
      */
     public static void forRangeBalanced(int threads, int n, RangeBody body) {
         int participants = Math.min(threads, n);
-        if (participants <= 1 || ForkJoinTask.inForkJoinPool() || INSIDE.get()[0]) {
+        run(threads, n, participants <= 1 ? 1 : Math.min(n, participants * CHUNKS_PER_THREAD), body);
+    }
+
+    private static void run(int threads, int n, int chunks, RangeBody body) {
+        // Inline without the inside mark: a single chunk's own loops may still use the threads.
+        if (chunks <= 1 || threads <= 1 || INSIDE.get()[0] || !team(threads).run(body, n, chunks)) {
             body.run(0, n);
-            return;
         }
-        int chunks = Math.min(n, participants * CHUNKS_PER_THREAD);
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        Runnable drain = () -> {
-            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
-                body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks));
-            }
-        };
-        ForkJoinPool pool = pool(threads);
-        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[participants - 1];
-        for (int t = 0; t < tasks.length; t++) {
-            tasks[t] = pool.submit(drain);
-        }
+    }
+
+    /** Runs r with this thread marked as inside a parallel loop (restoring the previous mark). */
+    static void runInside(Runnable r) {
         boolean[] inside = INSIDE.get();
+        boolean was = inside[0];
         inside[0] = true;
         try {
-            drain.run();
+            r.run();
         } finally {
-            inside[0] = false;
+            inside[0] = was;
         }
-        for (ForkJoinTask<?> t : tasks) {
-            t.join();
-        }
+    }
+
+    /** Marks the calling helper thread as inside a loop for good. */
+    static void markInside() {
+        INSIDE.get()[0] = true;
     }
 }
