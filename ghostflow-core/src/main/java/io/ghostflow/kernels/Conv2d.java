@@ -174,27 +174,42 @@ public final class Conv2d {
             runBatchFolded(x, xOff, y, yOff, e, threads, kg, ohw);
             return;
         }
-        if (threads > 1 && (p.n % threads == 0 || p.n >= 2 * threads)) {
-            // Images split over the threads, one thread each: no per-GEMM fork/join and no thin
-            // stripes, so a batch scales with the cores better than splitting each image's GEMM.
-            Parallel.forRangeBalanced(threads, p.n, (n0, n1) -> images(x, xOff, y, yOff, e, n0, n1, 1));
-        } else {
-            images(x, xOff, y, yOff, e, 0, p.n, threads);
+        // Whole images split over the threads, one thread each: no per-GEMM hand-off and no thin
+        // stripes, so a batch scales with the cores better than splitting each image's GEMM. The
+        // images left over (batch % threads) run one at a time on all threads.
+        int whole = wholeImagesPerThreadCount(threads);
+        if (whole > 0) {
+            Parallel.forRangeBalanced(threads, whole, (n0, n1) -> images(x, xOff, y, yOff, e, n0, n1, 1));
         }
+        if (whole < p.n) {
+            images(x, xOff, y, yOff, e, whole, p.n, threads);
+        }
+    }
+
+    /**
+     * Images of the batch that go whole to single threads: a multiple of the thread count, so no
+     * thread waits at the end for another's last image (a batch of 3 on 2 threads split 2 + 1 ran
+     * at two thirds of the cores; 2 + the third split over both runs near all of them).
+     */
+    private int wholeImagesPerThreadCount(int threads) {
+        return threads > 1 ? p.n / threads * threads : 0;
     }
 
     /**
      * A batch runs Winograd in passes of a few images, so that the transformed tiles of a pass stay
      * near the caches (resnet18's first layers: 6 MB per image; a batch of 6 in one pass ran 1.2x
      * slower per image than one image); with several threads, each takes whole images (no
-     * fork/join per phase). Every image computes exactly what it computes alone.
+     * hand-off per phase), and the images left over run on all threads. Every image computes
+     * exactly what it computes alone.
      */
     private void runWinograd(float[] x, int xOff, float[] y, int yOff, Epilogue e, int threads) {
         int perPass = winograd.imagesPerPass(p);
-        if (threads > 1 && p.n > 1) {
-            Parallel.forRangeBalanced(threads, p.n, (n0, n1) -> winogradPasses(x, xOff, y, yOff, e, n0, n1, perPass, 1));
-        } else {
-            winogradPasses(x, xOff, y, yOff, e, 0, p.n, perPass, threads);
+        int whole = wholeImagesPerThreadCount(threads);
+        if (whole > 0) {
+            Parallel.forRangeBalanced(threads, whole, (n0, n1) -> winogradPasses(x, xOff, y, yOff, e, n0, n1, perPass, 1));
+        }
+        if (whole < p.n) {
+            winogradPasses(x, xOff, y, yOff, e, whole, p.n, perPass, threads);
         }
     }
 
