@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
             io.ghostflow.bench.serve.ServeLoadCommand.class,
             io.ghostflow.bench.jmh.JmhCommand.class,
             io.ghostflow.bench.fusion.FusionCommand.class,
+            io.ghostflow.bench.scaling.ScalingCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class BenchCli implements Runnable {

@@ -18,11 +18,11 @@ import java.util.SplittableRandom;
  * dimensions (sequence length) and the value range of integer inputs (token ids, masks) come
  * from the model folder's test_data_set_0 when there is one, so the inputs are valid for it.
  */
-final class ModelInputs {
+public final class ModelInputs {
     private ModelInputs() {
     }
 
-    static Map<String, Tensor> random(Path modelFile, List<ValueInfo> inputs, int batch, long seed) {
+    public static Map<String, Tensor> random(Path modelFile, List<ValueInfo> inputs, int batch, long seed) {
         Path set = modelFile.toAbsolutePath().getParent().resolve("test_data_set_0");
         Map<String, Value> reference = Map.of();
         if (Files.isDirectory(set)) {

@@ -1,0 +1,89 @@
+package io.ghostflow.bench.scaling;
+
+import io.ghostflow.bench.peer.ModelInputs;
+import io.ghostflow.runtime.InferenceSession;
+import io.ghostflow.runtime.Result;
+import io.ghostflow.runtime.SessionOptions;
+import io.ghostflow.tensor.Tensor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ghostflow-bench scaling}: a 1-thread and a T-thread session of the same model, run
+ * alternately in one JVM, so that both see the same moments of a shared machine's load (runs
+ * minutes apart on these hosts differ by up to 1.6x). Prints the median of whole runs of each and
+ * their ratio, and with {@code --nodes} the median per node.
+ */
+@Command(name = "scaling", description = "Speedup of T intra-op threads over 1, sessions alternated run by run in one JVM.")
+public final class ScalingCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "MODEL_DIR_OR_ONNX", description = "the model")
+    Path model;
+
+    @Option(names = "--threads", defaultValue = "2", description = "threads of the second session (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--iters", defaultValue = "40", description = "timed runs of each session (default ${DEFAULT-VALUE})")
+    int iters;
+
+    @Option(names = "--warmup", defaultValue = "20", description = "untimed runs of each session first (default ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--nodes", description = "also print the median time of every node")
+    boolean nodes;
+
+    @Override
+    public Integer call() {
+        Path file = Files.isDirectory(model) ? model.resolve("model.onnx") : model;
+        InferenceSession[] sessions = {
+            InferenceSession.load(file, SessionOptions.defaults().withIntraOpThreads(1)),
+            InferenceSession.load(file, SessionOptions.defaults().withIntraOpThreads(threads)),
+        };
+        Map<String, Tensor> feeds = ModelInputs.random(file, sessions[0].inputs(), 1, 42);
+        List<String> outputs = sessions[0].outputs().stream().map(v -> v.name()).toList();
+        for (int i = 0; i < 2 * warmup; i++) {
+            sessions[i % 2].run(feeds).close();
+        }
+        long[][] whole = new long[2][iters];
+        Map<String, long[][]> perNode = new LinkedHashMap<>();
+        for (int i = 0; i < 2 * iters; i++) {
+            int s = i % 2;
+            int it = i / 2;
+            long[] last = {System.nanoTime()};
+            long start = last[0];
+            try (Result r = sessions[s].run(feeds, outputs, nodes ? (node, t0, d, in, out) -> {
+                long now = System.nanoTime();
+                perNode.computeIfAbsent(node.name() + " " + node.opType(), k -> new long[2][iters])[s][it] = now - last[0];
+                last[0] = now;
+            } : null)) {
+                whole[s][it] = System.nanoTime() - start;
+            }
+        }
+        for (var e : perNode.entrySet()) {
+            double one = median(e.getValue()[0]);
+            double many = median(e.getValue()[1]);
+            System.out.printf("  %-60s 1t %9.1f us  %dt %9.1f us  x%.2f%n", e.getKey(), one / 1e3, threads, many / 1e3, one / many);
+        }
+        double one = median(whole[0]);
+        double many = median(whole[1]);
+        System.out.printf("%s 1t_p50_ms=%.2f %dt_p50_ms=%.2f speedup=%.2f%n", model.getFileName(), one / 1e6, threads, many / 1e6,
+                one / many);
+        for (InferenceSession s : sessions) {
+            s.close();
+        }
+        return 0;
+    }
+
+    private static double median(long[] values) {
+        long[] v = values.clone();
+        Arrays.sort(v);
+        return v[v.length / 2];
+    }
+}
