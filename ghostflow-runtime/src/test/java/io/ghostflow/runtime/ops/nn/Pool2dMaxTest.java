@@ -41,23 +41,22 @@ class Pool2dMaxTest {
 
     @Test
     void aPlaneWithNaNKeepsTheGenericRule() {
-        float[] x = {Float.NaN, 1, 2, 3};
-        Window.Geometry g = new Window.Geometry(new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 1},
-                new int[] {0, 0}, new int[] {0, 0}, new int[] {2, 2}, new int[] {1, 1});
-        float[] y = new float[1];
-        Pool2d.run(true, false, x, y, 1, g, 1);
-        assertThat(y[0]).isNaN();
+        assertThat(maxOf2x2(Float.NaN, 1, 2, 3)).isNaN();
     }
 
     @Test
     void aNaNAfterMinusInfinityWinsAsInTheGenericLoop() {
         // -inf is not "a value taken", so the NaN after it wins; the separable max alone would give 1.
-        float[] x = {Float.NEGATIVE_INFINITY, Float.NaN, 1, 2};
+        assertThat(maxOf2x2(Float.NEGATIVE_INFINITY, Float.NaN, 1, 2)).isNaN();
+    }
+
+    /** The max pool of one 2x2 plane with one 2x2 window. */
+    private static float maxOf2x2(float... x) {
         Window.Geometry g = new Window.Geometry(new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 1},
                 new int[] {0, 0}, new int[] {0, 0}, new int[] {2, 2}, new int[] {1, 1});
         float[] y = new float[1];
         Pool2d.run(true, false, x, y, 1, g, 1);
-        assertThat(y[0]).isNaN();
+        return y[0];
     }
 
     @Test
