@@ -21,7 +21,7 @@ import io.ghostflow.core.Parallel;
  * micro-tiles) and run through {@link Parallel}; 1 runs inline on the caller.
  */
 public final class Gemm {
-    /** Below this many multiply-adds the fork/join hand-off costs more than it saves. */
+    /** Below this many multiply-adds handing chunks to the worker team costs more than it saves. */
     private static final long PARALLEL_MIN_MACS = 1L << 17;
     private static final long SINGLE_ROW_PARALLEL_MIN_MACS = 1L << 21;
     /** Deepest K a pointwise convolution takes in one block (its A micro-panel, 4 x K floats, stays within half of L1). */

@@ -81,7 +81,7 @@ public final class ServeLoad {
         Tensor x = TensorProtos.toTensor(OnnxFiles.readTensor(file.getParent().resolve("test_data_set_0/input_0.pb")), file.getParent());
         boolean big = x.size() > 10_000;
         // a tiny model gains nothing from splitting one kernel over threads, and under concurrent
-        // requests the fork/join hand-offs cost more than the kernels themselves
+        // requests the hand-offs to helper threads cost more than the kernels themselves
         SessionOptions so = big && instances == 1 ? defaults : defaults.withIntraOpThreads(1);
         int maxBatch = big ? 8 : 32;
         ModelConfig cfg = ModelConfig.defaults(model).withBatching(batch ? maxBatch : 0, batch, big ? 2_000 : 300)
