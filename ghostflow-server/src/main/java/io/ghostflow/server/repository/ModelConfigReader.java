@@ -48,6 +48,13 @@ public final class ModelConfigReader {
     }
 
     static ModelConfig parse(JsonNode n, String name, String file) {
+        // As in Triton, a config that names its model must name the directory it sits in: a copied
+        // config left with another model's name would otherwise configure the wrong model silently.
+        String declared = n.path("name").asText("");
+        if (!declared.isEmpty() && !declared.equals(name)) {
+            throw new GhostFlowException(ErrorCode.INVALID_ARGUMENT, "model '" + name + "': " + file + ": name '" + declared
+                    + "' does not match the model's directory name '" + name + "'");
+        }
         ModelConfig d = ModelConfig.defaults(name);
         int maxBatch = n.path("max_batch_size").asInt(d.maxBatchSize());
         JsonNode db = n.path("dynamic_batching");

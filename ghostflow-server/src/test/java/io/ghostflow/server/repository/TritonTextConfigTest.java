@@ -178,10 +178,27 @@ class TritonTextConfigTest {
         Path js = Files.createDirectories(dir.resolve("js"));
         Files.copy(deploy.resolve("config.example.pbtxt"), pb.resolve("config.pbtxt"));
         Files.copy(deploy.resolve("config.example.json"), js.resolve("config.json"));
-        ModelConfig fromText = ModelConfigReader.read(pb, "m");
+        ModelConfig fromText = ModelConfigReader.read(pb, "resnet");
         assertThat(fromText.maxBatchSize()).isEqualTo(32);
         assertThat(fromText.warmupRuns()).isEqualTo(2);
-        assertThat(fromText).isEqualTo(ModelConfigReader.read(js, "m"));
+        assertThat(fromText).isEqualTo(ModelConfigReader.read(js, "resnet"));
+    }
+
+    @Test
+    void aConfigNamingAnotherModelIsRefused() throws Exception {
+        Files.writeString(dir.resolve("config.pbtxt"), "name: \"resnet\"\nmax_batch_size: 8\n");
+        assertThatThrownBy(() -> ModelConfigReader.read(dir, "squeezenet"))
+                .isInstanceOf(GhostFlowException.class)
+                .satisfies(e -> assertThat(((GhostFlowException) e).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+                .hasMessageContaining("model 'squeezenet'")
+                .hasMessageContaining("config.pbtxt")
+                .hasMessageContaining("name 'resnet'");
+        Files.delete(dir.resolve("config.pbtxt"));
+        Files.writeString(dir.resolve("config.json"), "{\"name\": \"resnet\"}");
+        assertThatThrownBy(() -> ModelConfigReader.read(dir, "squeezenet"))
+                .isInstanceOf(GhostFlowException.class)
+                .hasMessageContaining("config.json");
+        assertThat(ModelConfigReader.read(dir, "resnet").name()).isEqualTo("resnet");
     }
 
     @Test
