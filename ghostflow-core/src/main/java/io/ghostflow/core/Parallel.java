@@ -24,9 +24,9 @@ public final class Parallel {
         return Runtime.getRuntime().availableProcessors();
     }
 
+    /** The team for {@code threads} (at least 2, and no more than the cores: see {@link #run}). */
     private static synchronized WorkerTeam team(int threads) {
-        // No more helpers than cores: a spinning helper without a core of its own would only delay the caller.
-        int t = Math.max(2, Math.min(Math.min(threads, availableThreads()), TEAMS.length - 1));
+        int t = Math.min(threads, TEAMS.length - 1);
         if (TEAMS[t] == null) {
             TEAMS[t] = new WorkerTeam(t);
         }
@@ -57,8 +57,10 @@ public final class Parallel {
     }
 
     private static void run(int threads, int n, int chunks, RangeBody body) {
+        // No more helpers than cores: a spinning helper without a core of its own would only delay the caller.
+        int team = Math.min(threads, availableThreads());
         // Inline without the inside mark: a single chunk's own loops may still use the threads.
-        if (chunks <= 1 || threads <= 1 || INSIDE.get()[0] || !team(threads).run(body, n, chunks)) {
+        if (chunks <= 1 || team <= 1 || INSIDE.get()[0] || !team(team).run(body, n, chunks)) {
             body.run(0, n);
         }
     }
