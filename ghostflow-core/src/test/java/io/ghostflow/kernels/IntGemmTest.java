@@ -49,17 +49,9 @@ class IntGemmTest {
             int m = 1 + r.nextInt(40);
             int n = 1 + r.nextInt(140);
             int k = 200 + r.nextInt(500);
-            byte[] a = new byte[m * k];
-            byte[] b = new byte[k * n];
             boolean extreme = (iter & 4) != 0;
-            if (extreme) {
-                // every |A - za| and |B - zb| at 255, all products of one sign: the largest sums there are
-                java.util.Arrays.fill(a, (byte) (ua ? 255 : 127));
-                java.util.Arrays.fill(b, (byte) (ub ? 255 : 127));
-            } else {
-                r.nextBytes(a);
-                r.nextBytes(b);
-            }
+            byte[] a = operand(r, m * k, ua, extreme);
+            byte[] b = operand(r, k * n, ub, extreme);
             int[] za = extreme ? new int[] {ua ? 0 : -128} : (iter & 8) != 0 ? randomZeros(r, m, ua) : null;
             int[] zb = extreme ? new int[] {ub ? 0 : -128} : (iter & 16) != 0 ? randomZeros(r, n, ub) : null;
             int[] got = new int[m * n];
@@ -86,15 +78,8 @@ class IntGemmTest {
             int m = 1 + r.nextInt(37);
             int n = 1 + r.nextInt(140);
             int k = deep ? 300 + r.nextInt(400) : 1 + r.nextInt(130);
-            byte[] a = new byte[m * k];
-            byte[] b = new byte[k * n];
-            if (extreme) {
-                java.util.Arrays.fill(a, (byte) (ua ? 255 : 127));
-                java.util.Arrays.fill(b, (byte) (ub ? 255 : 127));
-            } else {
-                r.nextBytes(a);
-                r.nextBytes(b);
-            }
+            byte[] a = operand(r, m * k, ua, extreme);
+            byte[] b = operand(r, k * n, ub, extreme);
             int[] za = extreme ? new int[] {ua ? 0 : -128} : new int[] {ua ? r.nextInt(256) : r.nextInt(256) - 128};
             int[] zb = extreme ? new int[] {ub ? 0 : -128} : (iter & 16) != 0 ? randomZeros(r, n, ub) : null;
             int[] ref = new int[m * n];
@@ -127,6 +112,21 @@ class IntGemmTest {
         int[] got = {7, 7, 7, 7, 7, 7};
         IntGemm.gemm(2, 3, 0, new byte[0], 0, true, null, new byte[0], 0, false, null, got, 0, 1);
         assertThat(got).containsOnly(0);
+    }
+
+    /**
+     * Random bytes, or with {@code extreme} every value at the top of the type's range: with the
+     * zero points the tests pair it with (0 or -128), every |value - zero point| is 255 and all
+     * products have one sign, the largest sums there are.
+     */
+    private static byte[] operand(Random r, int size, boolean unsigned, boolean extreme) {
+        byte[] v = new byte[size];
+        if (extreme) {
+            java.util.Arrays.fill(v, (byte) (unsigned ? 255 : 127));
+        } else {
+            r.nextBytes(v);
+        }
+        return v;
     }
 
     private static int[] randomZeros(Random r, int count, boolean unsigned) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.ghostflow.core.ErrorCode;
 import io.ghostflow.core.GhostFlowException;
+import io.ghostflow.runtime.FusedModels;
 import io.ghostflow.tensor.DType;
 import io.ghostflow.tensor.Tensor;
 import java.util.Map;
@@ -26,8 +27,8 @@ class LinalgOpsTest {
     @Test
     void matMulBroadcastsBatchAndSqueezesVectors() {
         Random r = new Random(1);
-        Tensor a = OpHarness.random(r, 2, 1, 3, 4);
-        Tensor b = OpHarness.random(r, 3, 4, 5);
+        Tensor a = FusedModels.random(r, 2, 1, 3, 4);
+        Tensor b = FusedModels.random(r, 3, 4, 5);
         Tensor y = (Tensor) OpHarness.run("MatMul", 13, Map.of(), a, b)[0];
         assertThat(y.shape()).containsExactly(2, 3, 3, 5);
         float[] av = a.floats();
@@ -72,8 +73,8 @@ class LinalgOpsTest {
         assertThat(((Tensor) OpHarness.run("Einsum", 12, Map.of("equation", "ij->ji"), m)[0]).floats())
                 .containsExactly(1f, 4f, 7f, 2f, 5f, 8f, 3f, 6f, 9f);
         Random r = new Random(3);
-        Tensor a = OpHarness.random(r, 2, 3, 4);
-        Tensor b = OpHarness.random(r, 4, 5);
+        Tensor a = FusedModels.random(r, 2, 3, 4);
+        Tensor b = FusedModels.random(r, 4, 5);
         Tensor viaEinsum = (Tensor) OpHarness.run("Einsum", 12, Map.of("equation", "...ij,jk->...ik"), a, b)[0];
         Tensor viaMatMul = (Tensor) OpHarness.run("MatMul", 13, Map.of(), a, b)[0];
         assertThat(viaEinsum.shape()).containsExactly(2, 3, 5);

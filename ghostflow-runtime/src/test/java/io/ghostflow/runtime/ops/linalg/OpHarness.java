@@ -27,12 +27,4 @@ public final class OpHarness {
         }));
         return SingleOp.run("", op, opset, a, 4, 2, inputs);
     }
-
-    public static Tensor random(java.util.Random rnd, int... shape) {
-        float[] v = new float[io.ghostflow.tensor.Shapes.size(shape)];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) rnd.nextGaussian();
-        }
-        return Tensor.of(v, shape);
-    }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.ghostflow.core.GhostFlowException;
+import io.ghostflow.runtime.FusedModels;
 import io.ghostflow.runtime.ops.linalg.OpHarness;
 import io.ghostflow.tensor.DType;
 import io.ghostflow.tensor.Shapes;
@@ -30,9 +31,9 @@ class ConvTest {
         };
         Random r = new Random(11);
         for (Case c : cases) {
-            Tensor x = OpHarness.random(r, c.x());
-            Tensor w = OpHarness.random(r, c.w());
-            Tensor b = OpHarness.random(r, c.w()[0]);
+            Tensor x = FusedModels.random(r, c.x());
+            Tensor w = FusedModels.random(r, c.w());
+            Tensor b = FusedModels.random(r, c.w()[0]);
             Map<String, Object> attrs = new HashMap<>();
             attrs.put("group", (long) c.group());
             attrs.put("strides", c.strides());

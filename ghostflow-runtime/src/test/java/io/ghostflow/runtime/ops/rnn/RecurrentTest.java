@@ -3,6 +3,7 @@ package io.ghostflow.runtime.ops.rnn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.ghostflow.runtime.FusedModels;
 import io.ghostflow.runtime.ops.linalg.OpHarness;
 import io.ghostflow.tensor.Tensor;
 import java.util.Map;
@@ -18,9 +19,9 @@ class RecurrentTest {
         int batch = 2;
         int in = 4;
         int hid = 3;
-        Tensor x = OpHarness.random(r, seq, batch, in);
-        Tensor w = OpHarness.random(r, 2, 4 * hid, in);
-        Tensor rr = OpHarness.random(r, 2, 4 * hid, hid);
+        Tensor x = FusedModels.random(r, seq, batch, in);
+        Tensor w = FusedModels.random(r, 2, 4 * hid, in);
+        Tensor rr = FusedModels.random(r, 2, 4 * hid, hid);
         Map<String, Object> attrs = Map.of("hidden_size", (long) hid, "direction", "bidirectional");
         var a = OpHarness.run("LSTM", 14, attrs, x, w, rr);
         Tensor xb = Tensor.of(swap(x.floats(), seq, batch, in), batch, seq, in);
@@ -44,9 +45,9 @@ class RecurrentTest {
     @Test
     void shortSequencesStopEarlyAndPadWithZeros() {
         Random r = new Random(6);
-        Tensor x = OpHarness.random(r, 3, 2, 2);
-        Tensor w = OpHarness.random(r, 1, 9, 2);
-        Tensor rr = OpHarness.random(r, 1, 9, 3);
+        Tensor x = FusedModels.random(r, 3, 2, 2);
+        Tensor w = FusedModels.random(r, 1, 9, 2);
+        Tensor rr = FusedModels.random(r, 1, 9, 3);
         Tensor lens = Tensor.ofInts(new int[] {1, 3}, 2);
         var out = OpHarness.run("GRU", 14, Map.of("hidden_size", 3L), x, w, rr, null, lens);
         Tensor y = (Tensor) out[0];
