@@ -7,7 +7,8 @@ import io.ghostflow.core.Parallel;
  * fp32 2-D convolution, NCHW, weights [outC, C / groups, kH, kW] packed once by
  * {@link #prepare}. Five paths: depthwise (groups == C == outC) runs a dedicated vector kernel;
  * small stride-1 convolutions run direct ({@link DirectConv}); 3x3 stride-1 ones with enough
- * channels run Winograd F(2x2, 3x3) ({@link WinogradConv});
+ * channels run Winograd F(4x4, 3x3) on planes of at least 32 output tiles ({@link Winograd4Conv})
+ * and F(2x2, 3x3) on smaller ones ({@link WinogradConv});
  * 1x1 / stride 1 / no padding multiplies the packed weights straight into the input (the input
  * is already the [C, H*W] GEMM operand, no im2col); everything else runs the packed GEMM on an
  * implicit im2col operand ({@link ConvPanels}) that gathers each B panel straight from the image,
@@ -79,20 +80,62 @@ public final class Conv2d {
     private final float[] rawWeights;
     /** Implicit im2col tables, for GEMM convolutions that are neither pointwise nor Winograd. */
     private final ConvPanels panels;
-    /** Transformed weights of a 3x3 stride-1 convolution (then {@link #packed} is null). */
+    /** Transformed weights of a 3x3 stride-1 convolution, F(2x2, 3x3) (then {@link #packed} is null). */
     private final WinogradConv winograd;
+    /** The same weights for F(4x4, 3x3), transformed on the first run whose planes are wide enough. */
+    private final LazyWinograd4 winograd4;
 
-    private Conv2d(Params p, PackedA[] packed, float[] rawWeights, WinogradConv winograd) {
+    private Conv2d(Params p, PackedA[] packed, float[] rawWeights, WinogradConv winograd, LazyWinograd4 winograd4) {
         this.p = p;
         this.packed = packed;
         this.rawWeights = rawWeights;
         this.winograd = winograd;
+        this.winograd4 = winograd4;
         this.panels = p.isDepthwise() || p.isPointwise() || winograd != null ? null : new ConvPanels(p, p.c / p.groups);
     }
 
     private static final int DIRECT_MAX_WEIGHTS = 1 << 16;
+    /** F(4x4, 3x3) for wide planes; {@code -Dghostflow.winograd4=false} keeps F(2x2, 3x3) everywhere. */
+    private static final boolean WINOGRAD4 = Boolean.parseBoolean(System.getProperty("ghostflow.winograd4", "true"));
 
-    /** Packs weights [outC, C / groups, kH, kW] starting at weights[offset]; the array is not kept. */
+    /**
+     * The F(4x4, 3x3) transform of weights that are kept by reference until a run needs it: the
+     * input size is not known when a session packs its weights, and most layers never need it.
+     */
+    private static final class LazyWinograd4 {
+        private final float[] weights;
+        private final int offset;
+        private final int outC;
+        private final int c;
+        private volatile Winograd4Conv kernel;
+
+        LazyWinograd4(float[] weights, int offset, int outC, int c) {
+            this.weights = weights;
+            this.offset = offset;
+            this.outC = outC;
+            this.c = c;
+        }
+
+        Winograd4Conv get() {
+            Winograd4Conv k = kernel;
+            if (k == null) {
+                synchronized (this) {
+                    k = kernel;
+                    if (k == null) {
+                        k = Winograd4Conv.prepare(weights, offset, outC, c);
+                        kernel = k;
+                    }
+                }
+            }
+            return k;
+        }
+    }
+
+    /**
+     * Packs weights [outC, C / groups, kH, kW] starting at weights[offset]. The array is kept, by
+     * reference, only for 3x3 stride-1 convolutions (see {@link LazyWinograd4}): callers pass a
+     * session's constant weights, which never change.
+     */
     public static Conv2d prepare(float[] weights, int offset, Params p) {
         int mg = p.outC / p.groups;
         int kg = p.c / p.groups * p.kH * p.kW;
@@ -103,9 +146,10 @@ public final class Conv2d {
         if (p.isDepthwise()) {
             float[] w = new float[p.outC * kg];
             System.arraycopy(weights, offset, w, 0, w.length);
-            return new Conv2d(p, null, w, null);
+            return new Conv2d(p, null, w, null, null);
         }
         WinogradConv winograd = WinogradConv.suits(p) ? WinogradConv.prepare(weights, offset, p.outC, p.c) : null;
+        LazyWinograd4 winograd4 = winograd != null && WINOGRAD4 ? new LazyWinograd4(weights, offset, p.outC, p.c) : null;
         PackedA[] packed = winograd != null ? null : new PackedA[p.groups];
         for (int g = 0; winograd == null && g < p.groups; g++) {
             packed[g] = Gemm.packA(weights, offset + g * mg * kg, mg, kg, false);
@@ -116,7 +160,7 @@ public final class Conv2d {
             raw = new float[p.outC * kg];
             System.arraycopy(weights, offset, raw, 0, raw.length);
         }
-        return new Conv2d(p, packed, raw, winograd);
+        return new Conv2d(p, packed, raw, winograd, winograd4);
     }
 
     public static Conv2d prepare(float[] weights, Params p) {
@@ -141,7 +185,7 @@ public final class Conv2d {
             throw GhostFlowException.shapeMismatch("Conv2d: weights were transformed for a 3x3 stride-1 convolution, not for "
                     + q);
         }
-        return q.equals(p) ? this : new Conv2d(q, packed, rawWeights, winograd);
+        return q.equals(p) ? this : new Conv2d(q, packed, rawWeights, winograd, winograd4);
     }
 
     public void run(float[] x, float[] y, Epilogue epi, int threads) {
@@ -203,20 +247,21 @@ public final class Conv2d {
      * exactly what it computes alone.
      */
     private void runWinograd(float[] x, int xOff, float[] y, int yOff, Epilogue e, int threads) {
-        int perPass = winograd.imagesPerPass(p);
+        WinogradKernel kernel = winograd4 != null && Winograd4Conv.wideEnough(p) ? winograd4.get() : winograd;
+        int perPass = kernel.imagesPerPass(p);
         int whole = wholeImagesPerThreadCount(threads);
         if (whole > 0) {
-            Parallel.forRangeBalanced(threads, whole, (n0, n1) -> winogradPasses(x, xOff, y, yOff, e, n0, n1, perPass, 1));
+            Parallel.forRangeBalanced(threads, whole, (n0, n1) -> winogradPasses(kernel, x, xOff, y, yOff, e, n0, n1, perPass, 1));
         }
         if (whole < p.n) {
-            winogradPasses(x, xOff, y, yOff, e, whole, p.n, perPass, threads);
+            winogradPasses(kernel, x, xOff, y, yOff, e, whole, p.n, perPass, threads);
         }
     }
 
-    private void winogradPasses(float[] x, int xOff, float[] y, int yOff, Epilogue e, int n0, int n1, int perPass,
-                                int threads) {
+    private void winogradPasses(WinogradKernel kernel, float[] x, int xOff, float[] y, int yOff, Epilogue e, int n0,
+                                int n1, int perPass, int threads) {
         if (n0 == 0 && n1 == p.n && perPass >= p.n) {
-            winograd.run(p, x, xOff, y, yOff, e, threads);
+            kernel.run(p, x, xOff, y, yOff, e, threads);
             return;
         }
         int ohw = p.outH() * p.outW();
@@ -225,7 +270,7 @@ public final class Conv2d {
             Params q = new Params(images, p.c, p.h, p.w, p.outC, p.kH, p.kW, p.strideH, p.strideW, p.padTop, p.padLeft,
                     p.padBottom, p.padRight, p.dilationH, p.dilationW, p.groups);
             Epilogue en = e.withResidualRowsAhead(n * p.outC);
-            winograd.run(q, x, xOff + n * p.c * p.h * p.w, y, yOff + n * p.outC * ohw, en, threads);
+            kernel.run(q, x, xOff + n * p.c * p.h * p.w, y, yOff + n * p.outC * ohw, en, threads);
         }
     }
 

@@ -23,7 +23,7 @@ import jdk.incubator.vector.VectorShuffle;
  * column is one FMA chain in channel order whatever N is, so a batch computes exactly what its
  * images compute one by one.
  */
-final class WinogradConv {
+final class WinogradConv implements WinogradKernel {
     /** Transformed values per 2x2 output tile (a 4x4 input tile). */
     private static final int POSITIONS = 16;
     /**
@@ -127,13 +127,15 @@ final class WinogradConv {
     private static final int PASS_FLOATS = 1 << 20;
 
     /** Images per pass for geometry p: as many as fit {@link #PASS_FLOATS}, at least one. */
-    int imagesPerPass(Conv2d.Params p) {
+    @Override
+    public int imagesPerPass(Conv2d.Params p) {
         long perImage = (long) POSITIONS * (c + outC) * ((p.outH() + 1) / 2) * ((p.outW() + 1) / 2);
         return (int) Math.max(1, Math.min(p.n(), PASS_FLOATS / Math.max(1, perImage)));
     }
 
     /** y = epi(conv(x)); x is [N, C, H, W], y is [N, outC, OH, OW]; p has this kernel's C and outC. */
-    void run(Conv2d.Params p, float[] x, int xOff, float[] y, int yOff, Epilogue e, int threads) {
+    @Override
+    public void run(Conv2d.Params p, float[] x, int xOff, float[] y, int yOff, Epilogue e, int threads) {
         int oh = p.outH();
         int ow = p.outW();
         int th = (oh + 1) / 2;

@@ -49,6 +49,24 @@ class WinogradConvTest {
     }
 
     @Test
+    void planesOfAtLeast32TilesUseF4x4AndMatchTheReferenceToo() {
+        // 27 x 27 outputs: 7 x 7 tiles of 4 x 4 (F(4x4, 3x3)); 14 x 14: 16 tiles, left to F(2x2, 3x3)
+        assertThat(Winograd4Conv.wideEnough(new Conv2d.Params(1, 32, 27, 27, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1))).isTrue();
+        assertThat(Winograd4Conv.wideEnough(new Conv2d.Params(1, 32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1))).isFalse();
+        Epilogue biasRelu = Epilogue.of(Activation.RELU).withRowBias(new float[0], 0);
+        Random r = new Random(45);
+        // ragged tile grids (odd sizes, pads 0-2 on each side), 1 and 2 threads
+        for (int iter = 0; iter < 12; iter++) {
+            int h = 22 + r.nextInt(20);
+            int w = 22 + r.nextInt(20);
+            Conv2d.Params p = new Conv2d.Params(1 + iter % 2, 16 + r.nextInt(20), h, w, 16 + r.nextInt(20), 3, 3, 1, 1,
+                    r.nextInt(3), r.nextInt(3), r.nextInt(3), r.nextInt(3), 1, 1, 1);
+            assertThat(Winograd4Conv.wideEnough(p)).isTrue();
+            ConvChecks.againstReference(p, biasRelu, r, 1 + iter % 2, 0);
+        }
+    }
+
+    @Test
     void resnetLayerShapeMatchesTheReference() {
         Epilogue biasReluResidual = Epilogue.of(Activation.RELU).withRowBias(new float[0], 0)
                 .withResidual(new float[0], 0, 0);
