@@ -6,8 +6,6 @@ import static io.ghostflow.kernels.GemmBlocking.S;
 
 import io.ghostflow.core.Parallel;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 
 /**
  * 3x3 stride-1 convolution by Winograd's F(4x4, 3x3) (Lavin and Gray, 2015; interpolation points
@@ -26,7 +24,7 @@ import jdk.incubator.vector.VectorShuffle;
  * each output column is one FMA chain in channel order whatever N is, so a batch computes exactly
  * what its images compute alone.
  */
-final class Winograd4Conv implements WinogradKernel {
+final class Winograd4Conv extends WinogradKernel {
     /** Transformed values per 4x4 output tile (a 6x6 input tile). */
     private static final int POSITIONS = 36;
     /**
@@ -36,34 +34,13 @@ final class Winograd4Conv implements WinogradKernel {
      */
     static final int MIN_TILES = 32;
 
-    /** Slot 0: transformed input V; slot 1: GEMM results M (both shared by the run's threads). */
-    private static final ScratchFloats RUN = new ScratchFloats(2);
     /** Per thread: a zero-padded input row, its even and odd columns, and its four phases (as one array). */
     private static final ScratchFloats ROW = new ScratchFloats(3);
     /** Per thread: intermediate rows of a transform, and an output row. */
     private static final ScratchFloats TMP = new ScratchFloats(2);
-    /** Each of lanes 0 .. L/2 - 1 (LOW) or L/2 .. L - 1 (HIGH) twice: one vector's half spread over all lanes. */
-    private static final VectorShuffle<Float> SPREAD_LOW = spread(0);
-    private static final VectorShuffle<Float> SPREAD_HIGH = spread(L / 2);
-    private static final VectorMask<Float> ODD_LANES = VectorMask.fromLong(S, 0xAAAAAAAAAAAAAAAAL);
-
-    private static VectorShuffle<Float> spread(int first) {
-        int[] lanes = new int[L];
-        for (int i = 0; i < L; i++) {
-            lanes[i] = first + i / 2;
-        }
-        return VectorShuffle.fromArray(S, lanes, 0);
-    }
-
-    private final int c;
-    private final int outC;
-    /** U_xy packed as GEMM left operands [outC, C], xy = 6 * row + column of the 6x6 transform. */
-    private final PackedA[] u;
 
     private Winograd4Conv(int c, int outC, PackedA[] u) {
-        this.c = c;
-        this.outC = outC;
-        this.u = u;
+        super(c, outC, u, 4);
     }
 
     /** Whether the input geometry gives each image enough tiles (the attributes are {@link WinogradConv#suits}'). */
@@ -118,59 +95,12 @@ final class Winograd4Conv implements WinogradKernel {
         out[o + 5 * step] = x2;
     }
 
-    /** Transformed inputs and GEMM results of one pass stay within this many floats (4 MB). */
-    private static final int PASS_FLOATS = 1 << 20;
-
-    /** Images per pass for geometry p: as many as fit {@link #PASS_FLOATS}, at least one. */
-    @Override
-    public int imagesPerPass(Conv2d.Params p) {
-        long perImage = (long) POSITIONS * (c + outC) * ((p.outH() + 3) / 4) * ((p.outW() + 3) / 4);
-        return (int) Math.max(1, Math.min(p.n(), PASS_FLOATS / Math.max(1, perImage)));
-    }
-
-    /** y = epi(conv(x)); x is [N, C, H, W], y is [N, outC, OH, OW]; p has this kernel's C and outC. */
-    @Override
-    public void run(Conv2d.Params p, float[] x, int xOff, float[] y, int yOff, Epilogue e, int threads) {
-        int oh = p.outH();
-        int ow = p.outW();
-        int th = (oh + 3) / 4;
-        int tw = (ow + 3) / 4;
-        int tiles = p.n() * th * tw;
-        // Rows of V and M hold L spare floats: a tile row's last vector may run past the row's end.
-        int ld = tiles + L;
-        float[] v = RUN.get(0, POSITIONS * c * ld);
-        float[] mm = RUN.get(1, POSITIONS * outC * ld);
-        Parallel.forRangeBalanced(threads, c, (c0, c1) -> {
-            for (int ch = c0; ch < c1; ch++) {
-                inputTransform(p, x, xOff, ch, th, tw, v, ld);
-            }
-        });
-        Parallel.forRangeBalanced(threads, POSITIONS, (q0, q1) -> {
-            for (int xy = q0; xy < q1; xy++) {
-                Gemm.gemm(outC, tiles, c, 1f, u[xy], v, xy * c * ld, ld, false, 0f, mm, xy * outC * ld, ld,
-                        Epilogue.NONE, 1);
-            }
-        });
-        Epilogue[] perImage = new Epilogue[p.n()];
-        for (int image = 0; image < p.n(); image++) {
-            perImage[image] = e.withResidualRowsAhead(image * outC);
-        }
-        Parallel.forRangeBalanced(threads, p.n() * outC, (w0, w1) -> {
-            for (int i = w0; i < w1; i++) {
-                int image = i / outC;
-                int m = i % outC;
-                int plane = yOff + (image * outC + m) * oh * ow;
-                outputTransform(mm, ld, image * th * tw, m, th, tw, oh, ow, y, plane);
-                perImage[image].apply(y, plane, oh * ow, m, 0, 1, oh * ow);
-            }
-        });
-    }
-
     /**
      * V_xy[ch][t] for every tile of one channel of every image, tile rows in increasing order (a
      * row's last vector may write garbage lanes onto the next row's tiles, written afterwards).
      */
-    private void inputTransform(Conv2d.Params p, float[] x, int xOff, int ch, int th, int tw, float[] v, int ld) {
+    @Override
+    void inputTransform(Conv2d.Params p, float[] x, int xOff, int ch, int th, int tw, float[] v, int ld) {
         int q = tw + 1 + L + 1;
         int rows = 4 * th + 2;
         // the four phases of each padded row of the tile grid: phases[(r * 4 + ph) * q + i] = row r, column 4i + ph
@@ -265,7 +195,8 @@ final class Winograd4Conv implements WinogradKernel {
      * 0 1 1 4 4 0; 0 1 -1 8 -8 1]), written as the 4x4 pixels of the tile, clipped to OH x OW.
      * Whole vectors from the start of each tile row: lanes past its end are computed and ignored.
      */
-    private void outputTransform(float[] mm, int ld, int t0, int m, int th, int tw, int oh, int ow, float[] y,
+    @Override
+    void outputTransform(float[] mm, int ld, int t0, int m, int th, int tw, int oh, int ow, float[] y,
                                  int plane) {
         float[] t = TMP.get(0, 36 * L);
         int width = 4 * (tw + L);

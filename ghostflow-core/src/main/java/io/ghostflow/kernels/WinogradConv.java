@@ -6,8 +6,6 @@ import static io.ghostflow.kernels.GemmBlocking.S;
 
 import io.ghostflow.core.Parallel;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 
 /**
  * 3x3 stride-1 convolution by Winograd's minimal filtering F(2x2, 3x3) (Lavin and Gray, 2015):
@@ -23,7 +21,7 @@ import jdk.incubator.vector.VectorShuffle;
  * column is one FMA chain in channel order whatever N is, so a batch computes exactly what its
  * images compute one by one.
  */
-final class WinogradConv implements WinogradKernel {
+final class WinogradConv extends WinogradKernel {
     /** Transformed values per 2x2 output tile (a 4x4 input tile). */
     private static final int POSITIONS = 16;
     /**
@@ -33,38 +31,13 @@ final class WinogradConv implements WinogradKernel {
      */
     private static final int MIN_CHANNELS = 16;
 
-    /** Slot 0: transformed input V; slot 1: GEMM results M (both shared by the run's threads). */
-    private static final ScratchFloats RUN = new ScratchFloats(2);
     /** Per thread: one padded input plane split into even and odd columns. */
     private static final ScratchFloats PLANE = new ScratchFloats(2);
     /** Per thread: two output rows. */
     private static final ScratchFloats ROWS = new ScratchFloats(2);
-    /** Each of lanes 0 .. L/2 - 1 (LOW) or L/2 .. L - 1 (HIGH) twice: one vector's half spread over all lanes. */
-    private static final VectorShuffle<Float> SPREAD_LOW = spread(0);
-    private static final VectorShuffle<Float> SPREAD_HIGH = spread(L / 2);
-    /**
-     * The odd lanes. Zipping two vectors is a one-vector rearrange of each and a blend, as in
-     * {@link Deinterleave} (the two-vector form of rearrange allocated per call in some JVMs).
-     */
-    private static final VectorMask<Float> ODD_LANES = VectorMask.fromLong(S, 0xAAAAAAAAAAAAAAAAL);
-
-    private static VectorShuffle<Float> spread(int first) {
-        int[] lanes = new int[L];
-        for (int i = 0; i < L; i++) {
-            lanes[i] = first + i / 2;
-        }
-        return VectorShuffle.fromArray(S, lanes, 0);
-    }
-
-    private final int c;
-    private final int outC;
-    /** U_xy packed as GEMM left operands [outC, C], xy = 4 * row + column of the 4x4 transform. */
-    private final PackedA[] u;
 
     private WinogradConv(int c, int outC, PackedA[] u) {
-        this.c = c;
-        this.outC = outC;
-        this.u = u;
+        super(c, outC, u, 2);
     }
 
     /** Whether the convolution's attributes (not its input size) suit this kernel. */
@@ -123,63 +96,14 @@ final class WinogradConv implements WinogradKernel {
         u[xy0 + 3][at] = x2;
     }
 
-    /** Transformed inputs and GEMM results of one pass stay within this many floats (4 MB). */
-    private static final int PASS_FLOATS = 1 << 20;
-
-    /** Images per pass for geometry p: as many as fit {@link #PASS_FLOATS}, at least one. */
-    @Override
-    public int imagesPerPass(Conv2d.Params p) {
-        long perImage = (long) POSITIONS * (c + outC) * ((p.outH() + 1) / 2) * ((p.outW() + 1) / 2);
-        return (int) Math.max(1, Math.min(p.n(), PASS_FLOATS / Math.max(1, perImage)));
-    }
-
-    /** y = epi(conv(x)); x is [N, C, H, W], y is [N, outC, OH, OW]; p has this kernel's C and outC. */
-    @Override
-    public void run(Conv2d.Params p, float[] x, int xOff, float[] y, int yOff, Epilogue e, int threads) {
-        int oh = p.outH();
-        int ow = p.outW();
-        int th = (oh + 1) / 2;
-        int tw = (ow + 1) / 2;
-        int tiles = p.n() * th * tw;
-        // Rows of V and M hold L spare floats: a tile row's last vector may run past the row's
-        // end, into tiles that are written later (see combineColumns) or into the spare floats.
-        int ld = tiles + L;
-        float[] v = RUN.get(0, POSITIONS * c * ld);
-        float[] mm = RUN.get(1, POSITIONS * outC * ld);
-        Parallel.forRangeBalanced(threads, c, (c0, c1) -> {
-            for (int ch = c0; ch < c1; ch++) {
-                inputTransform(p, x, xOff, ch, th, tw, v, ld);
-            }
-        });
-        Parallel.forRangeBalanced(threads, POSITIONS, (q0, q1) -> {
-            for (int xy = q0; xy < q1; xy++) {
-                Gemm.gemm(outC, tiles, c, 1f, u[xy], v, xy * c * ld, ld, false, 0f, mm, xy * outC * ld, ld,
-                        Epilogue.NONE, 1);
-            }
-        });
-        // The epilogue is indexed per image as [outC, OH * OW]: the residual moves by one image.
-        Epilogue[] perImage = new Epilogue[p.n()];
-        for (int image = 0; image < p.n(); image++) {
-            perImage[image] = e.withResidualRowsAhead(image * outC);
-        }
-        Parallel.forRangeBalanced(threads, p.n() * outC, (w0, w1) -> {
-            for (int i = w0; i < w1; i++) {
-                int image = i / outC;
-                int m = i % outC;
-                int plane = yOff + (image * outC + m) * oh * ow;
-                outputTransform(mm, ld, image * th * tw, m, th, tw, oh, ow, y, plane);
-                perImage[image].apply(y, plane, oh * ow, m, 0, 1, oh * ow);
-            }
-        });
-    }
-
     /**
      * V_xy[ch][t] for every tile t of one channel of every image, images in order (see
      * {@link #combineColumns} for why the order matters). Each plane is zero-padded to the tile
      * grid and split into even and odd columns, so that tile column tx reads entries tx and tx + 1
      * of each part and a vector covers L neighbouring tiles.
      */
-    private void inputTransform(Conv2d.Params p, float[] x, int xOff, int ch, int th, int tw, float[] v, int ld) {
+    @Override
+    void inputTransform(Conv2d.Params p, float[] x, int xOff, int ch, int th, int tw, float[] v, int ld) {
         int rows = 2 * th + 2;
         int wq = tw + 1;
         // L + 1 spare floats: the last vector of the last tile row reads past the plane
@@ -271,7 +195,8 @@ final class WinogradConv implements WinogradKernel {
      * Output channel m of one image: A^T M A per tile (rows m0 + m1 + m2 and m1 - m2 - m3, then
      * the same along columns), written as the 2x2 pixels of the tile, clipped to OH x OW.
      */
-    private void outputTransform(float[] mm, int ld, int t0, int m, int th, int tw, int oh, int ow, float[] y,
+    @Override
+    void outputTransform(float[] mm, int ld, int t0, int m, int th, int tw, int oh, int ow, float[] y,
                                  int plane) {
         // whole vectors from the start of each tile row: lanes past its end are computed and ignored
         float[] row0 = ROWS.get(0, 2 * (tw + L));

@@ -1,10 +1,114 @@
 package io.ghostflow.kernels;
 
-/** A Winograd 3x3 stride-1 convolution with its weights transformed: F(2x2, 3x3) or F(4x4, 3x3). */
-interface WinogradKernel {
-    /** Images per pass for geometry p: the transformed tiles of a pass stay near the caches. */
-    int imagesPerPass(Conv2d.Params p);
+import static io.ghostflow.kernels.GemmBlocking.L;
+import static io.ghostflow.kernels.GemmBlocking.S;
 
-    /** y = epi(conv(x)); x is [N, C, H, W], y is [N, outC, OH, OW]. */
-    void run(Conv2d.Params p, float[] x, int xOff, float[] y, int yOff, Epilogue e, int threads);
+import io.ghostflow.core.Parallel;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
+
+/**
+ * A Winograd F(t x t, 3x3) convolution with its weights transformed into packed GEMM operands,
+ * one per position of the transformed tile: the input transform of every tile, one GEMM per
+ * position {@code M_xy[outC, tiles] = U_xy * V_xy}, and the output transform, each phase split over
+ * the threads. Subclasses give the two transforms: {@link WinogradConv} (t = 2) and
+ * {@link Winograd4Conv} (t = 4).
+ */
+abstract class WinogradKernel {
+    /** Transformed inputs and GEMM results of one pass stay within this many floats (4 MB). */
+    private static final int PASS_FLOATS = 1 << 20;
+    /** Slot 0: transformed input V; slot 1: GEMM results M (both shared by the run's threads). */
+    private static final ScratchFloats RUN = new ScratchFloats(2);
+    /**
+     * Each of lanes 0 .. L/2 - 1 (LOW) or L/2 .. L - 1 (HIGH) twice: one vector's half spread over
+     * all lanes. Zipping x and y is {@code x.rearrange(SPREAD_LOW).blend(y.rearrange(SPREAD_LOW), ODD_LANES)}
+     * (and HIGH for the second half), written out where used: one-vector rearranges and a blend, as
+     * in {@link Deinterleave} (the two-vector form of rearrange allocated per call in some JVMs).
+     */
+    static final VectorShuffle<Float> SPREAD_LOW = spread(0);
+    static final VectorShuffle<Float> SPREAD_HIGH = spread(L / 2);
+    static final VectorMask<Float> ODD_LANES = VectorMask.fromLong(S, 0xAAAAAAAAAAAAAAAAL);
+
+    final int c;
+    final int outC;
+    /** U_xy as GEMM left operands [outC, C], xy = row * (t + 2) + column of the transformed tile. */
+    final PackedA[] u;
+    /** Output tile side t. */
+    private final int tile;
+
+    private static VectorShuffle<Float> spread(int first) {
+        int[] lanes = new int[L];
+        for (int i = 0; i < L; i++) {
+            lanes[i] = first + i / 2;
+        }
+        return VectorShuffle.fromArray(S, lanes, 0);
+    }
+
+    WinogradKernel(int c, int outC, PackedA[] u, int tile) {
+        this.c = c;
+        this.outC = outC;
+        this.u = u;
+        this.tile = tile;
+    }
+
+    /** Images per pass for geometry p: as many as fit {@link #PASS_FLOATS}, at least one. */
+    int imagesPerPass(Conv2d.Params p) {
+        long perImage = (long) u.length * (c + outC) * ((p.outH() + tile - 1) / tile) * ((p.outW() + tile - 1) / tile);
+        return (int) Math.max(1, Math.min(p.n(), PASS_FLOATS / Math.max(1, perImage)));
+    }
+
+    /**
+     * y = epi(conv(x)); x is [N, C, H, W], y is [N, outC, OH, OW]; p has this kernel's C and outC.
+     * The tiles of all images sit side by side in the GEMMs (N = images x tiles), and each output
+     * column is one FMA chain in channel order whatever N is, so a batch computes exactly what its
+     * images compute alone.
+     */
+    void run(Conv2d.Params p, float[] x, int xOff, float[] y, int yOff, Epilogue e, int threads) {
+        int oh = p.outH();
+        int ow = p.outW();
+        int th = (oh + tile - 1) / tile;
+        int tw = (ow + tile - 1) / tile;
+        int tiles = p.n() * th * tw;
+        int positions = u.length;
+        // Rows of V and M hold L spare floats: a tile row's last vector may run past the row's
+        // end, into tiles that are written later or into the spare floats.
+        int ld = tiles + L;
+        float[] v = RUN.get(0, positions * c * ld);
+        float[] mm = RUN.get(1, positions * outC * ld);
+        Parallel.forRangeBalanced(threads, c, (c0, c1) -> {
+            for (int ch = c0; ch < c1; ch++) {
+                inputTransform(p, x, xOff, ch, th, tw, v, ld);
+            }
+        });
+        Parallel.forRangeBalanced(threads, positions, (q0, q1) -> {
+            for (int xy = q0; xy < q1; xy++) {
+                Gemm.gemm(outC, tiles, c, 1f, u[xy], v, xy * c * ld, ld, false, 0f, mm, xy * outC * ld, ld,
+                        Epilogue.NONE, 1);
+            }
+        });
+        // The epilogue is indexed per image as [outC, OH * OW]: the residual moves by one image.
+        Epilogue[] perImage = new Epilogue[p.n()];
+        for (int image = 0; image < p.n(); image++) {
+            perImage[image] = e.withResidualRowsAhead(image * outC);
+        }
+        Parallel.forRangeBalanced(threads, p.n() * outC, (w0, w1) -> {
+            for (int i = w0; i < w1; i++) {
+                int image = i / outC;
+                int m = i % outC;
+                int plane = yOff + (image * outC + m) * oh * ow;
+                outputTransform(mm, ld, image * th * tw, m, th, tw, oh, ow, y, plane);
+                perImage[image].apply(y, plane, oh * ow, m, 0, 1, oh * ow);
+            }
+        });
+    }
+
+    /**
+     * V_xy[ch][t] (at v[(xy * C + ch) * ld + t]) for every tile t of channel ch of every image,
+     * tiles in increasing order: a row's last vector may write garbage lanes onto tiles written after it.
+     */
+    abstract void inputTransform(Conv2d.Params p, float[] x, int xOff, int ch, int th, int tw, float[] v, int ld);
+
+    /** Output channel m of one image (its tiles start at t0 in M): the output transform, clipped to OH x OW. */
+    abstract void outputTransform(float[] mm, int ld, int t0, int m, int th, int tw, int oh, int ow, float[] y,
+                                  int plane);
 }
