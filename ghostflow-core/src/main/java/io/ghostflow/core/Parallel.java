@@ -58,9 +58,9 @@ public final class Parallel {
 
     private static void run(int threads, int n, int chunks, RangeBody body) {
         // No more helpers than cores: a spinning helper without a core of its own would only delay the caller.
-        int team = Math.min(threads, availableThreads());
+        int size = Math.min(threads, availableThreads());
         // Inline without the inside mark: a single chunk's own loops may still use the threads.
-        if (chunks <= 1 || team <= 1 || INSIDE.get()[0] || !team(team).run(body, n, chunks)) {
+        if (chunks <= 1 || size <= 1 || INSIDE.get()[0] || !team(size).run(body, n, chunks)) {
             body.run(0, n);
         }
     }
