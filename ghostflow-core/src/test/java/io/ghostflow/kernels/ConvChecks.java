@@ -8,6 +8,23 @@ final class ConvChecks {
     private ConvChecks() {
     }
 
+    private static final Activation[] ACTIVATIONS = {Activation.NONE, Activation.RELU, Activation.relu6(), Activation.SIGMOID};
+
+    /**
+     * An epilogue template for {@link #againstReference}: the iter-th of four activations, a row
+     * bias half the time and a residual a third of the time (placeholder arrays).
+     */
+    static Epilogue randomEpilogue(Random r, int iter) {
+        Epilogue epi = Epilogue.of(ACTIVATIONS[iter % ACTIVATIONS.length]);
+        if (r.nextBoolean()) {
+            epi = epi.withRowBias(new float[0], 0);
+        }
+        if (r.nextInt(3) == 0) {
+            epi = epi.withResidual(new float[0], 0, 0);
+        }
+        return epi;
+    }
+
     /**
      * Random weights and input for p, and a random bias and residual where {@code epiTemplate}
      * has them (its arrays are placeholders); the result must be within

@@ -20,7 +20,6 @@ class DirectConvTest {
     @Test
     void randomSmallConvolutionsMatchTheReference() {
         Random r = new Random(31);
-        Activation[] acts = {Activation.NONE, Activation.RELU, Activation.relu6(), Activation.SIGMOID};
         for (int iter = 0; iter < 120; iter++) {
             int c = 1 + r.nextInt(6);
             int m = 1 + r.nextInt(9);
@@ -33,13 +32,7 @@ class DirectConvTest {
             if (!DirectConv.suits(p)) {
                 continue;
             }
-            Epilogue epi = Epilogue.of(acts[iter % acts.length]);
-            if (r.nextBoolean()) {
-                epi = epi.withRowBias(new float[0], 0);
-            }
-            if (r.nextInt(3) == 0) {
-                epi = epi.withResidual(new float[0], 0, 0);
-            }
+            Epilogue epi = ConvChecks.randomEpilogue(r, iter);
             ConvChecks.againstReference(p, epi, r, 1 + iter % 2, 2.0);
         }
     }

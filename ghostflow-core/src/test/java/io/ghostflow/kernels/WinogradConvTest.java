@@ -25,7 +25,6 @@ class WinogradConvTest {
     @Test
     void randomConvolutionsMatchTheReference() {
         Random r = new Random(41);
-        Activation[] acts = {Activation.NONE, Activation.RELU, Activation.relu6(), Activation.SIGMOID};
         for (int iter = 0; iter < 60; iter++) {
             int c = 16 + r.nextInt(24);
             int m = 16 + r.nextInt(24);
@@ -37,13 +36,7 @@ class WinogradConvTest {
             if (p.outH() <= 0 || p.outW() <= 0) {
                 continue;
             }
-            Epilogue epi = Epilogue.of(acts[iter % acts.length]);
-            if (r.nextBoolean()) {
-                epi = epi.withRowBias(new float[0], 0);
-            }
-            if (r.nextInt(3) == 0) {
-                epi = epi.withResidual(new float[0], 0, 0);
-            }
+            Epilogue epi = ConvChecks.randomEpilogue(r, iter);
             ConvChecks.againstReference(p, epi, r, 1 + iter % 2, 0);
         }
     }
