@@ -24,6 +24,9 @@ public final class OpProfile {
     /** -Dprofile.nodes=true: one row per node (name, op, input and output shapes) in execution order. */
     private static final boolean PER_NODE = Boolean.getBoolean("profile.nodes");
 
+    /** -Dprofile.batch=B: feed B images per run (times stay per run; divide by B for per image). */
+    private static final int BATCH = Integer.getInteger("profile.batch", 1);
+
     private static String shapeOf(Value[] values) {
         StringBuilder b = new StringBuilder();
         for (Value v : values) {
@@ -42,7 +45,7 @@ public final class OpProfile {
             Path dir = Path.of(args[a]);
             Path file = Files.isDirectory(dir) ? dir.resolve("model.onnx") : dir;
             InferenceSession s = InferenceSession.load(file, SessionOptions.defaults().withIntraOpThreads(threads));
-            Map<String, Tensor> feeds = ModelInputs.random(file, s.inputs(), 1, 42);
+            Map<String, Tensor> feeds = ModelInputs.random(file, s.inputs(), BATCH, 42);
             // Warm up for at least two seconds: a small model does thousands of runs before C2 has
             // compiled its kernels, and 20 runs would leave the profile dominated by interpreted code.
             long warmEnd = System.nanoTime() + 2_000_000_000L;

@@ -3,6 +3,7 @@ package io.ghostflow.runtime.ops.nn;
 import io.ghostflow.core.ErrorCode;
 import io.ghostflow.core.GhostFlowException;
 import io.ghostflow.core.Parallel;
+import io.ghostflow.kernels.VectorMath;
 import io.ghostflow.runtime.graph.Node;
 import io.ghostflow.runtime.ops.OpConfig;
 import io.ghostflow.runtime.ops.OpKernel;
@@ -158,28 +159,32 @@ final class Pool {
             int planes = xs[0] * xs[1];
             int sz = planes == 0 ? 0 : x.size() / planes;
             float[] xv = FloatIO.in(x, "global pool X");
-            float[] y = new float[planes];
-            for (int pl = 0; pl < planes; pl++) {
-                double acc = kind == Kind.MAX ? Double.NEGATIVE_INFINITY : 0;
-                for (int i = pl * sz, e = i + sz; i < e; i++) {
-                    float v = xv[i];
-                    switch (kind) {
-                        case MAX -> acc = Math.max(acc, v);
-                        case AVERAGE -> acc += v;
-                        case LP -> acc += Math.pow(Math.abs(v), p);
-                    }
+            float[] y = ctx.floatBuffer(planes);
+            Parallel.forRange(ctx.threads(), planes, Math.max(1, (1 << 14) / Math.max(1, sz)), (p0, p1) -> {
+                for (int pl = p0; pl < p1; pl++) {
+                    y[pl] = globalPlane(kind, p, xv, pl * sz, sz);
                 }
-                y[pl] = (float) switch (kind) {
-                    case MAX -> acc;
-                    case AVERAGE -> acc / sz;
-                    case LP -> Math.pow(acc, 1.0 / p);
-                };
-            }
+            });
             int[] ys = xs.clone();
             for (int i = 2; i < ys.length; i++) {
                 ys[i] = 1;
             }
             return new Value[] {FloatIO.out(y, x.dtype(), ys)};
+        };
+    }
+
+    /** One plane of a global pool: vector sum or maximum (NaN if any element is NaN); Lp in double. */
+    static float globalPlane(Kind kind, float p, float[] x, int off, int sz) {
+        return switch (kind) {
+            case MAX -> VectorMath.max(x, off, sz);
+            case AVERAGE -> VectorMath.sum(x, off, sz) / sz;
+            case LP -> {
+                double acc = 0;
+                for (int i = off; i < off + sz; i++) {
+                    acc += Math.pow(Math.abs(x[i]), p);
+                }
+                yield (float) Math.pow(acc, 1.0 / p);
+            }
         };
     }
 
