@@ -107,11 +107,21 @@ final class Pool2d {
         // The ragged end is one more vector ending at iw, overlapping values already written.
         for (int c = 0; c < iw; c = c + lanes < iw && c + 2 * lanes > iw ? iw - lanes : c + lanes) {
             FloatVector v = FloatVector.fromArray(S, x, r0 + c);
-            probe = v.fma(zero, probe);
-            for (int r = 1; r < rows; r++) {
-                FloatVector w = FloatVector.fromArray(S, x, r0 + r * iw + c);
-                probe = w.fma(zero, probe);
-                v = v.blend(w, v.compare(VectorOperators.LT, w));
+            if (rows == 3) {
+                // The common 3-row window written out: a tap loop with a run-time count compiled
+                // to a loop per vector whose overhead and carried chain cost more than its work.
+                FloatVector w1 = FloatVector.fromArray(S, x, r0 + iw + c);
+                FloatVector w2 = FloatVector.fromArray(S, x, r0 + 2 * iw + c);
+                probe = v.add(w1).add(w2).fma(zero, probe);
+                v = v.blend(w1, v.compare(VectorOperators.LT, w1));
+                v = v.blend(w2, v.compare(VectorOperators.LT, w2));
+            } else {
+                probe = v.fma(zero, probe);
+                for (int r = 1; r < rows; r++) {
+                    FloatVector w = FloatVector.fromArray(S, x, r0 + r * iw + c);
+                    probe = w.fma(zero, probe);
+                    v = v.blend(w, v.compare(VectorOperators.LT, w));
+                }
             }
             v.intoArray(dst, dOff + c);
         }
@@ -124,9 +134,16 @@ final class Pool2d {
         int span = (ow - 1) * sw + 1;
         for (int j = 0; j < span; j += lanes) {
             FloatVector v = FloatVector.fromArray(S, scratch, j);
-            for (int kx = 1; kx < kw; kx++) {
-                FloatVector w = FloatVector.fromArray(S, scratch, j + kx);
-                v = v.blend(w, v.compare(VectorOperators.LT, w));
+            if (kw == 3) {
+                FloatVector w1 = FloatVector.fromArray(S, scratch, j + 1);
+                FloatVector w2 = FloatVector.fromArray(S, scratch, j + 2);
+                v = v.blend(w1, v.compare(VectorOperators.LT, w1));
+                v = v.blend(w2, v.compare(VectorOperators.LT, w2));
+            } else {
+                for (int kx = 1; kx < kw; kx++) {
+                    FloatVector w = FloatVector.fromArray(S, scratch, j + kx);
+                    v = v.blend(w, v.compare(VectorOperators.LT, w));
+                }
             }
             v.intoArray(scratch, framed + j);
         }
