@@ -11,9 +11,13 @@ import com.google.protobuf.TextFormat;
 import io.ghostflow.core.ErrorCode;
 import io.ghostflow.core.GhostFlowException;
 import io.ghostflow.server.repository.proto.TritonModelConfig;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 /**
  * Triton's {@code config.pbtxt}: protobuf text format of the {@code ModelConfig} message in
@@ -26,6 +30,39 @@ final class TritonTextConfig {
     // Triton configs carry many fields GhostFlow does not use (optimization, parameters,
     // sequence_batching, ...): skipped, as the JSON path skips unknown keys.
     private static final TextFormat.Parser PARSER = TextFormat.Parser.newBuilder().setAllowUnknownFields(true).build();
+    /** Where the skipped fields are reported, one line per config file with the model's name. */
+    static final System.Logger LOG = System.getLogger("io.ghostflow.server.repository");
+    /**
+     * protobuf's parser reports the skipped fields itself, as a WARNING of its own logger that names
+     * neither the model nor the file; while this class parses, those records are taken here and
+     * reported with both (records from other parses in the JVM pass through unchanged). Held in a
+     * field so the logger and its configuration are not garbage-collected.
+     */
+    private static final Logger PROTOBUF_LOG = Logger.getLogger(TextFormat.class.getName());
+    private static final ThreadLocal<List<String>> SKIPPED = new ThreadLocal<>();
+
+    static {
+        PROTOBUF_LOG.setUseParentHandlers(false);
+        PROTOBUF_LOG.addHandler(new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                List<String> sink = SKIPPED.get();
+                if (sink != null) {
+                    sink.add(r.getMessage());
+                } else {
+                    Logger.getLogger("").log(r);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+    }
 
     private TritonTextConfig() {
     }
@@ -33,6 +70,8 @@ final class TritonTextConfig {
     /** Parses {@code text}; a syntax error names the model, the file and the line:column. */
     static TritonModelConfig.ModelConfig parse(String text, String model, String file) {
         var b = TritonModelConfig.ModelConfig.newBuilder();
+        List<String> skipped = new ArrayList<>();
+        SKIPPED.set(skipped);
         try {
             PARSER.merge(text, b);
         } catch (TextFormat.ParseException e) {
@@ -43,6 +82,14 @@ final class TritonTextConfig {
             }
             throw new GhostFlowException(ErrorCode.INVALID_ARGUMENT,
                     "model '" + model + "': " + file + ":" + where + ": not a valid Triton model config (protobuf text format): " + msg);
+        } finally {
+            SKIPPED.remove();
+        }
+        for (String m : skipped) {
+            // protobuf: "Input contains unknown fields and/or extensions:\n1:1:\tghostflow...ModelConfig.optimization"
+            String fields = m.substring(m.indexOf(':') + 1).strip().replace("\n", ", ").replace("\t", " ");
+            LOG.log(System.Logger.Level.WARNING, "model '" + model + "': " + file
+                    + ": fields GhostFlow does not use, skipped: " + fields);
         }
         return b.build();
     }

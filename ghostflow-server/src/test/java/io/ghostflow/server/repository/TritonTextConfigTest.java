@@ -91,6 +91,37 @@ class TritonTextConfigTest {
     }
 
     @Test
+    void skippedFieldsAreReportedOnceWithTheModelAndFile() {
+        java.util.List<String> warnings = new java.util.ArrayList<>();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("io.ghostflow.server.repository");
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                warnings.add(r.getLevel() + " " + r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(capture);
+        try {
+            TritonTextConfig.parse(RESNET, "resnet", "config.pbtxt");
+            TritonTextConfig.parse("max_batch_size: 4\n", "plain", "config.pbtxt");
+        } finally {
+            log.removeHandler(capture);
+        }
+        // RESNET's one field outside GhostFlow's proto (input.format, line 10); the second config has none
+        assertThat(warnings).hasSize(1);
+        assertThat(warnings.get(0)).startsWith("WARNING model 'resnet': config.pbtxt: fields GhostFlow does not use, skipped: ")
+                .contains("10:").contains("format");
+    }
+
+    @Test
     void fieldsTheServerDoesNotUseYetAreParsedWithTritonsNamesAndEnums() {
         TritonModelConfig.ModelConfig m = TritonTextConfig.parse(RESNET, "resnet", "config.pbtxt");
         assertThat(m.getPlatform()).isEqualTo("onnxruntime_onnx");
