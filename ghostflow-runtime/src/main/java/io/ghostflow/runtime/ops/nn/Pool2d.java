@@ -108,13 +108,17 @@ final class Pool2d {
         for (int c = 0; c < iw; c = c + lanes < iw && c + 2 * lanes > iw ? iw - lanes : c + lanes) {
             FloatVector v = FloatVector.fromArray(S, x, r0 + c);
             if (rows == 3) {
-                // The common 3-row window written out: a tap loop with a run-time count compiled
+                // The common 3- and 2-row windows written out: a tap loop with a run-time count compiled
                 // to a loop per vector whose overhead and carried chain cost more than its work.
                 FloatVector w1 = FloatVector.fromArray(S, x, r0 + iw + c);
                 FloatVector w2 = FloatVector.fromArray(S, x, r0 + 2 * iw + c);
                 probe = v.add(w1).add(w2).fma(zero, probe);
                 v = v.blend(w1, v.compare(VectorOperators.LT, w1));
                 v = v.blend(w2, v.compare(VectorOperators.LT, w2));
+            } else if (rows == 2) {
+                FloatVector w1 = FloatVector.fromArray(S, x, r0 + iw + c);
+                probe = v.add(w1).fma(zero, probe);
+                v = v.blend(w1, v.compare(VectorOperators.LT, w1));
             } else {
                 probe = v.fma(zero, probe);
                 for (int r = 1; r < rows; r++) {
@@ -139,6 +143,9 @@ final class Pool2d {
                 FloatVector w2 = FloatVector.fromArray(S, scratch, j + 2);
                 v = v.blend(w1, v.compare(VectorOperators.LT, w1));
                 v = v.blend(w2, v.compare(VectorOperators.LT, w2));
+            } else if (kw == 2) {
+                FloatVector w1 = FloatVector.fromArray(S, scratch, j + 1);
+                v = v.blend(w1, v.compare(VectorOperators.LT, w1));
             } else {
                 for (int kx = 1; kx < kw; kx++) {
                     FloatVector w = FloatVector.fromArray(S, scratch, j + kx);
