@@ -5,7 +5,7 @@ import io.ghostflow.core.Parallel;
 
 /**
  * fp32 2-D convolution, NCHW, weights [outC, C / groups, kH, kW] packed once by
- * {@link #prepare}. Five paths: depthwise (groups == C == outC) runs a dedicated vector kernel;
+ * {@link #prepare} (a Winograd transform on the first run that needs it). Five paths: depthwise (groups == C == outC) runs a dedicated vector kernel;
  * small stride-1 convolutions run direct ({@link DirectConv}); 3x3 stride-1 ones with enough
  * channels run Winograd F(4x4, 3x3) on planes of at least 32 output tiles ({@link Winograd4Conv})
  * and F(2x2, 3x3) on smaller ones ({@link WinogradConv});
@@ -80,12 +80,12 @@ public final class Conv2d {
     private final float[] rawWeights;
     /** Implicit im2col tables, for GEMM convolutions that are neither pointwise nor Winograd. */
     private final ConvPanels panels;
-    /** Transformed weights of a 3x3 stride-1 convolution, F(2x2, 3x3) (then {@link #packed} is null). */
-    private final WinogradConv winograd;
+    /** Weights of a 3x3 stride-1 convolution for F(2x2, 3x3) (then {@link #packed} is null), transformed on first use. */
+    private final LazyWinograd winograd;
     /** The same weights for F(4x4, 3x3), transformed on the first run whose planes are wide enough. */
-    private final LazyWinograd4 winograd4;
+    private final LazyWinograd winograd4;
 
-    private Conv2d(Params p, PackedA[] packed, float[] rawWeights, WinogradConv winograd, LazyWinograd4 winograd4) {
+    private Conv2d(Params p, PackedA[] packed, float[] rawWeights, LazyWinograd winograd, LazyWinograd winograd4) {
         this.p = p;
         this.packed = packed;
         this.rawWeights = rawWeights;
@@ -99,30 +99,38 @@ public final class Conv2d {
     private static final boolean WINOGRAD4 = Boolean.parseBoolean(System.getProperty("ghostflow.winograd4", "true"));
 
     /**
-     * The F(4x4, 3x3) transform of weights that are kept by reference until a run needs it: the
-     * input size is not known when a session packs its weights, and most layers never need it.
+     * A Winograd transform of weights that are kept by reference until a run needs it: the input
+     * size is not known when a session packs its weights, and it decides between F(2x2, 3x3) and
+     * F(4x4, 3x3) (and DirectConv for small layers), so a layer needs one transform at most.
+     * Transforming both at session creation took over half of resnet18's load time.
      */
-    private static final class LazyWinograd4 {
+    private static final class LazyWinograd {
         private final float[] weights;
         private final int offset;
         private final int outC;
         private final int c;
-        private volatile Winograd4Conv kernel;
+        private final boolean four;
+        private volatile WinogradKernel kernel;
 
-        LazyWinograd4(float[] weights, int offset, int outC, int c) {
+        LazyWinograd(float[] weights, int offset, int outC, int c, boolean four) {
             this.weights = weights;
             this.offset = offset;
             this.outC = outC;
             this.c = c;
+            this.four = four;
         }
 
-        Winograd4Conv get() {
-            Winograd4Conv k = kernel;
+        boolean transformed() {
+            return kernel != null;
+        }
+
+        WinogradKernel get() {
+            WinogradKernel k = kernel;
             if (k == null) {
                 synchronized (this) {
                     k = kernel;
                     if (k == null) {
-                        k = Winograd4Conv.prepare(weights, offset, outC, c);
+                        k = four ? Winograd4Conv.prepare(weights, offset, outC, c) : WinogradConv.prepare(weights, offset, outC, c);
                         kernel = k;
                     }
                 }
@@ -133,7 +141,7 @@ public final class Conv2d {
 
     /**
      * Packs weights [outC, C / groups, kH, kW] starting at weights[offset]. The array is kept, by
-     * reference, only for 3x3 stride-1 convolutions (see {@link LazyWinograd4}): callers pass a
+     * reference, only for 3x3 stride-1 convolutions (see {@link LazyWinograd}): callers pass a
      * session's constant weights, which never change.
      */
     public static Conv2d prepare(float[] weights, int offset, Params p) {
@@ -148,8 +156,8 @@ public final class Conv2d {
             System.arraycopy(weights, offset, w, 0, w.length);
             return new Conv2d(p, null, w, null, null);
         }
-        WinogradConv winograd = WinogradConv.suits(p) ? WinogradConv.prepare(weights, offset, p.outC, p.c) : null;
-        LazyWinograd4 winograd4 = winograd != null && WINOGRAD4 ? new LazyWinograd4(weights, offset, p.outC, p.c) : null;
+        LazyWinograd winograd = WinogradConv.suits(p) ? new LazyWinograd(weights, offset, p.outC, p.c, false) : null;
+        LazyWinograd winograd4 = winograd != null && WINOGRAD4 ? new LazyWinograd(weights, offset, p.outC, p.c, true) : null;
         PackedA[] packed = winograd != null ? null : new PackedA[p.groups];
         for (int g = 0; winograd == null && g < p.groups; g++) {
             packed[g] = Gemm.packA(weights, offset + g * mg * kg, mg, kg, false);
@@ -165,6 +173,11 @@ public final class Conv2d {
 
     public static Conv2d prepare(float[] weights, Params p) {
         return prepare(weights, 0, p);
+    }
+
+    /** Which Winograd weights exist yet: [F(2x2, 3x3), F(4x4, 3x3)] (for tests). */
+    boolean[] winogradTransformed() {
+        return new boolean[] {winograd != null && winograd.transformed(), winograd4 != null && winograd4.transformed()};
     }
 
     public Params params() {
@@ -247,7 +260,7 @@ public final class Conv2d {
      * exactly what it computes alone.
      */
     private void runWinograd(float[] x, int xOff, float[] y, int yOff, Epilogue e, int threads) {
-        WinogradKernel kernel = winograd4 != null && Winograd4Conv.wideEnough(p) ? winograd4.get() : winograd;
+        WinogradKernel kernel = winograd4 != null && Winograd4Conv.wideEnough(p) ? winograd4.get() : winograd.get();
         int perPass = kernel.imagesPerPass(p);
         int whole = wholeImagesPerThreadCount(threads);
         if (whole > 0) {

@@ -60,6 +60,19 @@ class WinogradConvTest {
     }
 
     @Test
+    void eachTransformIsMadeOnlyWhenARunNeedsIt() {
+        Random r = new Random(46);
+        Conv2d.Params wide = new Conv2d.Params(1, 32, 27, 27, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+        Conv2d.Params narrow = new Conv2d.Params(1, 32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+        Conv2d conv = Conv2d.prepare(Tolerances.random(r, 64 * 32 * 9), wide);
+        assertThat(conv.winogradTransformed()).containsExactly(false, false);
+        conv.run(Tolerances.random(r, 32 * 27 * 27), new float[64 * 27 * 27], Epilogue.NONE, 1);
+        assertThat(conv.winogradTransformed()).as("after a wide run").containsExactly(false, true);
+        conv.rebind(narrow).run(Tolerances.random(r, 32 * 14 * 14), new float[64 * 14 * 14], Epilogue.NONE, 1);
+        assertThat(conv.winogradTransformed()).as("after a narrow run too").containsExactly(true, true);
+    }
+
+    @Test
     void resnetLayerShapeMatchesTheReference() {
         Epilogue biasReluResidual = Epilogue.of(Activation.RELU).withRowBias(new float[0], 0)
                 .withResidual(new float[0], 0, 0);
