@@ -40,6 +40,45 @@ class Pool2dMaxTest {
     }
 
     @Test
+    void planesTiledExactlyByTheirWindowsRunStackedWithTheSameResults() {
+        // LeNet's pools: 2x2 stride 2 on 28 x 28 (6 planes) and 10 x 10 (16 planes); then a NaN in one plane
+        for (int[] shape : new int[][] {{6, 28, 14}, {16, 10, 5}, {5, 9, 3}}) {
+            int planes = shape[0];
+            int ih = shape[1];
+            int oh = shape[2];
+            int k = ih / oh;
+            float[] x = new float[planes * ih * ih];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = random.nextFloat() * 20 - 10;
+            }
+            Window.Geometry g = new Window.Geometry(new int[] {k, k}, new int[] {k, k}, new int[] {1, 1},
+                    new int[] {0, 0}, new int[] {0, 0}, new int[] {ih, ih}, new int[] {oh, oh});
+            for (int threads = 1; threads <= 2; threads++) {
+                float[] y = new float[planes * oh * oh];
+                Pool2d.run(true, false, x, y, planes, g, threads);
+                assertThat(y).as("%d planes of %d, %d threads", planes, ih, threads).containsExactly(reference(x, planes, g));
+            }
+            // A NaN as the last tap of plane planes/2's first window: that window keeps the max of the
+            // taps before it (the generic rule; the reference's Math.max would give NaN), the rest as before.
+            int at = (planes / 2) * ih * ih;
+            x[at + (k - 1) * ih + k - 1] = Float.NaN;
+            float[] y = new float[planes * oh * oh];
+            Pool2d.run(true, false, x, y, planes, g, 1);
+            float[] expected = reference(x, planes, g);
+            float before = Float.NEGATIVE_INFINITY;
+            for (int ky = 0; ky < k; ky++) {
+                for (int kx = 0; kx < k; kx++) {
+                    if (ky < k - 1 || kx < k - 1) {
+                        before = Math.max(before, x[at + ky * ih + kx]);
+                    }
+                }
+            }
+            expected[(planes / 2) * oh * oh] = before;
+            assertThat(y).as("%d planes of %d with a NaN", planes, ih).containsExactly(expected);
+        }
+    }
+
+    @Test
     void aPlaneWithNaNKeepsTheGenericRule() {
         assertThat(maxOf2x2(Float.NaN, 1, 2, 3)).isNaN();
     }
