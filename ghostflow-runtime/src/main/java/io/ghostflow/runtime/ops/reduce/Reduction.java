@@ -6,9 +6,10 @@ import io.ghostflow.tensor.Shapes;
 import io.ghostflow.tensor.Tensor;
 
 /**
- * The Reduce* kernels. Each input element is folded into the accumulator of its output
- * position (one pass, any set of axes). Floating types accumulate in double; integer types
- * in long, so sums and products wrap like the dtype instead of losing precision.
+ * The Reduce* kernels. Float tensors reduced over one block of axes run in vectors
+ * ({@link FloatReduction}); otherwise each input element is folded into the accumulator of its
+ * output position (one pass, any set of axes): floating types in double, integer types in long,
+ * so sums and products wrap like the dtype instead of losing precision.
  * Empty-set reductions give the identity of the op (0, 1, -inf, +inf; NaN for the mean).
  */
 public final class Reduction {
@@ -41,6 +42,18 @@ public final class Reduction {
                 }
             }
         }
+        if (x.dtype() == DType.FLOAT) {
+            float[] fast = FloatReduction.tryReduce(kind, x.floats(), shape, reduced);
+            if (fast != null) {
+                return Tensor.of(fast, outShape);
+            }
+        }
+        return generic(kind, x, reduced, outFull, outShape);
+    }
+
+    /** One pass over every element, in double (float types) or long (integer types): any axes, any kind. */
+    static Tensor generic(Kind kind, Tensor x, boolean[] reduced, int[] outFull, int[] outShape) {
+        int[] shape = x.shape();
         int outSize = Shapes.size(outFull);
         int n = x.size();
         int count = outSize == 0 ? 0 : n / Math.max(outSize, 1);
