@@ -122,6 +122,15 @@ final class ResizeOp {
                 }
             }
         }
+        if (x.dtype() == io.ghostflow.tensor.DType.FLOAT && NearestResize.applies(p)) {
+            return Tensor.of(NearestResize.run(x.floats(), s, out, scale, p), out);
+        }
+        return generic(x, s, out, scale, roiStart, roiEnd, p);
+    }
+
+    /** Every mode and dtype: each axis resampled in double (see {@link #resizeAxis}). */
+    static Tensor generic(Tensor x, int[] s, int[] out, double[] scale, double[] roiStart, double[] roiEnd, Params p) {
+        int rank = s.length;
         double[] data = x.asDoubles();
         int[] cur = s.clone();
         for (int d = 0; d < rank; d++) {
