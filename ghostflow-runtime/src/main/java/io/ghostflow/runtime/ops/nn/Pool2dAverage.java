@@ -18,40 +18,38 @@ final class Pool2dAverage {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     /** Slot 0: the framed row and the window sums; slot 1: the column counts of the output row. */
     private static final ScratchFloats ROW = new ScratchFloats(2);
+    private static final int[] NO_PADS = {0, 0};
 
     private Pool2dAverage() {
     }
 
     static void plane(float[] x, int xo, float[] y, int yo, Window.Geometry g, boolean includePad) {
-        int kh = g.k()[0];
-        int kw = g.k()[1];
-        int sh = g.s()[0];
-        int sw = g.s()[1];
-        int ph = g.padBegin()[0];
-        int pw = g.padBegin()[1];
+        int[] k = g.k();
+        int[] st = g.s();
+        int[] pad = g.padBegin();
+        int[] end = includePad ? g.padEnd() : NO_PADS;
         int ih = g.in()[0];
         int iw = g.in()[1];
-        int oh = g.out()[0];
         int ow = g.out()[1];
         int lanes = S.length();
-        int framed = Math.max(pw + iw, (ow - 1) * sw + kw + lanes) + lanes;
+        int framed = Math.max(pad[1] + iw, (ow - 1) * st[1] + k[1] + lanes) + lanes;
         float[] s = ROW.get(0, 2 * framed);
         Arrays.fill(s, 0, framed, 0f);
         float[] cols = ROW.get(1, ow + lanes);
         for (int ox = 0; ox < ow; ox++) {
-            cols[ox] = count(ox * sw - pw, kw, iw, includePad ? pw : 0, includePad ? g.padEnd()[1] : 0);
+            cols[ox] = count(ox * st[1] - pad[1], k[1], iw, includePad ? pad[1] : 0, end[1]);
         }
-        for (int oy = 0; oy < oh; oy++) {
-            int y0 = oy * sh - ph;
+        for (int oy = 0; oy < g.out()[0]; oy++) {
+            int y0 = oy * st[0] - pad[0];
             int lo = Math.max(0, y0);
-            int hi = Math.min(ih, y0 + kh);
-            int rows = count(y0, kh, ih, includePad ? ph : 0, includePad ? g.padEnd()[0] : 0);
+            int hi = Math.min(ih, y0 + k[0]);
+            int rows = count(y0, k[0], ih, includePad ? pad[0] : 0, end[0]);
             if (hi > lo) {
-                rowSum(x, xo + lo * iw, iw, hi - lo, s, pw);
+                rowSum(x, xo + lo * iw, iw, hi - lo, s, pad[1]);
             } else {
-                Arrays.fill(s, pw, pw + iw, 0f);
+                Arrays.fill(s, pad[1], pad[1] + iw, 0f);
             }
-            windowSum(s, framed, kw, sw, ow);
+            windowSum(s, framed, k[1], st[1], ow);
             int out = yo + oy * ow;
             for (int ox = 0; ox < ow; ox++) {
                 float c = rows * cols[ox];

@@ -15,12 +15,9 @@ import org.junit.jupiter.api.Test;
  * max: exact.
  */
 class GlobalPoolPlaneTest {
-    /** Replaced per repetition (JUnit makes a new instance per repetition: one fixed seed would repeat one case). */
-    private Random random = new Random(20261127);
-
     @RepeatedTest(100)
     void matchesTheScalarReference(RepetitionInfo repetition) {
-        random = new Random(20261127L + repetition.getCurrentRepetition());
+        Random random = new Random(20261127L + repetition.getCurrentRepetition());
         int sz = 1 + random.nextInt(300);
         int off = random.nextInt(17);
         float[] x = new float[off + sz + random.nextInt(17)];

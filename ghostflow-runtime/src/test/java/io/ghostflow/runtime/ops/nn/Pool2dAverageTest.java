@@ -8,32 +8,21 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 
 /**
- * The vector AveragePool against the generic tap-by-tap loop on random geometry: ragged widths,
- * kernels 1..5, strides 1..3, begin and end pads, last windows hanging over the end (ceil mode),
- * with and without count_include_pad. Tolerance 1e-5 absolute on values in [-10, 10) (float lane
- * sums of at most 25 terms against double).
+ * The vector AveragePool against the generic tap-by-tap loop on random geometry
+ * ({@link PoolGeometries}), with and without count_include_pad. Tolerance 1e-5 absolute on values
+ * in [-10, 10) (float lane sums of at most 25 terms against double).
  */
 class Pool2dAverageTest {
     @RepeatedTest(200)
     void matchesTheGenericLoop(RepetitionInfo repetition) {
         Random random = new Random(20261127L + repetition.getCurrentRepetition());
-        int kh = 1 + random.nextInt(5);
-        int kw = 1 + random.nextInt(5);
-        int sh = 1 + random.nextInt(3);
-        int sw = 1 + random.nextInt(3);
-        int ph = random.nextInt(kh);
-        int pw = random.nextInt(kw);
-        int ih = kh + random.nextInt(20);
-        int iw = kw + random.nextInt(40);
-        int oh = (ih + 2 * ph - kh + sh - 1 + random.nextInt(2) * (sh - 1)) / sh + 1;
-        int ow = (iw + 2 * pw - kw + sw - 1 + random.nextInt(2) * (sw - 1)) / sw + 1;
+        Window.Geometry g = PoolGeometries.random(random);
+        int ih = g.in()[0];
+        int iw = g.in()[1];
+        int oh = g.out()[0];
+        int ow = g.out()[1];
         int planes = 1 + random.nextInt(3);
-        float[] x = new float[planes * ih * iw];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = random.nextFloat() * 20 - 10;
-        }
-        Window.Geometry g = new Window.Geometry(new int[] {kh, kw}, new int[] {sh, sw}, new int[] {1, 1},
-                new int[] {ph, pw}, new int[] {ph, pw}, new int[] {ih, iw}, new int[] {oh, ow});
+        float[] x = PoolGeometries.values(random, planes * ih * iw);
         for (boolean includePad : new boolean[] {false, true}) {
             float[] y = new float[planes * oh * ow];
             Pool2d.run(false, includePad, x, y, planes, g, 1 + random.nextInt(2));

@@ -7,36 +7,17 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 
-/**
- * The vectorized 2-D max pool against a tap-by-tap scalar reference on random geometry: ragged
- * widths, kernels 1..5, strides 1..3, begin and end pads, and output sizes with a last window
- * that hangs over the end (as ceil_mode produces).
- */
+/** The vectorized 2-D max pool against a tap-by-tap scalar reference on random geometry ({@link PoolGeometries}). */
 class Pool2dMaxTest {
-    /** Replaced per repetition (JUnit makes a new instance per repetition: one fixed seed would repeat one case). */
-    private Random random = new Random(20261127);
-
     @RepeatedTest(200)
     void matchesTheScalarReference(RepetitionInfo repetition) {
-        random = new Random(20261127L + repetition.getCurrentRepetition());
-        int kh = 1 + random.nextInt(5);
-        int kw = 1 + random.nextInt(5);
-        int sh = 1 + random.nextInt(3);
-        int sw = 1 + random.nextInt(3);
-        int ph = random.nextInt(kh);
-        int pw = random.nextInt(kw);
-        int ih = kh + random.nextInt(20);
-        int iw = kw + random.nextInt(40);
-        // Extra end padding (up to one stride) lets the last window start past the input.
-        int oh = (ih + 2 * ph - kh + sh - 1 + random.nextInt(2) * (sh - 1)) / sh + 1;
-        int ow = (iw + 2 * pw - kw + sw - 1 + random.nextInt(2) * (sw - 1)) / sw + 1;
+        // seeded per repetition: JUnit makes a new instance per repetition, so a seeded field would repeat one case
+        Random random = new Random(20261127L + repetition.getCurrentRepetition());
+        Window.Geometry g = PoolGeometries.random(random);
+        int oh = g.out()[0];
+        int ow = g.out()[1];
         int planes = 1 + random.nextInt(3);
-        float[] x = new float[planes * ih * iw];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = random.nextFloat() * 20 - 10;
-        }
-        Window.Geometry g = new Window.Geometry(new int[] {kh, kw}, new int[] {sh, sw}, new int[] {1, 1},
-                new int[] {ph, pw}, new int[] {ph, pw}, new int[] {ih, iw}, new int[] {oh, ow});
+        float[] x = PoolGeometries.values(random, planes * g.in()[0] * g.in()[1]);
         float[] y = new float[planes * oh * ow];
         Pool2d.run(true, false, x, y, planes, g, 1);
         assertThat(y).containsExactly(reference(x, planes, g));
@@ -50,10 +31,7 @@ class Pool2dMaxTest {
             int ih = shape[1];
             int oh = shape[2];
             int k = ih / oh;
-            float[] x = new float[planes * ih * ih];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = random.nextFloat() * 20 - 10;
-            }
+            float[] x = PoolGeometries.values(new Random(planes), planes * ih * ih);
             Window.Geometry g = new Window.Geometry(new int[] {k, k}, new int[] {k, k}, new int[] {1, 1},
                     new int[] {0, 0}, new int[] {0, 0}, new int[] {ih, ih}, new int[] {oh, oh});
             for (int threads = 1; threads <= 2; threads++) {
