@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
  * this one method with no vector passed across a call (a vector crossing a call the JIT does not
  * inline is boxed on the heap); ragged row tails run scalar.
  */
-final class NormRows {
+public final class NormRows {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
@@ -20,7 +20,7 @@ final class NormRows {
      * the biased (population) variance computed from the centred values (two passes, no
      * cancellation).
      */
-    static void layerNorm(float[] x, float[] out, int r0, int r1, int len, float[] g, float[] b, float eps) {
+    public static void layerNorm(float[] x, float[] out, int r0, int r1, int len, float[] g, float[] b, float eps) {
         int bound = S.loopBound(len);
         float[] lanes = new float[L];
         for (int r = r0; r < r1; r++) {

@@ -5,6 +5,7 @@ import io.ghostflow.core.GhostFlowException;
 import io.ghostflow.runtime.graph.Node;
 import io.ghostflow.runtime.ops.OpConfig;
 import io.ghostflow.runtime.ops.OpKernel;
+import io.ghostflow.runtime.ops.fused.NormRows;
 import io.ghostflow.runtime.ops.linalg.FloatIO;
 import io.ghostflow.tensor.Shapes;
 import io.ghostflow.tensor.Tensor;
@@ -39,6 +40,8 @@ final class Normalization {
 
     static OpKernel layer(Node node, OpConfig cfg, boolean rms) {
         String op = rms ? "RMSNormalization" : "LayerNormalization";
+        // Mean and InvStdDev are optional outputs; without them the rows run in vectors (float statistics).
+        boolean statsWanted = node.outputs().stream().skip(1).anyMatch(o -> !o.isEmpty());
         long axisAttr = node.getInt("axis", -1);
         float eps = node.getFloat("epsilon", 1e-5f);
         return (ctx, in) -> {
@@ -52,6 +55,9 @@ final class Normalization {
             float[] scale = FloatIO.expand(FloatIO.require(in[1], op + " Scale"), tail, op + " Scale");
             Tensor bt = rms ? null : FloatIO.optional(in, 2);
             float[] bias = bt == null ? null : FloatIO.expand(bt, tail, op + " B");
+            if (!rms && !statsWanted) {
+                return new Value[] {FloatIO.out(vectorRows(ctx, xv, outer, inner, scale, bias, eps), x.dtype(), xs)};
+            }
             float[] y = new float[xv.length];
             float[] means = new float[outer];
             float[] inv = new float[outer];
@@ -76,6 +82,20 @@ final class Normalization {
             }
             return new Value[] {yt, Tensor.of(means, ms), Tensor.of(inv, ms)};
         };
+    }
+
+    /** LayerNormalization's Y alone, by the vector rows of the fused op (statistics in float lanes), rows over the threads. */
+    private static float[] vectorRows(io.ghostflow.runtime.ops.ExecContext ctx, float[] xv, int outer, int inner,
+                                      float[] scale, float[] bias, float eps) {
+        float[] y = ctx.floatBuffer(xv.length);
+        float[] out = y == xv ? new float[xv.length] : y;
+        if (ctx.threads() <= 1 || outer < 32) {
+            NormRows.layerNorm(xv, out, 0, outer, inner, scale, bias, eps);
+        } else {
+            io.ghostflow.core.Parallel.forRange(ctx.threads(), outer, 16,
+                    (r0, r1) -> NormRows.layerNorm(xv, out, r0, r1, inner, scale, bias, eps));
+        }
+        return out;
     }
 
     static OpKernel instance(Node node, OpConfig cfg) {
