@@ -102,6 +102,15 @@ final class ConvTranspose {
 
     /** Adds col[(ch * K + tap) * inSz + input position] into the output position that tap reaches. */
     private static void col2im(float[] col, int channels, Window.Geometry g, float[] y, int yOff) {
+        if (g.rank() == 2) {
+            col2im2d(col, channels, g, y, yOff);
+        } else {
+            col2imNd(col, channels, g, y, yOff);
+        }
+    }
+
+    /** {@link #col2im} for any rank, tap by tap with the output index computed per element. */
+    static void col2imNd(float[] col, int channels, Window.Geometry g, float[] y, int yOff) {
         int nd = g.rank();
         int kk = g.kernelSize();
         int inSz = g.inSize();
@@ -131,6 +140,45 @@ final class ConvTranspose {
                     ConvKernel.increment(ic, g.in());
                 }
                 ConvKernel.increment(kc, g.k());
+            }
+        }
+    }
+
+    /**
+     * {@link #col2im} for 2-D: per channel, tap and input row, the output row it reaches and the
+     * input columns whose outputs fall inside it, then a strided add along the row; the same sums
+     * in the same order as the N-d loop, without index arithmetic per element.
+     */
+    static void col2im2d(float[] col, int channels, Window.Geometry g, float[] y, int yOff) {
+        int kh = g.k()[0];
+        int kw = g.k()[1];
+        int ih = g.in()[0];
+        int iw = g.in()[1];
+        int oh = g.out()[0];
+        int ow = g.out()[1];
+        int sw = g.s()[1];
+        int inSz = ih * iw;
+        for (int ch = 0; ch < channels; ch++) {
+            int yc = yOff + ch * oh * ow;
+            for (int ky = 0; ky < kh; ky++) {
+                for (int kx = 0; kx < kw; kx++) {
+                    int row = (ch * kh * kw + ky * kw + kx) * inSz;
+                    int x0 = kx * g.d()[1] - g.padBegin()[1];
+                    // input columns ix with 0 <= ix * sw + x0 < ow
+                    int ixLo = x0 >= 0 ? 0 : (-x0 + sw - 1) / sw;
+                    int ixHi = Math.min(iw, ow - x0 <= 0 ? 0 : (ow - 1 - x0) / sw + 1);
+                    for (int iy = 0; iy < ih; iy++) {
+                        int oy = iy * g.s()[0] - g.padBegin()[0] + ky * g.d()[0];
+                        if (oy < 0 || oy >= oh) {
+                            continue;
+                        }
+                        int src = row + iy * iw;
+                        int dst = yc + oy * ow + x0;
+                        for (int ix = ixLo; ix < ixHi; ix++) {
+                            y[dst + ix * sw] += col[src + ix];
+                        }
+                    }
+                }
             }
         }
     }
