@@ -69,8 +69,8 @@ public final class ActivationOps {
             double a = n.getFloat("alpha", 1f);
             return x -> x * sigmoid(a * x);
         });
-        act(r, "Sigmoid", new int[] {1, 6, 13}, n -> ActivationOps::sigmoid);
-        act(r, "Tanh", new int[] {1, 6, 13}, n -> Math::tanh);
+        vectorAct(r, "Sigmoid", new int[] {1, 6, 13}, ActivationOps::sigmoid, io.ghostflow.kernels.VectorMath::sigmoid);
+        vectorAct(r, "Tanh", new int[] {1, 6, 13}, Math::tanh, io.ghostflow.kernels.VectorMath::tanh);
         act(r, "ThresholdedRelu", new int[] {10, 22}, n -> {
             double a = n.getFloat("alpha", 1f);
             return x -> x > a ? x : 0;
@@ -133,6 +133,32 @@ public final class ActivationOps {
         r.register(name, versions, (node, cfg) -> {
             Unary.Op op = Unary.floatOnly(name, f.apply(node));
             return (ctx, in) -> new Value[] {Unary.apply(op, (Tensor) in[0])};
+        });
+    }
+
+    /** An array kernel y[yOff, yOff + n) = f(x[xOff, xOff + n)). */
+    interface FloatKernel {
+        void apply(float[] x, int xOff, float[] y, int yOff, int n);
+    }
+
+    /**
+     * An activation whose FLOAT tensors run the vectorized polynomial of {@link io.ghostflow.kernels.VectorMath}
+     * (within the conformance tolerance, as in the fused epilogues) into the session's buffers; other
+     * floating types take the double function.
+     */
+    static void vectorAct(OpRegistry r, String name, int[] versions, DoubleUnaryOperator f, FloatKernel vector) {
+        r.register(name, versions, (node, cfg) -> {
+            Unary.Op op = Unary.floatOnly(name, f);
+            return (ctx, in) -> {
+                Tensor x = (Tensor) in[0];
+                if (x.dtype() != DType.FLOAT) {
+                    return new Value[] {Unary.apply(op, x)};
+                }
+                float[] a = x.floats();
+                float[] out = ctx.floatBuffer(a.length);
+                vector.apply(a, 0, out, 0, a.length);
+                return new Value[] {Tensor.of(out, x.shape())};
+            };
         });
     }
 }

@@ -15,7 +15,7 @@ public final class UnaryMathOps {
         r.register("Abs", new int[] {1, 6, 13}, unary(new Unary.Op("Abs", Math::abs, Math::abs)));
         r.register("Reciprocal", new int[] {1, 6, 13}, unary(Unary.floatOnly("Reciprocal", a -> 1.0 / a)));
         r.register("Sqrt", new int[] {1, 6, 13}, unary(Unary.floatOnly("Sqrt", Math::sqrt)));
-        r.register("Exp", new int[] {1, 6, 13}, unary(Unary.floatOnly("Exp", Math::exp)));
+        ActivationOps.vectorAct(r, "Exp", new int[] {1, 6, 13}, Math::exp, io.ghostflow.kernels.VectorMath::exp);
         r.register("Log", new int[] {1, 6, 13}, unary(Unary.floatOnly("Log", Math::log)));
         Unary.Op erf = new Unary.Op("Erf", Unary::erf, a -> a == 0 ? 0 : a > 0 ? 1 : -1);
         // FLOAT runs the vectorized polynomial (absolute error below 1.5e-7) instead of the double series.
