@@ -2,6 +2,8 @@ package io.ghostflow.runtime.ops.math;
 
 import io.ghostflow.core.ErrorCode;
 import io.ghostflow.core.GhostFlowException;
+import io.ghostflow.kernels.Activation;
+import io.ghostflow.kernels.VectorMath;
 import io.ghostflow.runtime.graph.Node;
 import io.ghostflow.runtime.ops.OpRegistry;
 import io.ghostflow.tensor.DType;
@@ -22,10 +24,10 @@ public final class ActivationOps {
             Unary.Op op = new Unary.Op("Relu", x -> x > 0 ? x : x == x ? 0 : x, x -> Math.max(x, 0));
             return (ctx, in) -> new Value[] {relu(ctx, (Tensor) in[0], op)};
         });
-        act(r, "LeakyRelu", new int[] {1, 6, 16}, n -> {
+        vectorAct(r, "LeakyRelu", new int[] {1, 6, 16}, n -> {
             double a = n.getFloat("alpha", 0.01f);
             return x -> x >= 0 ? x : a * x;
-        });
+        }, n -> Activation.leakyRelu(n.getFloat("alpha", 0.01f)));
         act(r, "Elu", new int[] {1, 6, 22}, n -> {
             double a = n.getFloat("alpha", 1f);
             return x -> x >= 0 ? x : a * (Math.exp(x) - 1);
@@ -56,12 +58,13 @@ public final class ActivationOps {
                         : Unary.apply(op, x)};
             };
         });
-        act(r, "HardSigmoid", new int[] {1, 6, 22}, n -> {
+        vectorAct(r, "HardSigmoid", new int[] {1, 6, 22}, n -> {
             double a = n.getFloat("alpha", 0.2f);
             double b = n.getFloat("beta", 0.5f);
             return x -> Math.max(0, Math.min(1, a * x + b));
-        });
-        act(r, "HardSwish", new int[] {14, 22}, n -> x -> x * Math.max(0, Math.min(1, x / 6 + 0.5)));
+        }, n -> Activation.hardSigmoid(n.getFloat("alpha", 0.2f), n.getFloat("beta", 0.5f)));
+        vectorAct(r, "HardSwish", new int[] {14, 22}, n -> x -> x * Math.max(0, Math.min(1, x / 6 + 0.5)),
+                n -> Activation.HARD_SWISH);
         act(r, "Softplus", new int[] {1, 22}, n -> ActivationOps::softplus);
         act(r, "Softsign", new int[] {1, 22}, n -> x -> x / (1 + Math.abs(x)));
         act(r, "Mish", new int[] {18, 22}, n -> x -> x * Math.tanh(softplus(x)));
@@ -69,8 +72,8 @@ public final class ActivationOps {
             double a = n.getFloat("alpha", 1f);
             return x -> x * sigmoid(a * x);
         });
-        vectorAct(r, "Sigmoid", new int[] {1, 6, 13}, ActivationOps::sigmoid, io.ghostflow.kernels.VectorMath::sigmoid);
-        vectorAct(r, "Tanh", new int[] {1, 6, 13}, Math::tanh, io.ghostflow.kernels.VectorMath::tanh);
+        vectorAct(r, "Sigmoid", new int[] {1, 6, 13}, n -> ActivationOps::sigmoid, n -> Activation.SIGMOID);
+        vectorAct(r, "Tanh", new int[] {1, 6, 13}, n -> Math::tanh, n -> Activation.TANH);
         act(r, "ThresholdedRelu", new int[] {10, 22}, n -> {
             double a = n.getFloat("alpha", 1f);
             return x -> x > a ? x : 0;
@@ -136,19 +139,16 @@ public final class ActivationOps {
         });
     }
 
-    /** An array kernel y[yOff, yOff + n) = f(x[xOff, xOff + n)). */
-    interface FloatKernel {
-        void apply(float[] x, int xOff, float[] y, int yOff, int n);
-    }
-
     /**
-     * An activation whose FLOAT tensors run the vectorized polynomial of {@link io.ghostflow.kernels.VectorMath}
-     * (within the conformance tolerance, as in the fused epilogues) into the session's buffers; other
+     * An activation whose FLOAT tensors run {@link VectorMath#activation} (the fused epilogues'
+     * vector code; polynomials within the conformance tolerance) into the session's buffers; other
      * floating types take the double function.
      */
-    static void vectorAct(OpRegistry r, String name, int[] versions, DoubleUnaryOperator f, FloatKernel vector) {
+    static void vectorAct(OpRegistry r, String name, int[] versions, Function<Node, DoubleUnaryOperator> f,
+                          Function<Node, Activation> vector) {
         r.register(name, versions, (node, cfg) -> {
-            Unary.Op op = Unary.floatOnly(name, f);
+            Unary.Op op = Unary.floatOnly(name, f.apply(node));
+            Activation act = vector.apply(node);
             return (ctx, in) -> {
                 Tensor x = (Tensor) in[0];
                 if (x.dtype() != DType.FLOAT) {
@@ -156,7 +156,7 @@ public final class ActivationOps {
                 }
                 float[] a = x.floats();
                 float[] out = ctx.floatBuffer(a.length);
-                vector.apply(a, 0, out, 0, a.length);
+                VectorMath.activation(act, a, 0, out, 0, a.length);
                 return new Value[] {Tensor.of(out, x.shape())};
             };
         });

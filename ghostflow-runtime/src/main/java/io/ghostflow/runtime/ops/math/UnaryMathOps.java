@@ -15,7 +15,20 @@ public final class UnaryMathOps {
         r.register("Abs", new int[] {1, 6, 13}, unary(new Unary.Op("Abs", Math::abs, Math::abs)));
         r.register("Reciprocal", new int[] {1, 6, 13}, unary(Unary.floatOnly("Reciprocal", a -> 1.0 / a)));
         r.register("Sqrt", new int[] {1, 6, 13}, unary(Unary.floatOnly("Sqrt", Math::sqrt)));
-        ActivationOps.vectorAct(r, "Exp", new int[] {1, 6, 13}, Math::exp, io.ghostflow.kernels.VectorMath::exp);
+        // FLOAT runs the vectorized polynomial (as the fused softmax does) instead of Math.exp per element.
+        r.register("Exp", new int[] {1, 6, 13}, (node, cfg) -> {
+            Unary.Op op = Unary.floatOnly("Exp", Math::exp);
+            return (ctx, in) -> {
+                Tensor x = (Tensor) in[0];
+                if (x.dtype() != io.ghostflow.tensor.DType.FLOAT) {
+                    return new Value[] {Unary.apply(op, x)};
+                }
+                float[] a = x.floats();
+                float[] out = ctx.floatBuffer(a.length);
+                io.ghostflow.kernels.VectorMath.exp(a, 0, out, 0, a.length);
+                return new Value[] {Tensor.of(out, x.shape())};
+            };
+        });
         r.register("Log", new int[] {1, 6, 13}, unary(Unary.floatOnly("Log", Math::log)));
         Unary.Op erf = new Unary.Op("Erf", Unary::erf, a -> a == 0 ? 0 : a > 0 ? 1 : -1);
         // FLOAT runs the vectorized polynomial (absolute error below 1.5e-7) instead of the double series.
