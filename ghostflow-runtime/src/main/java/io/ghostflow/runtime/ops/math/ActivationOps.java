@@ -147,18 +147,9 @@ public final class ActivationOps {
     static void vectorAct(OpRegistry r, String name, int[] versions, Function<Node, DoubleUnaryOperator> f,
                           Function<Node, Activation> vector) {
         r.register(name, versions, (node, cfg) -> {
-            Unary.Op op = Unary.floatOnly(name, f.apply(node));
             Activation act = vector.apply(node);
-            return (ctx, in) -> {
-                Tensor x = (Tensor) in[0];
-                if (x.dtype() != DType.FLOAT) {
-                    return new Value[] {Unary.apply(op, x)};
-                }
-                float[] a = x.floats();
-                float[] out = ctx.floatBuffer(a.length);
-                VectorMath.activation(act, a, 0, out, 0, a.length);
-                return new Value[] {Tensor.of(out, x.shape())};
-            };
+            return UnaryMathOps.vector(Unary.floatOnly(name, f.apply(node)),
+                    (x, xOff, y, yOff, n) -> VectorMath.activation(act, x, xOff, y, yOff, n)).create(node, cfg);
         });
     }
 }

@@ -1,7 +1,9 @@
 package io.ghostflow.runtime.ops.math;
 
+import io.ghostflow.kernels.VectorMath;
 import io.ghostflow.runtime.ops.OpFactory;
 import io.ghostflow.runtime.ops.OpRegistry;
+import io.ghostflow.tensor.DType;
 import io.ghostflow.tensor.Tensor;
 import io.ghostflow.tensor.Value;
 
@@ -15,33 +17,12 @@ public final class UnaryMathOps {
         r.register("Abs", new int[] {1, 6, 13}, unary(new Unary.Op("Abs", Math::abs, Math::abs)));
         r.register("Reciprocal", new int[] {1, 6, 13}, unary(Unary.floatOnly("Reciprocal", a -> 1.0 / a)));
         r.register("Sqrt", new int[] {1, 6, 13}, unary(Unary.floatOnly("Sqrt", Math::sqrt)));
-        // FLOAT runs the vectorized polynomial (as the fused softmax does) instead of Math.exp per element.
-        r.register("Exp", new int[] {1, 6, 13}, (node, cfg) -> {
-            Unary.Op op = Unary.floatOnly("Exp", Math::exp);
-            return (ctx, in) -> {
-                Tensor x = (Tensor) in[0];
-                if (x.dtype() != io.ghostflow.tensor.DType.FLOAT) {
-                    return new Value[] {Unary.apply(op, x)};
-                }
-                float[] a = x.floats();
-                float[] out = ctx.floatBuffer(a.length);
-                io.ghostflow.kernels.VectorMath.exp(a, 0, out, 0, a.length);
-                return new Value[] {Tensor.of(out, x.shape())};
-            };
-        });
+        // FLOAT runs the vectorized polynomials (Exp as the fused softmax does; Erf within 1.5e-7) instead
+        // of the double function per element.
+        r.register("Exp", new int[] {1, 6, 13}, vector(Unary.floatOnly("Exp", Math::exp), VectorMath::exp));
         r.register("Log", new int[] {1, 6, 13}, unary(Unary.floatOnly("Log", Math::log)));
         Unary.Op erf = new Unary.Op("Erf", Unary::erf, a -> a == 0 ? 0 : a > 0 ? 1 : -1);
-        // FLOAT runs the vectorized polynomial (absolute error below 1.5e-7) instead of the double series.
-        r.register("Erf", new int[] {9, 13}, (node, cfg) -> (ctx, in) -> {
-            Tensor x = (Tensor) in[0];
-            if (x.dtype() != io.ghostflow.tensor.DType.FLOAT) {
-                return new Value[] {Unary.apply(erf, x)};
-            }
-            float[] a = x.floats();
-            float[] out = ctx.floatBuffer(a.length);
-            io.ghostflow.kernels.VectorMath.erf(a, 0, out, 0, a.length);
-            return new Value[] {Tensor.of(out, x.shape())};
-        });
+        r.register("Erf", new int[] {9, 13}, vector(erf, VectorMath::erf));
         r.register("Sin", 7, unary(Unary.floatOnly("Sin", Math::sin)));
         r.register("Cos", 7, unary(Unary.floatOnly("Cos", Math::cos)));
         r.register("Tan", 7, unary(Unary.floatOnly("Tan", Math::tan)));
@@ -58,6 +39,25 @@ public final class UnaryMathOps {
         // Math.rint rounds half to even, as ONNX Round requires
         r.register("Round", 11, unary(Unary.floatOnly("Round", Math::rint)));
         r.register("Sign", new int[] {9, 13}, unary(new Unary.Op("Sign", Math::signum, Long::signum)));
+    }
+
+    /** An array kernel: y[yOff + i] = f(x[xOff + i]) for i < n. */
+    interface FloatKernel {
+        void apply(float[] x, int xOff, float[] y, int yOff, int n);
+    }
+
+    /** FLOAT tensors through {@code kernel} into the session's buffers; other types through op's functions. */
+    static OpFactory vector(Unary.Op op, FloatKernel kernel) {
+        return (node, cfg) -> (ctx, in) -> {
+            Tensor x = (Tensor) in[0];
+            if (x.dtype() != DType.FLOAT) {
+                return new Value[] {Unary.apply(op, x)};
+            }
+            float[] a = x.floats();
+            float[] out = ctx.floatBuffer(a.length);
+            kernel.apply(a, 0, out, 0, a.length);
+            return new Value[] {Tensor.of(out, x.shape())};
+        };
     }
 
     static OpFactory unary(Unary.Op op) {
