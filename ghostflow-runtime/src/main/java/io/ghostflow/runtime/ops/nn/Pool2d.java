@@ -106,8 +106,10 @@ final class Pool2d {
 
     /**
      * dst[dOff + c] = max over r < rows of x[r0 + r * iw + c], for c < iw. Returns a probe that is
-     * NaN if any value read is NaN or infinite (the sum of value * 0), for the caller's fallback:
-     * one FMA per load on otherwise idle ports, instead of a separate pass over the plane.
+     * NaN if any value read is NaN or infinite (the sum of value * 0; for 2 and 3 rows, of the rows'
+     * sum * 0, which a sum overflowing to infinity also trips: the plane then merely takes the
+     * generic loop), for the caller's fallback: FMAs on otherwise idle ports instead of a separate
+     * pass over the plane.
      */
     private static float rowMax(float[] x, int r0, int iw, int rows, float[] dst, int dOff) {
         int lanes = S.length();
@@ -191,7 +193,10 @@ final class Pool2d {
         return ROW.get(0, n);
     }
 
-    /** The generic loop, tap by tap: dilated windows, and max-pool planes holding NaN or infinities. */
+    /**
+     * The generic loop, tap by tap: dilated windows, average pools with output rows under
+     * {@link #AVERAGE_MIN_WIDTH}, and max-pool planes holding NaN or infinities.
+     */
     static void plane(boolean max, boolean includePad, float[] x, int xo, float[] y, int yo, Window.Geometry g) {
         int kh = g.k()[0];
         int kw = g.k()[1];
