@@ -336,22 +336,18 @@ public final class VectorMath {
 
     // ---------------------------------------------------------------- reductions
 
-    /** Per thread: one vector's lanes, for {@link #sumLanes}. */
-    private static final ScratchFloats LANES = new ScratchFloats(1);
-
     /**
      * The lanes of {@code v} summed in lane order. Not reduceLanes(ADD): its order is unspecified
      * and differs between the interpreter's fallback and C2's intrinsic, so a row could reduce
      * differently (by an ulp) depending on which compiled form ran it, and a batch would no longer
-     * compute bit for bit what its samples compute alone. Small enough to be inlined (a vector
-     * passed to a call that is not inlined is boxed).
+     * compute bit for bit what its samples compute alone. The loop has a constant trip count, so
+     * C2 unrolls it into lane extracts: no array, nothing allocated. Small enough to be inlined (a
+     * vector passed to a call that is not inlined is boxed).
      */
     public static float sumLanes(FloatVector v) {
-        float[] lanes = LANES.get(0, L);
-        v.intoArray(lanes, 0);
         float s = 0f;
         for (int i = 0; i < L; i++) {
-            s += lanes[i];
+            s += v.lane(i);
         }
         return s;
     }
