@@ -49,6 +49,14 @@ public final class SoftmaxOps {
             }
             if (x.dtype() == DType.FLOAT) {
                 float[] a = x.floats();
+                if (kind == Kind.SOFTMAX && inner == 1 && len > 0) {
+                    // Rows contiguous (the last axis): the vector rows (exp polynomial), rows over the threads.
+                    float[] out = ctx.floatBuffer(a.length);
+                    int rowLen = len;
+                    io.ghostflow.core.Parallel.forRange(ctx.threads(), outer, Math.max(1, 4096 / rowLen),
+                            (r0, r1) -> io.ghostflow.kernels.VectorMath.softmaxRows(a, r0 * rowLen, out, r0 * rowLen, r1 - r0, rowLen));
+                    return new Value[] {Tensor.of(out, shape)};
+                }
                 float[] out = new float[a.length];
                 run(kind, a, out, outer, len, inner);
                 return new Value[] {Tensor.of(out, shape)};
