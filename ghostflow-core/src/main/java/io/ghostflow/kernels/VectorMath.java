@@ -336,22 +336,6 @@ public final class VectorMath {
 
     // ---------------------------------------------------------------- reductions
 
-    /**
-     * The lanes of {@code v} summed in lane order. Not reduceLanes(ADD): its order is unspecified
-     * and differs between the interpreter's fallback and C2's intrinsic, so a row could reduce
-     * differently (by an ulp) depending on which compiled form ran it, and a batch would no longer
-     * compute bit for bit what its samples compute alone. The loop has a constant trip count, so
-     * C2 unrolls it into lane extracts: no array, nothing allocated. Small enough to be inlined (a
-     * vector passed to a call that is not inlined is boxed).
-     */
-    public static float sumLanes(FloatVector v) {
-        float s = 0f;
-        for (int i = 0; i < L; i++) {
-            s += v.lane(i);
-        }
-        return s;
-    }
-
     public static float sum(float[] x, int off, int n) {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
@@ -362,7 +346,7 @@ public final class VectorMath {
         if (i < n) {
             acc = acc.add(FloatVector.fromArray(S, x, off + i, S.indexInRange(i, n)));
         }
-        return sumLanes(acc);
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     /** Maximum, -Inf for an empty range, NaN if any element is NaN. */
@@ -392,7 +376,7 @@ public final class VectorMath {
             VectorMask<Float> m = S.indexInRange(i, n);
             acc = FloatVector.fromArray(S, x, xOff + i, m).fma(FloatVector.fromArray(S, y, yOff + i, m), acc);
         }
-        return sumLanes(acc);
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     // ---------------------------------------------------------------- row-wise normalizations
@@ -418,7 +402,7 @@ public final class VectorMath {
                 e.intoArray(y, yo + i, m);
                 acc = acc.add(e.blend(0f, m.not()));
             }
-            float inv = 1f / sumLanes(acc);
+            float inv = 1f / acc.reduceLanes(VectorOperators.ADD);
             binaryScalar(BinaryOp.MUL, y, yo, inv, y, yo, cols);
         }
     }
@@ -447,7 +431,7 @@ public final class VectorMath {
                 FloatVector d = FloatVector.fromArray(S, x, xo + i, m).sub(mv).blend(0f, m.not());
                 acc = d.fma(d, acc);
             }
-            float var = sumLanes(acc) / cols;
+            float var = acc.reduceLanes(VectorOperators.ADD) / cols;
             float inv = (float) (1.0 / Math.sqrt(var + eps));
             FloatVector iv = FloatVector.broadcast(S, inv);
             for (i = 0; i < cols; i += L) {
