@@ -1,12 +1,9 @@
 package io.ghostflow.kernels;
 
-import static io.ghostflow.kernels.GemmBlocking.L;
 import static io.ghostflow.kernels.GemmBlocking.MR;
 import static io.ghostflow.kernels.GemmBlocking.NR;
-import static io.ghostflow.kernels.GemmBlocking.S;
 
 import java.util.Arrays;
-import jdk.incubator.vector.FloatVector;
 
 /** Copies blocks of row-major (optionally transposed) matrices into micro-panel order. */
 final class GemmPacking {
@@ -59,13 +56,17 @@ final class GemmPacking {
             int w = Math.min(NR, n - j);
             int base = dOff + q * panelStride;
             if (!transB && w == NR) {
-                // Two vector moves per row: System.arraycopy's call overhead on 16 floats made
-                // packing cost as much as the multiply for GEMMs with few rows (convolutions).
+                // A constant-length copy per row, which C2 unrolls into vector moves: System.arraycopy's
+                // call overhead on 16 floats made packing cost as much as the multiply for GEMMs with few
+                // rows (convolutions). Not Vector API calls: in some JVMs C2 compiled them here without
+                // intrinsics (Java fallback, a vector object per call: 20 MB per resnet18 run, every
+                // convolution's packing 10x slower), seen in about a third of fresh test JVMs.
                 for (int k = 0; k < kc; k++) {
                     int src = bOff + (k0 + k) * ldb + j;
                     int d = base + k * NR;
-                    FloatVector.fromArray(S, b, src).intoArray(dst, d);
-                    FloatVector.fromArray(S, b, src + L).intoArray(dst, d + L);
+                    for (int c = 0; c < NR; c++) {
+                        dst[d + c] = b[src + c];
+                    }
                 }
             } else if (!transB) {
                 for (int k = 0; k < kc; k++) {
