@@ -320,13 +320,7 @@ public final class FusedKernels {
         if (out == null || out == xv) {
             out = new float[xv.length];
         }
-        float[] o = out;
-        int len = inner;
-        if (threads <= 1 || rows < 32) {
-            NormRows.layerNorm(xv, o, 0, rows, len, g, bv, eps);
-        } else {
-            Parallel.forRange(threads, rows, 16, (st, en) -> NormRows.layerNorm(xv, o, st, en, len, g, bv, eps));
-        }
+        NormRows.layerNormRows(xv, out, rows, inner, g, bv, eps, threads);
         return Tensor.of(out, s);
     }
 

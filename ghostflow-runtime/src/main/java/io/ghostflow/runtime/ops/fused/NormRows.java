@@ -15,12 +15,22 @@ public final class NormRows {
     private NormRows() {
     }
 
+    /** {@link #layerNorm} over all {@code rows}, split over the threads when there are enough rows. */
+    public static void layerNormRows(float[] x, float[] out, int rows, int len, float[] g, float[] b, float eps,
+                                     int threads) {
+        if (threads <= 1 || rows < 32) {
+            layerNorm(x, out, 0, rows, len, g, b, eps);
+        } else {
+            io.ghostflow.core.Parallel.forRange(threads, rows, 16, (r0, r1) -> layerNorm(x, out, r0, r1, len, g, b, eps));
+        }
+    }
+
     /**
      * out[r * len + i] = (x - mean_r) / sqrt(var_r + eps) * g[i] (+ b[i]) for rows [r0, r1), with
      * the biased (population) variance computed from the centred values (two passes, no
      * cancellation).
      */
-    public static void layerNorm(float[] x, float[] out, int r0, int r1, int len, float[] g, float[] b, float eps) {
+    static void layerNorm(float[] x, float[] out, int r0, int r1, int len, float[] g, float[] b, float eps) {
         int bound = S.loopBound(len);
         float[] lanes = new float[L];
         for (int r = r0; r < r1; r++) {

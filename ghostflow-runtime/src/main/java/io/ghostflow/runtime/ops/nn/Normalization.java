@@ -132,12 +132,7 @@ final class Normalization {
                                       float[] scale, float[] bias, float eps) {
         float[] y = ctx.floatBuffer(xv.length);
         float[] out = y == xv ? new float[xv.length] : y;
-        if (ctx.threads() <= 1 || outer < 32) {
-            NormRows.layerNorm(xv, out, 0, outer, inner, scale, bias, eps);
-        } else {
-            io.ghostflow.core.Parallel.forRange(ctx.threads(), outer, 16,
-                    (r0, r1) -> NormRows.layerNorm(xv, out, r0, r1, inner, scale, bias, eps));
-        }
+        NormRows.layerNormRows(xv, out, outer, inner, scale, bias, eps, ctx.threads());
         return out;
     }
 
