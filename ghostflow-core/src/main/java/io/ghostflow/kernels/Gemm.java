@@ -56,9 +56,18 @@ public final class Gemm {
     /** Packs op(A) [M, K] (A stored [M, K] with row stride lda, or [K, M] if transA). */
     public static PackedA packA(float[] a, int offset, int lda, int m, int k, boolean transA) {
         checkDims("packA", m, k);
-        float[] data = new float[PackedA.panels(m) * MR * Math.max(k, 0)];
-        GemmPacking.packA(a, offset, lda, transA, m, 0, m, 0, k, data, 0, k * MR);
-        return new PackedA(m, k, data);
+        int panels = PackedA.panels(m);
+        float[] data = new float[panels * MR * Math.max(k, 0)];
+        boolean blocked = k > WHOLE_K_MAX;
+        if (!blocked) {
+            GemmPacking.packA(a, offset, lda, transA, m, 0, m, 0, k, data, 0, k * MR);
+        } else {
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                GemmPacking.packA(a, offset, lda, transA, m, 0, m, pc, kc, data, pc * panels * MR, kc * MR);
+            }
+        }
+        return new PackedA(m, k, data, blocked);
     }
 
     /** {@link #packA(float[], int, int, int, int, boolean)} for a dense matrix (lda = K, or M if transA). */
@@ -265,7 +274,12 @@ public final class Gemm {
                     float[] aArr;
                     int aBase;
                     int aStride;
-                    if (a.packedA != null) {
+                    if (a.packedA != null && a.packedA.blocked) {
+                        // K > WHOLE_K_MAX, so kcMax == KC here: the layout's blocks are these blocks.
+                        aArr = a.packedA.data;
+                        aStride = kc * MR;
+                        aBase = pc * PackedA.panels(a.packedA.m) * MR + (aPanel0 + ic / MR) * aStride;
+                    } else if (a.packedA != null) {
                         aArr = a.packedA.data;
                         aStride = k * MR;
                         aBase = (aPanel0 + ic / MR) * aStride + pc * MR;

@@ -64,7 +64,7 @@ final class Winograd4Conv extends WinogradKernel {
         });
         PackedA[] packed = new PackedA[POSITIONS];
         for (int xy = 0; xy < POSITIONS; xy++) {
-            packed[xy] = new PackedA(outC, c, u[xy]);
+            packed[xy] = new PackedA(outC, c, u[xy], false);
         }
         return new Winograd4Conv(c, outC, packed);
     }

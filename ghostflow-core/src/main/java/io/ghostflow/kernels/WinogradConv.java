@@ -66,7 +66,7 @@ final class WinogradConv extends WinogradKernel {
         });
         PackedA[] packed = new PackedA[POSITIONS];
         for (int xy = 0; xy < POSITIONS; xy++) {
-            packed[xy] = new PackedA(outC, c, u[xy]);
+            packed[xy] = new PackedA(outC, c, u[xy], false);
         }
         return new WinogradConv(c, outC, packed);
     }

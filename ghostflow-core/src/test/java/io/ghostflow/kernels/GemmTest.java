@@ -62,6 +62,29 @@ class GemmTest {
         }
     }
 
+    /** K past the whole-K limit: packed A is laid out block by block (PackedA.blocked), also in M stripes. */
+    @Test
+    void deepPackedAKBlockedLayout() {
+        Random r = new Random(11);
+        for (int iter = 0; iter < 8; iter++) {
+            int m = 1 + r.nextInt(40);
+            int n = 1 + r.nextInt(40);
+            int k = 1025 + r.nextInt(700);
+            float beta = iter % 2 == 0 ? 0f : 0.5f;
+            float[] a = Tolerances.random(r, m * k);
+            float[] b = Tolerances.random(r, k * n);
+            float[] c0 = Tolerances.random(r, m * n);
+            PackedA pa = Gemm.packA(a, 0, m, k, false);
+            assertThat(pa.blocked).isTrue();
+            float[] got = c0.clone();
+            Gemm.gemm(m, n, k, 1f, pa, b, 0, n, false, beta, got, 0, n, Epilogue.NONE, 1 + iter % 2);
+            float[] ref = c0.clone();
+            double[] abs = new double[m * n];
+            ReferenceGemm.gemm(m, n, k, 1f, a, 0, k, false, b, 0, n, false, beta, ref, 0, n, Epilogue.NONE, abs);
+            compare("deep packed A m=" + m + " n=" + n + " k=" + k, got, ref, abs, m, n, 0, n);
+        }
+    }
+
     @Test
     void everyEpilogueBiasAndResidual() {
         Random r = new Random(7);
