@@ -211,6 +211,20 @@ public final class Gemm {
      */
     private static void serial(int m, int n, int k, float alpha, Operand a, int aPanel0, Operand b, int bPanel0,
                                float beta, float[] c, int cOff, int ldc, Epilogue epi) {
+        if (GemmDirectB.suits(a.packedA, b.raw, b.trans, beta, m, n, k)) {
+            GemmDirectB.tiles(m, n, k, alpha, a.packedA, aPanel0, b.raw, b.off, b.ld, c, cOff, ldc, epi);
+            int rows = m / MR * MR;
+            int cols = n / NR * NR;
+            if (cols < n) {
+                serial(m, n - cols, k, alpha, a, aPanel0, b.from(cols, false), 0, beta, c, cOff + cols, ldc,
+                        epi.shifted(0, cols));
+            }
+            if (rows < m) {
+                serial(m - rows, cols, k, alpha, a, aPanel0 + rows / MR, b, 0, beta, c, cOff + rows * ldc, ldc,
+                        epi.shifted(rows, 0));
+            }
+            return;
+        }
         GemmBlocking.Scratch scratch = GemmBlocking.SCRATCH.get();
         float[] tile = scratch.tile;
         // With one operand pre-packed (a convolution's weights as A, a MatMul's as B) and K up to
@@ -313,7 +327,7 @@ public final class Gemm {
                                 continue;
                             }
                             if (mr == MR && nr == NR && inRegisters) {
-                                GemmMicroKernel.kernel4SetBiasClamp(kc, aArr, ao, bArr, bo, c, co, ldc, alpha, rowBias,
+                                GemmMicroKernel.kernel4SetBiasClamp(kc, aArr, ao, bArr, bo, NR, c, co, ldc, alpha, rowBias,
                                         epi.biasOffset() + ic + ir, lo, hi);
                                 continue;
                             }

@@ -37,7 +37,7 @@ final class GemmMicroKernel {
             if (MR == 6) {
                 kernel6Set(kc, a, ao, b, bo, c, co, ldc, alpha);
             } else {
-                kernel4Set(kc, a, ao, b, bo, c, co, ldc, alpha);
+                kernel4Set(kc, a, ao, b, bo, 2 * L, c, co, ldc, alpha);
             }
         } else {
             float cs = first ? beta : 1f;
@@ -193,7 +193,7 @@ final class GemmMicroKernel {
      * which changes nothing (an FMA chain from +0 never yields -0). No branches between the
      * accumulators and the stores: a vector merged across a branch is boxed by C2.
      */
-    static void kernel4SetBiasClamp(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc,
+    static void kernel4SetBiasClamp(int kc, float[] a, int ao, float[] b, int bo, int bStep, float[] c, int co, int ldc,
             float alpha, float[] bias, int biasOff, float lo, float hi) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -201,7 +201,7 @@ final class GemmMicroKernel {
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         for (int k = 0; k < kc; k++) {
             int ap = ao + k * 4;
-            int bp = bo + k * (2 * L);
+            int bp = bo + k * bStep;
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
             FloatVector a0 = FloatVector.broadcast(S, a[ap + 0]);
@@ -247,7 +247,7 @@ final class GemmMicroKernel {
         v31.blend(lo, v31.compare(VectorOperators.LT, lo)).blend(hi, v31.compare(VectorOperators.GT, hi)).intoArray(c, co + 3 * ldc + L);
     }
 
-    static void kernel4Set(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc,
+    static void kernel4Set(int kc, float[] a, int ao, float[] b, int bo, int bStep, float[] c, int co, int ldc,
             float alpha) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -255,7 +255,7 @@ final class GemmMicroKernel {
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         for (int k = 0; k < kc; k++) {
             int ap = ao + k * 4;
-            int bp = bo + k * (2 * L);
+            int bp = bo + k * bStep;
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
             FloatVector a0 = FloatVector.broadcast(S, a[ap + 0]);

@@ -117,6 +117,48 @@ class GemmTest {
         }
     }
 
+    /**
+     * Shallow K and few rows with A packed and B plain read B in place (GemmDirectB): against the
+     * reference, and bit for bit against the packed path (A plain, B pre-packed), with row and
+     * column remainders, every epilogue kind and both thread counts.
+     */
+    @Test
+    void directBMatchesReferenceAndPackedPathBitForBit() {
+        Random r = new Random(23);
+        for (int iter = 0; iter < 120; iter++) {
+            int m = GemmBlocking.MR + r.nextInt(GemmDirectB.MAX_M - GemmBlocking.MR + 3);
+            int n = GemmBlocking.NR + r.nextInt(150);
+            int k = 1 + r.nextInt(GemmDirectB.MAX_K);
+            float[] a = Tolerances.random(r, m * k);
+            float[] b = Tolerances.random(r, k * n + 5);
+            float[] bias = Tolerances.random(r, Math.max(m, n) + 1);
+            float[] res = Tolerances.random(r, m * n + 2);
+            Epilogue epi = Epilogue.of(ACTS[r.nextInt(ACTS.length)]);
+            switch (iter % 4) {
+                case 1 -> epi = epi.withRowBias(bias, 1);
+                case 2 -> epi = epi.withRowBias(bias, 1).withResidual(res, 2, n);
+                case 3 -> epi = epi.withColumnBias(bias, 1);
+                default -> { }
+            }
+            int threads = 1 + iter % 2;
+            float alpha = iter % 5 == 0 ? 0.75f : 1f;
+            float[] got = new float[m * n];
+            Gemm.gemm(m, n, k, alpha, Gemm.packA(a, 0, m, k, false), b, 5, n, false, 0f, got, 0, n, epi, threads);
+            float[] packed = new float[m * n];
+            float[] bShifted = java.util.Arrays.copyOfRange(b, 5, 5 + k * n);
+            Gemm.gemm(m, n, k, alpha, a, 0, k, false, Gemm.packB(bShifted, 0, k, n, false), 0f, packed, 0, n, epi, 1);
+            String what = "direct B m=" + m + " n=" + n + " k=" + k + " threads=" + threads + " " + epi;
+            assertThat(got).as(what).containsExactly(packed);
+            float[] ref = new float[m * n];
+            double[] abs = new double[m * n];
+            ReferenceGemm.gemm(m, n, k, alpha, a, 0, k, false, b, 5, n, false, 0f, ref, 0, n, epi, abs);
+            for (int i = 0; i < m * n; i++) {
+                abs[i] += 2.0; // |bias| + |residual| <= 1 each
+            }
+            compare(what, got, ref, abs, m, n, 0, n);
+        }
+    }
+
     @Test
     void largeSquareMultiThreadedMatchesSingleThreaded() {
         Random r = new Random(3);
@@ -171,7 +213,7 @@ class GemmTest {
                 GemmMicroKernel.kernel6Set(kc, a, 0, b, 0, set, 0, nr, 0.5f);
             } else {
                 GemmMicroKernel.kernel4Add(kc, a, 0, b, 0, c, 0, nr, 0.5f, 1f);
-                GemmMicroKernel.kernel4Set(kc, a, 0, b, 0, set, 0, nr, 0.5f);
+                GemmMicroKernel.kernel4Set(kc, a, 0, b, 0, GemmBlocking.NR, set, 0, nr, 0.5f);
             }
             for (int i = 0; i < expect.length; i++) {
                 assertThat((double) c[i]).as("kernel%dAdd[%d]", rows, i).isCloseTo(expect[i],
