@@ -98,7 +98,7 @@ final class WinogradConv extends WinogradKernel {
 
     /**
      * V_xy[ch][t] for every tile t of one channel of every image, images in order (see
-     * {@link #combineColumns} for why the order matters). Each plane is zero-padded to the tile
+     * {@link #combineRows} for why the order matters). Each plane is zero-padded to the tile
      * grid and split into even and odd columns, so that tile column tx reads entries tx and tx + 1
      * of each part and a vector covers L neighbouring tiles.
      */
@@ -119,11 +119,7 @@ final class WinogradConv extends WinogradKernel {
                 int r2 = r1 + wq;
                 int r3 = r2 + wq;
                 int out = base + ty * tw;
-                // Rows of B^T d: d0 - d2, d1 + d2, d2 - d1, d1 - d3; then the same along columns.
-                combineColumns(even, odd, r0, r2, -1f, tw, v, out, stride, 0);
-                combineColumns(even, odd, r1, r2, 1f, tw, v, out, stride, 4);
-                combineColumns(even, odd, r2, r1, -1f, tw, v, out, stride, 8);
-                combineColumns(even, odd, r1, r3, -1f, tw, v, out, stride, 12);
+                combineRows(even, odd, r0, r1, r2, r3, tw, v, out, stride);
             }
         }
     }
@@ -163,31 +159,73 @@ final class WinogradConv extends WinogradKernel {
     }
 
     /**
-     * One row of B^T d B: row combination e = d[ra] + sign * d[rb] of the split rows, then the
-     * four column combinations e0 - e2, e1 + e2, e2 - e1, e1 - e3 (columns 2tx .. 2tx + 3 are
-     * even[tx], odd[tx], even[tx + 1], odd[tx + 1]) into V at positions xy0 .. xy0 + 3.
+     * One tile row of B^T d B: the rows of B^T d (d0 - d2, d1 + d2, d2 - d1, d1 - d3 of the split
+     * rows at r0 .. r3), then per row the four column combinations e0 - e2, e1 + e2, e2 - e1,
+     * e1 - e3 (columns 2tx .. 2tx + 3 are even[tx], odd[tx], even[tx + 1], odd[tx + 1]) into V at
+     * positions 0 .. 15.
      *
      * <p>Whole vectors only, from the start of the tile row: lanes past the row's last tile hold
      * garbage and land on the next tiles of V, which the caller writes afterwards (tiles are
      * transformed in increasing order by one thread per channel), or on a row's spare floats.
+     *
+     * <p>One method for all sixteen outputs on purpose: its bytecode is larger than C2 inlines, so
+     * it is always compiled on its own, with every Vector API call expanded. Written as four calls
+     * of a per-row method, C2 inlined them into the caller, and in some JVMs those inlined copies
+     * ran the API's Java fallback (a vector object per operation) for good: one of four 30 s runs
+     * of resnet18 at batch 8 allocated 8.7 MB per run from them (JFR), six of six runs of this form
+     * none. It also loads each row once instead of twice.
      */
-    private static void combineColumns(float[] even, float[] odd, int ra, int rb, float sign, int tw, float[] v,
-                                       int out, int stride, int xy0) {
-        int o0 = out + xy0 * stride;
-        int o1 = o0 + stride;
-        int o2 = o1 + stride;
-        int o3 = o2 + stride;
+    private static void combineRows(float[] even, float[] odd, int r0, int r1, int r2, int r3, int tw, float[] v,
+                                    int out, int stride) {
         for (int tx = 0; tx < tw; tx += L) {
-            FloatVector e0 = FloatVector.fromArray(S, even, ra + tx).add(FloatVector.fromArray(S, even, rb + tx).mul(sign));
-            FloatVector e1 = FloatVector.fromArray(S, odd, ra + tx).add(FloatVector.fromArray(S, odd, rb + tx).mul(sign));
-            FloatVector e2 = FloatVector.fromArray(S, even, ra + tx + 1)
-                    .add(FloatVector.fromArray(S, even, rb + tx + 1).mul(sign));
-            FloatVector e3 = FloatVector.fromArray(S, odd, ra + tx + 1)
-                    .add(FloatVector.fromArray(S, odd, rb + tx + 1).mul(sign));
-            e0.sub(e2).intoArray(v, o0 + tx);
-            e1.add(e2).intoArray(v, o1 + tx);
-            e2.sub(e1).intoArray(v, o2 + tx);
-            e1.sub(e3).intoArray(v, o3 + tx);
+            FloatVector a0 = FloatVector.fromArray(S, even, r1 + tx);
+            FloatVector a1 = FloatVector.fromArray(S, odd, r1 + tx);
+            FloatVector a2 = FloatVector.fromArray(S, even, r1 + tx + 1);
+            FloatVector a3 = FloatVector.fromArray(S, odd, r1 + tx + 1);
+            FloatVector b0 = FloatVector.fromArray(S, even, r2 + tx);
+            FloatVector b1 = FloatVector.fromArray(S, odd, r2 + tx);
+            FloatVector b2 = FloatVector.fromArray(S, even, r2 + tx + 1);
+            FloatVector b3 = FloatVector.fromArray(S, odd, r2 + tx + 1);
+            // row 1: d1 + d2
+            FloatVector e0 = a0.add(b0);
+            FloatVector e1 = a1.add(b1);
+            FloatVector e2 = a2.add(b2);
+            FloatVector e3 = a3.add(b3);
+            int o = out + 4 * stride + tx;
+            e0.sub(e2).intoArray(v, o);
+            e1.add(e2).intoArray(v, o + stride);
+            e2.sub(e1).intoArray(v, o + 2 * stride);
+            e1.sub(e3).intoArray(v, o + 3 * stride);
+            // row 2: d2 - d1
+            e0 = b0.sub(a0);
+            e1 = b1.sub(a1);
+            e2 = b2.sub(a2);
+            e3 = b3.sub(a3);
+            o = out + 8 * stride + tx;
+            e0.sub(e2).intoArray(v, o);
+            e1.add(e2).intoArray(v, o + stride);
+            e2.sub(e1).intoArray(v, o + 2 * stride);
+            e1.sub(e3).intoArray(v, o + 3 * stride);
+            // row 0: d0 - d2
+            e0 = FloatVector.fromArray(S, even, r0 + tx).sub(b0);
+            e1 = FloatVector.fromArray(S, odd, r0 + tx).sub(b1);
+            e2 = FloatVector.fromArray(S, even, r0 + tx + 1).sub(b2);
+            e3 = FloatVector.fromArray(S, odd, r0 + tx + 1).sub(b3);
+            o = out + tx;
+            e0.sub(e2).intoArray(v, o);
+            e1.add(e2).intoArray(v, o + stride);
+            e2.sub(e1).intoArray(v, o + 2 * stride);
+            e1.sub(e3).intoArray(v, o + 3 * stride);
+            // row 3: d1 - d3
+            e0 = a0.sub(FloatVector.fromArray(S, even, r3 + tx));
+            e1 = a1.sub(FloatVector.fromArray(S, odd, r3 + tx));
+            e2 = a2.sub(FloatVector.fromArray(S, even, r3 + tx + 1));
+            e3 = a3.sub(FloatVector.fromArray(S, odd, r3 + tx + 1));
+            o = out + 12 * stride + tx;
+            e0.sub(e2).intoArray(v, o);
+            e1.add(e2).intoArray(v, o + stride);
+            e2.sub(e1).intoArray(v, o + 2 * stride);
+            e1.sub(e3).intoArray(v, o + 3 * stride);
         }
     }
 
