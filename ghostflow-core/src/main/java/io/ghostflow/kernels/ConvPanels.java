@@ -7,6 +7,7 @@ import static io.ghostflow.kernels.GemmBlocking.S;
 import io.ghostflow.core.Parallel;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * Implicit im2col: the GEMM operand {@code B[k, j]} of a convolution, where k = (c * kH + kh) * kW + kw
@@ -123,22 +124,87 @@ final class ConvPanels {
                 int oy = pix / ow;
                 int ox = pix - oy * ow;
                 int len = Math.min(width - t, ow - ox);
-                segment(x, xOff + image * imageStride, split, image * splitStride, k0, kc, oy, ox, len, dst, base + t);
+                if (p.strideW() == 1 || split != null) {
+                    vectorSegment(x, xOff + image * imageStride, split, image * splitStride, k0, kc, oy, ox, len, dst,
+                            base, t);
+                } else {
+                    segment(x, xOff + image * imageStride, k0, kc, oy, ox, len, dst, base + t);
+                }
                 t += len;
             }
         }
     }
 
-    /** Columns [ox, ox + len) of output row oy, for rows k0 .. k0 + kc, into dst[d + (k - k0) * NR + i]. */
-    private void segment(float[] x, int img, float[] split, int splitImg, int k0, int kc, int oy, int ox, int len,
-                         float[] dst, int d) {
-        int sH = p.strideH();
+    /**
+     * Columns [ox, ox + len) of output row oy, for rows k0 .. k0 + kc, into lanes [t, t + len) of
+     * the panel at dst[base] (rows NR apart); column stride 1, or 2 over split rows. A whole panel
+     * inside the image is two vector copies. Anything else (a run shorter than a panel: an output
+     * row's end, or every panel of a 28- or 14-pixel-wide output; a run over the padding) is two
+     * masked loads, whose lanes outside the run or the image read nothing and give 0, merged into
+     * the panel row's current lanes, which belong to the panel's other runs (written before or
+     * after this one). This replaced copy loops per element there.
+     */
+    private void vectorSegment(float[] x, int img, float[] split, int splitImg, int k0, int kc, int oy, int ox, int len,
+                                float[] dst, int base, int t) {
+        int h = p.h();
+        int w = p.w();
+        int sW = p.strideW();
+        int iy0 = oy * p.strideH();
+        int ix0 = ox * sW;
+        VectorMask<Float> runLo = S.indexInRange(-t, len);
+        VectorMask<Float> runHi = S.indexInRange(L - t, len);
+        int evens = (w + 1) / 2;
+        for (int kr = 0; kr < kc; kr++) {
+            int k = k0 + kr;
+            int out = base + kr * NR;
+            int iy = iy0 + rowShift[k];
+            if (iy < 0 || iy >= h) {
+                FloatVector.fromArray(S, dst, out).blend(0f, runLo).intoArray(dst, out);
+                FloatVector.fromArray(S, dst, out + L).blend(0f, runHi).intoArray(dst, out + L);
+                continue;
+            }
+            int ix = ix0 + colShift[k];
+            float[] src;
+            int from;
+            int start;
+            int count;
+            if (sW == 1) {
+                src = x;
+                from = img + planeOff[k] + iy * w;
+                start = ix;
+                count = w;
+            } else {
+                // column ix + 2i sits at half-index (ix >> 1) + i of the row's even or odd part
+                src = split;
+                boolean odd = (ix & 1) != 0;
+                from = splitImg + planeOff[k] + iy * w + (odd ? evens : 0);
+                start = ix >> 1;
+                count = odd ? w / 2 : evens;
+            }
+            // lane N holds element start + N - t of the row part, valid within [0, count)
+            int at = from + start - t;
+            if (len == NR && start >= 0 && start + NR <= count) {
+                FloatVector.fromArray(S, src, at).intoArray(dst, out);
+                FloatVector.fromArray(S, src, at + L).intoArray(dst, out + L);
+                continue;
+            }
+            FloatVector a = FloatVector.fromArray(S, src, at, runLo.and(S.indexInRange(start - t, count)));
+            FloatVector b = FloatVector.fromArray(S, src, at + L, runHi.and(S.indexInRange(start - t + L, count)));
+            FloatVector.fromArray(S, dst, out).blend(a, runLo).intoArray(dst, out);
+            FloatVector.fromArray(S, dst, out + L).blend(b, runHi).intoArray(dst, out + L);
+        }
+    }
+
+    /**
+     * Columns [ox, ox + len) of output row oy, for rows k0 .. k0 + kc, into dst[d + (k - k0) * NR + i]:
+     * column strides above 2, element by element.
+     */
+    private void segment(float[] x, int img, int k0, int kc, int oy, int ox, int len, float[] dst, int d) {
         int sW = p.strideW();
         int h = p.h();
         int w = p.w();
-        int iy0 = oy * sH;
+        int iy0 = oy * p.strideH();
         int ix0 = ox * sW;
-        boolean fullVectors = len == NR && sW == 1;
         for (int kr = 0; kr < kc; kr++) {
             int k = k0 + kr;
             int out = d + kr * NR;
@@ -149,36 +215,9 @@ final class ConvPanels {
             }
             int ix = ix0 + colShift[k];
             int src = img + planeOff[k] + iy * w + ix;
-            if (ix >= 0 && ix + (len - 1) * sW < w) {
-                if (fullVectors) {
-                    FloatVector.fromArray(S, x, src).intoArray(dst, out);
-                    FloatVector.fromArray(S, x, src + L).intoArray(dst, out + L);
-                } else if (sW == 1) {
-                    for (int i = 0; i < len; i++) {
-                        dst[out + i] = x[src + i];
-                    }
-                } else if (split != null) {
-                    // column ix + 2i sits at half-index (ix >> 1) + i of the row's even or odd part
-                    int from = splitImg + planeOff[k] + iy * w + ((ix & 1) == 0 ? 0 : (w + 1) / 2) + (ix >> 1);
-                    if (len == NR) {
-                        FloatVector.fromArray(S, split, from).intoArray(dst, out);
-                        FloatVector.fromArray(S, split, from + L).intoArray(dst, out + L);
-                    } else {
-                        for (int i = 0; i < len; i++) {
-                            dst[out + i] = split[from + i];
-                        }
-                    }
-                } else {
-                    for (int i = 0; i < len; i++) {
-                        dst[out + i] = x[src + i * sW];
-                    }
-                }
-            } else {
-                // Straddles the left or right padding: test each column.
-                for (int i = 0; i < len; i++) {
-                    int col = ix + i * sW;
-                    dst[out + i] = col >= 0 && col < w ? x[src + i * sW] : 0f;
-                }
+            for (int i = 0; i < len; i++) {
+                int col = ix + i * sW;
+                dst[out + i] = col >= 0 && col < w ? x[src + i * sW] : 0f;
             }
         }
     }
