@@ -336,6 +336,22 @@ public final class VectorMath {
 
     // ---------------------------------------------------------------- reductions
 
+    /**
+     * The lanes of {@code v} summed in lane order. Not reduceLanes(ADD): its order is unspecified
+     * and differs between the interpreter's fallback and C2's intrinsic, so a row could reduce
+     * differently (by an ulp) depending on which compiled form ran it, and a batch would no longer
+     * compute bit for bit what its samples compute alone. The loop has a constant trip count, so
+     * C2 unrolls it into lane extracts: no array, nothing allocated. Small enough to be inlined (a
+     * vector passed to a call that is not inlined is boxed).
+     */
+    public static float sumLanes(FloatVector v) {
+        float s = 0f;
+        for (int i = 0; i < L; i++) {
+            s += v.lane(i);
+        }
+        return s;
+    }
+
     public static float sum(float[] x, int off, int n) {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
@@ -346,7 +362,7 @@ public final class VectorMath {
         if (i < n) {
             acc = acc.add(FloatVector.fromArray(S, x, off + i, S.indexInRange(i, n)));
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sumLanes(acc);
     }
 
     /** Maximum, -Inf for an empty range, NaN if any element is NaN. */
@@ -376,7 +392,7 @@ public final class VectorMath {
             VectorMask<Float> m = S.indexInRange(i, n);
             acc = FloatVector.fromArray(S, x, xOff + i, m).fma(FloatVector.fromArray(S, y, yOff + i, m), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sumLanes(acc);
     }
 
     // ---------------------------------------------------------------- row-wise normalizations
@@ -402,7 +418,7 @@ public final class VectorMath {
                 e.intoArray(y, yo + i, m);
                 acc = acc.add(e.blend(0f, m.not()));
             }
-            float inv = 1f / acc.reduceLanes(VectorOperators.ADD);
+            float inv = 1f / sumLanes(acc);
             binaryScalar(BinaryOp.MUL, y, yo, inv, y, yo, cols);
         }
     }
@@ -431,7 +447,7 @@ public final class VectorMath {
                 FloatVector d = FloatVector.fromArray(S, x, xo + i, m).sub(mv).blend(0f, m.not());
                 acc = d.fma(d, acc);
             }
-            float var = acc.reduceLanes(VectorOperators.ADD) / cols;
+            float var = sumLanes(acc) / cols;
             float inv = (float) (1.0 / Math.sqrt(var + eps));
             FloatVector iv = FloatVector.broadcast(S, inv);
             for (i = 0; i < cols; i += L) {

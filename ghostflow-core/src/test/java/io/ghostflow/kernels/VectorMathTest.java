@@ -43,6 +43,36 @@ class VectorMathTest {
     }
 
     @Test
+    void sumAddsItsLanesInLaneOrderWhateverRanIt() {
+        // The exact order: lane j accumulates x[j], x[j + L], ... (the ragged tail adds its lanes, zeros
+        // past n), then lanes 0, 1, ... L-1 are added left to right. Pinned so that the JIT's and the
+        // interpreter's forms agree bit for bit (reduceLanes(ADD) does not promise an order).
+        java.util.Random r = new java.util.Random(5);
+        int lanes = GemmBlocking.L;
+        // many rounds, so that the compiled form of sum (not only the interpreted one) is checked
+        for (int round = 0; round < 2000; round++) {
+        for (int n = 1; n < 70; n++) {
+            float[] x = new float[n + 3];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (r.nextFloat() - 0.5f) * (float) Math.pow(10, r.nextInt(6));
+            }
+            float[] acc = new float[lanes];
+            for (int i = 0; i < n; i++) {
+                acc[i % lanes] += x[1 + i];
+            }
+            float expected = 0f;
+            for (float a : acc) {
+                expected += a;
+            }
+            float got = VectorMath.sum(x, 1, n);
+            if (got != expected) {
+                assertThat(got).as("round %d, n = %d", round, n).isEqualTo(expected);
+            }
+        }
+        }
+    }
+
+    @Test
     void exp() {
         float[] x = inputs();
         float[] y = new float[x.length];

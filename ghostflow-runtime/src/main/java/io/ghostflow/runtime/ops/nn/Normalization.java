@@ -2,6 +2,7 @@ package io.ghostflow.runtime.ops.nn;
 
 import io.ghostflow.core.ErrorCode;
 import io.ghostflow.core.GhostFlowException;
+import io.ghostflow.kernels.VectorMath;
 import io.ghostflow.runtime.graph.Node;
 import io.ghostflow.runtime.ops.OpConfig;
 import io.ghostflow.runtime.ops.OpKernel;
@@ -11,7 +12,6 @@ import io.ghostflow.tensor.Shapes;
 import io.ghostflow.tensor.Tensor;
 import io.ghostflow.tensor.Value;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -54,7 +54,7 @@ final class Normalization {
                 FloatVector d = FloatVector.fromArray(S, x, i).sub(sv);
                 acc = squares ? d.fma(d, acc) : acc.add(d);
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += VectorMath.sumLanes(acc);
         }
         for (; i < end; i++) {
             double d = x[i] - (double) shift;

@@ -173,21 +173,11 @@ final class Pool {
         };
     }
 
-    /**
-     * One plane of a global pool: the vector maximum (NaN if any element is NaN; any order gives the
-     * same maximum), the average and Lp in double, element by element (a fixed order: the same bits
-     * whichever compiled form runs it, as batched-versus-single runs require).
-     */
+    /** One plane of a global pool: vector sum or maximum (NaN if any element is NaN); Lp in double. */
     static float globalPlane(Kind kind, float p, float[] x, int off, int sz) {
         return switch (kind) {
             case MAX -> VectorMath.max(x, off, sz);
-            case AVERAGE -> {
-                double acc = 0;
-                for (int i = off; i < off + sz; i++) {
-                    acc += x[i];
-                }
-                yield (float) (acc / sz);
-            }
+            case AVERAGE -> VectorMath.sum(x, off, sz) / sz;
             case LP -> {
                 double acc = 0;
                 for (int i = off; i < off + sz; i++) {

@@ -96,7 +96,7 @@ final class FloatReduction {
         for (; i + L <= n; i += L) {
             acc = acc.add(FloatVector.fromArray(S, x, off + i).abs());
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = VectorMath.sumLanes(acc);
         for (; i < n; i++) {
             s += Math.abs(x[off + i]);
         }

@@ -9,9 +9,10 @@ import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 
 /**
- * One plane of GlobalAveragePool / GlobalMaxPool / GlobalLpPool against a scalar double-precision
- * reference, on planes of 1..300 elements at random offsets (ragged vector tails for the vector
- * maximum). Average (double, in order) and max: exact; Lp within 1e-4.
+ * One plane of GlobalAveragePool / GlobalMaxPool / GlobalLpPool (vector sum and maximum) against
+ * a scalar double-precision reference, on planes of 1..300 elements at random offsets (ragged
+ * vector tails). Average: relative 1e-6 (float lane sums of at most 300 terms in [-10, 10]);
+ * max: exact.
  */
 class GlobalPoolPlaneTest {
     @RepeatedTest(100)
@@ -31,7 +32,7 @@ class GlobalPoolPlaneTest {
             sumSquares += (double) x[i] * x[i];
             max = Math.max(max, x[i]);
         }
-        assertThat(Pool.globalPlane(Pool.Kind.AVERAGE, 0f, x, off, sz)).isEqualTo((float) (sum / sz));
+        assertThat(Pool.globalPlane(Pool.Kind.AVERAGE, 0f, x, off, sz)).isCloseTo((float) (sum / sz), within(1e-6f * 10));
         assertThat(Pool.globalPlane(Pool.Kind.MAX, 0f, x, off, sz)).isEqualTo(max);
         assertThat((double) Pool.globalPlane(Pool.Kind.LP, 2f, x, off, sz)).isCloseTo(Math.sqrt(sumSquares), within(1e-4));
     }
