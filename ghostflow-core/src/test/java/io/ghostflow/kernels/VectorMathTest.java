@@ -51,24 +51,24 @@ class VectorMathTest {
         int lanes = GemmBlocking.L;
         // many rounds, so that the compiled form of sum (not only the interpreted one) is checked
         for (int round = 0; round < 2000; round++) {
-        for (int n = 1; n < 70; n++) {
-            float[] x = new float[n + 3];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (r.nextFloat() - 0.5f) * (float) Math.pow(10, r.nextInt(6));
+            for (int n = 1; n < 70; n++) {
+                float[] x = new float[n + 3];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (r.nextFloat() - 0.5f) * (float) Math.pow(10, r.nextInt(6));
+                }
+                float[] acc = new float[lanes];
+                for (int i = 0; i < n; i++) {
+                    acc[i % lanes] += x[1 + i];
+                }
+                float expected = 0f;
+                for (float a : acc) {
+                    expected += a;
+                }
+                float got = VectorMath.sum(x, 1, n);
+                if (got != expected) {
+                    assertThat(got).as("round %d, n = %d", round, n).isEqualTo(expected);
+                }
             }
-            float[] acc = new float[lanes];
-            for (int i = 0; i < n; i++) {
-                acc[i % lanes] += x[1 + i];
-            }
-            float expected = 0f;
-            for (float a : acc) {
-                expected += a;
-            }
-            float got = VectorMath.sum(x, 1, n);
-            if (got != expected) {
-                assertThat(got).as("round %d, n = %d", round, n).isEqualTo(expected);
-            }
-        }
         }
     }
 

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * One plane of GlobalAveragePool / GlobalMaxPool / GlobalLpPool (vector sum and maximum) against
  * a scalar double-precision reference, on planes of 1..300 elements at random offsets (ragged
- * vector tails). Average: relative 1e-6 (float lane sums of at most 300 terms in [-10, 10]);
- * max: exact.
+ * vector tails). Average: within 1e-5 (float lane sums of at most 300 terms in [-10, 10], added in
+ * lane order, see VectorMath.sumLanes); max: exact.
  */
 class GlobalPoolPlaneTest {
     @RepeatedTest(100)
