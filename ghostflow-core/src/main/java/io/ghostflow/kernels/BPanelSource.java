@@ -8,8 +8,9 @@ package io.ghostflow.kernels;
 interface BPanelSource {
     /**
      * Writes rows [k0, k0 + kc) and columns [j0, j0 + nc) of op(B) into NR-column panels of
-     * stride {@code panelStride}: element (k, j) goes to dst[((j - j0) / NR) * panelStride + (k - k0) * NR + (j - j0) % NR].
+     * stride {@code panelStride}: element (k, j) goes to
+     * dst[dOff + ((j - j0) / NR) * panelStride + (k - k0) * NR + (j - j0) % NR].
      * Columns of the last panel past j0 + nc are zero-filled.
      */
-    void pack(int k0, int kc, int j0, int nc, float[] dst, int panelStride);
+    void pack(int k0, int kc, int j0, int nc, float[] dst, int dOff, int panelStride);
 }

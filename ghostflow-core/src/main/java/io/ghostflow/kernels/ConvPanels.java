@@ -67,13 +67,14 @@ final class ConvPanels {
      */
     BPanelSource over(float[] x, int xOff, int imageStride, int threads) {
         if (p.strideW() != 2) {
-            return (k0, kc, j0, nc, dst, panelStride) -> pack(x, xOff, imageStride, null, k0, kc, j0, nc, dst, panelStride, 0);
+            return (k0, kc, j0, nc, dst, dOff, panelStride) -> pack(x, xOff, imageStride, null, k0, kc, j0, nc, dst, dOff,
+                    panelStride, 0);
         }
         int images = imageStride == 0 ? 1 : p.n();
         float[] split = splitColumns(x, xOff, imageStride, images, threads);
         int splitStride = imageStride == 0 ? 0 : channels * p.h() * p.w();
-        return (k0, kc, j0, nc, dst, panelStride) -> pack(x, xOff, imageStride, split, k0, kc, j0, nc, dst, panelStride,
-                splitStride);
+        return (k0, kc, j0, nc, dst, dOff, panelStride) -> pack(x, xOff, imageStride, split, k0, kc, j0, nc, dst, dOff,
+                panelStride, splitStride);
     }
 
     /**
@@ -107,10 +108,10 @@ final class ConvPanels {
     }
 
     private void pack(float[] x, int xOff, int imageStride, float[] split, int k0, int kc, int j0, int nc, float[] dst,
-                      int panelStride, int splitStride) {
+                      int dOff, int panelStride, int splitStride) {
         int ohw = oh * ow;
         for (int q = 0; q * NR < nc; q++) {
-            int base = q * panelStride;
+            int base = dOff + q * panelStride;
             int first = j0 + q * NR;
             int width = Math.min(NR, nc - q * NR);
             if (width < NR) {

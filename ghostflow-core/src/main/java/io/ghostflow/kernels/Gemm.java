@@ -88,7 +88,7 @@ public final class Gemm {
             throw GhostFlowException.shapeMismatch("gemm: packed B is [" + b.k + ", " + b.n + "], expected ["
                     + k + ", " + n + "]");
         }
-        run(m, n, k, alpha, Operand.raw(a, aOff, lda, transA), new Operand(null, 0, 0, false, null, b, null),
+        run(m, n, k, alpha, Operand.raw(a, aOff, lda, transA), new Operand(null, 0, 0, false, null, b, null, null),
                 beta, c, cOff, ldc, epi, threads);
     }
 
@@ -117,21 +117,23 @@ public final class Gemm {
             throw GhostFlowException.shapeMismatch("gemm: packed A is [" + a.m + ", " + a.k + "], expected ["
                     + m + ", " + k + "]");
         }
-        run(m, n, k, 1f, packed(a), new Operand(null, 0, 0, false, null, null, b), 0f, c, cOff, ldc, epi, threads);
+        run(m, n, k, 1f, packed(a), new Operand(null, 0, 0, false, null, null, b, null), 0f, c, cOff, ldc, epi, threads);
     }
 
     private static Operand packed(PackedA a) {
-        return new Operand(null, 0, 0, false, a, null, null);
+        return new Operand(null, 0, 0, false, a, null, null, null);
     }
 
     /**
      * One operand: a raw matrix (array, offset, ld, trans), a packed one (panel0 shifts packed
-     * panels), or for B a panel source (off is then the first column of the stripe).
+     * panels), or for B a panel source (off is then the first column of the stripe). packedFrom:
+     * the raw or source operand a per-call shared packing was made from (it decides the K blocking,
+     * so that results do not depend on the thread count).
      */
     private record Operand(float[] raw, int off, int ld, boolean trans, PackedA packedA, PackedB packedB,
-                           BPanelSource source) {
+                           BPanelSource source, Operand packedFrom) {
         static Operand raw(float[] a, int off, int ld, boolean trans) {
-            return new Operand(a, off, ld, trans, null, null, null);
+            return new Operand(a, off, ld, trans, null, null, null, null);
         }
 
         /** The same operand restricted to rows (A) or columns (B) starting at {@code start}. */
@@ -140,14 +142,14 @@ public final class Gemm {
                 return this;
             }
             if (source != null) {
-                return new Operand(null, off + start, 0, false, null, null, source);
+                return new Operand(null, off + start, 0, false, null, null, source, null);
             }
             if (raw == null) {
                 throw new IllegalStateException("packed operands are offset by panel, not here");
             }
             // A: row start (stride ld, or 1 if transposed). B: column start (1, or ld if transposed).
             int shift = isA == trans ? start : start * ld;
-            return new Operand(raw, off + shift, ld, trans, null, null, null);
+            return new Operand(raw, off + shift, ld, trans, null, null, null, null);
         }
     }
 
@@ -187,12 +189,13 @@ public final class Gemm {
             return;
         }
         if (tilesM >= tilesN) {
+            Operand bs = sharedPacking(b, k, n, threads);
             Parallel.forRange(threads, tilesM, 1, (s, t) -> {
                 int i0 = s * MR;
                 int i1 = Math.min(m, t * MR);
                 Operand as = a.raw == null ? a : a.from(i0, true);
                 int panel = a.raw == null ? s : 0;
-                serial(i1 - i0, n, k, alpha, as, panel, b, 0, beta, c, cOff + i0 * ldc, ldc, e.shifted(i0, 0));
+                serial(i1 - i0, n, k, alpha, as, panel, bs, 0, beta, c, cOff + i0 * ldc, ldc, e.shifted(i0, 0));
             });
         } else {
             Parallel.forRange(threads, tilesN, 1, (s, t) -> {
@@ -204,6 +207,37 @@ public final class Gemm {
             });
         }
     }
+
+    /**
+     * B packed once for all row stripes, the threads packing a share of its panels each: split over
+     * M, every stripe needs all of B, and each packed it for itself (resnet18's stride-2 and 1 x 1
+     * layers on 14 x 14 and 7 x 7 outputs, where M has more tiles than N, packed B twice on two
+     * threads). Unchanged if B is pre-packed or larger than {@link #SHARED_PACK_MAX_FLOATS}. On two
+     * threads, in one JVM alternating with per-stripe packing: resnet18's 3 x 3 stride-2 layers
+     * 1.08-1.16x, its 1 x 1 stride-2 ones 1.06-1.26x, pointwise layers on 7 x 7 unchanged (0.99-1.01x).
+     */
+    private static Operand sharedPacking(Operand b, int k, int n, int threads) {
+        int panels = PackedB.panels(n);
+        long size = (long) panels * NR * k;
+        if (b.packedB != null || size > SHARED_PACK_MAX_FLOATS) {
+            return b;
+        }
+        float[] data = SHARED_B.get(0, (int) size);
+        Parallel.forRange(threads, panels, 1, (q0, q1) -> {
+            int j0 = q0 * NR;
+            int nc = Math.min(n, q1 * NR) - j0;
+            if (b.source != null) {
+                b.source.pack(0, k, b.off + j0, nc, data, q0 * NR * k, k * NR);
+            } else {
+                GemmPacking.packB(b.raw, b.off, b.ld, b.trans, n, 0, k, j0, nc, data, q0 * NR * k, k * NR);
+            }
+        });
+        return new Operand(null, 0, 0, false, null, new PackedB(k, n, data), null, b);
+    }
+
+    /** Largest B packed once for all row stripes (8 MB). */
+    private static final long SHARED_PACK_MAX_FLOATS = 1L << 21;
+    private static final ScratchFloats SHARED_B = new ScratchFloats(1);
 
     /**
      * The five-loop blocked GEMM over one stripe. aPanel0 / bPanel0 are the first packed panel of
@@ -237,7 +271,9 @@ public final class Gemm {
         int kcMax = KC;
         int ncMax = NC;
         int mcMax = MC;
-        boolean onePrepacked = (a.packedA != null && b.raw != null) || (b.packedB != null && a.packedA == null);
+        // A shared packing of B blocks K as its source would have: the same sums whatever the thread count.
+        Operand bKind = b.packedFrom != null ? b.packedFrom : b;
+        boolean onePrepacked = (a.packedA != null && bKind.raw != null) || (bKind.packedB != null && a.packedA == null);
         if (onePrepacked && k > KC && k <= WHOLE_K_MAX) {
             kcMax = k;
             if (b.packedB == null) {
@@ -263,7 +299,7 @@ public final class Gemm {
                     bArr = scratch.b;
                     bStride = kc * NR;
                     bBase = 0;
-                    b.source.pack(pc, kc, b.off + jc, nc, bArr, bStride);
+                    b.source.pack(pc, kc, b.off + jc, nc, bArr, 0, bStride);
                 } else {
                     bArr = scratch.b;
                     bStride = kc * NR;

@@ -98,6 +98,33 @@ class Conv2dTest {
         check(new Conv2d.Params(4, 6, 34, 34, 10, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1), full, r, 2);
     }
 
+    /**
+     * Stride-2 layers with more output channels than pixel tiles (split over M on two threads, the
+     * implicit im2col packed once for both stripes): against the reference, and the same bits as
+     * one thread.
+     */
+    @Test
+    void stridedLayersSplitOverChannelsMatchOneThread() {
+        Random r = new Random(26);
+        Epilogue biasRelu = Epilogue.of(Activation.RELU).withRowBias(new float[0], 0);
+        Conv2d.Params[] layers = {
+            new Conv2d.Params(1, 40, 14, 14, 96, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1),
+            new Conv2d.Params(1, 24, 13, 13, 72, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1),
+            new Conv2d.Params(2, 16, 9, 9, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1),
+        };
+        for (Conv2d.Params p : layers) {
+            check(p, biasRelu, r, 2);
+            float[] w = Tolerances.random(r, p.outC() * p.c() * p.kH() * p.kW());
+            float[] x = Tolerances.random(r, p.n() * p.c() * p.h() * p.w());
+            Conv2d conv = Conv2d.prepare(w, p);
+            float[] one = new float[p.n() * p.outC() * p.outH() * p.outW()];
+            float[] two = new float[one.length];
+            conv.run(x, one, Epilogue.NONE, 1);
+            conv.run(x, two, Epilogue.NONE, 2);
+            org.assertj.core.api.Assertions.assertThat(two).as(p.toString()).containsExactly(one);
+        }
+    }
+
     @Test
     void depthwise() {
         Random r = new Random(23);

@@ -159,6 +159,47 @@ class GemmTest {
         }
     }
 
+    /**
+     * Split over M (more row tiles than column tiles), two threads pack B once for both stripes
+     * (Gemm.sharedPacking): the same bits as one thread, which packs it block by block, for plain
+     * and transposed B, plain and pre-packed A, K within one block, within the whole-K limit and
+     * beyond it; and against the reference.
+     */
+    @Test
+    void sharedPackingOfBMatchesOneThreadBitForBit() {
+        Random r = new Random(31);
+        int[] depths = {40, 300, 1100};
+        for (int iter = 0; iter < 18; iter++) {
+            int m = 120 + r.nextInt(90);
+            int n = 1 + r.nextInt(60);
+            int k = depths[iter % 3] + r.nextInt(20);
+            boolean tb = iter % 2 == 1;
+            boolean packA = (iter / 2) % 3 != 0;
+            float[] a = Tolerances.random(r, m * k);
+            float[] b = Tolerances.random(r, k * n);
+            float[] bias = Tolerances.random(r, m);
+            Epilogue epi = Epilogue.of(Activation.RELU).withRowBias(bias, 0);
+            float[][] out = new float[2][m * n];
+            for (int threads = 1; threads <= 2; threads++) {
+                if (packA) {
+                    Gemm.gemm(m, n, k, 1f, Gemm.packA(a, 0, m, k, false), b, 0, tb ? k : n, tb, 0f, out[threads - 1], 0, n,
+                            epi, threads);
+                } else {
+                    Gemm.gemm(m, n, k, 1f, a, 0, k, false, b, 0, tb ? k : n, tb, 0f, out[threads - 1], 0, n, epi, threads);
+                }
+            }
+            String what = "shared B m=" + m + " n=" + n + " k=" + k + " transB=" + tb + " packedA=" + packA;
+            assertThat(out[1]).as(what).containsExactly(out[0]);
+            float[] ref = new float[m * n];
+            double[] abs = new double[m * n];
+            ReferenceGemm.gemm(m, n, k, 1f, a, 0, k, false, b, 0, tb ? k : n, tb, 0f, ref, 0, n, epi, abs);
+            for (int i = 0; i < m * n; i++) {
+                abs[i] += 1.0; // |bias| <= 1
+            }
+            compare(what, out[1], ref, abs, m, n, 0, n);
+        }
+    }
+
     @Test
     void largeSquareMultiThreadedMatchesSingleThreaded() {
         Random r = new Random(3);
