@@ -181,12 +181,7 @@ public final class Epilogue {
         }
         boolean addends = biasMode != BiasMode.NONE || residual != null;
         for (int r = 0; r < rows; r++) {
-            int co = cOff + r * ldc;
-            int row = row0 + r;
-            if (addends) {
-                add(c, co, row, col0, cols);
-            }
-            activateRow(c, co, cols);
+            rowPass(c, cOff + r * ldc, row0 + r, col0, cols, addends);
         }
     }
 
@@ -236,32 +231,36 @@ public final class Epilogue {
         }
     }
 
-    /** c[co + j] += bias + residual for j < cols of logical row {@code row}. */
-    private void add(float[] c, int co, int row, int col0, int cols) {
-        boolean colBias = biasMode == BiasMode.PER_COLUMN;
-        float rowBias = biasMode == BiasMode.PER_ROW ? bias[biasOff + row] : -0f;
-        // Absent addends are -0 (an exact identity), chosen as arrays, not vectors: see applyTile.
-        float[] cb = colBias ? bias : NEG_ZEROS;
-        float[] res = residual == null ? NEG_ZEROS : residual;
-        int ro = residual == null ? 0 : residualOff + row * residualLd + col0;
-        int bo = colBias ? biasOff + col0 : 0;
-        int cbStep = colBias ? 1 : 0;
-        int rStep = residual == null ? 0 : 1;
-        int j = 0;
-        int bound = S.loopBound(cols);
-        for (; j < bound; j += L) {
-            FloatVector v = FloatVector.fromArray(S, c, co + j)
-                    .add(FloatVector.fromArray(S, cb, bo + j * cbStep)).add(rowBias)
-                    .add(FloatVector.fromArray(S, res, ro + j * rStep));
-            v.intoArray(c, co + j);
+    /**
+     * One row of {@link #apply}: c[co + j] += bias + residual for j < cols of logical row
+     * {@code row} (when {@code addends}), then the activation in place. One method on purpose: its
+     * bytecode is larger than C2 inlines, so its vector loops are always compiled on their own.
+     * Small vector helpers inlined into large callers (Gemm.serial, the Winograd transforms) have
+     * been seen to run the Vector API's Java fallback for good in some JVMs.
+     */
+    private void rowPass(float[] c, int co, int row, int col0, int cols, boolean addends) {
+        if (addends) {
+            boolean colBias = biasMode == BiasMode.PER_COLUMN;
+            float rowBias = biasMode == BiasMode.PER_ROW ? bias[biasOff + row] : -0f;
+            // Absent addends are -0 (an exact identity), chosen as arrays, not vectors: see applyTile.
+            float[] cb = colBias ? bias : NEG_ZEROS;
+            float[] res = residual == null ? NEG_ZEROS : residual;
+            int ro = residual == null ? 0 : residualOff + row * residualLd + col0;
+            int bo = colBias ? biasOff + col0 : 0;
+            int cbStep = colBias ? 1 : 0;
+            int rStep = residual == null ? 0 : 1;
+            int j = 0;
+            int bound = S.loopBound(cols);
+            for (; j < bound; j += L) {
+                FloatVector v = FloatVector.fromArray(S, c, co + j)
+                        .add(FloatVector.fromArray(S, cb, bo + j * cbStep)).add(rowBias)
+                        .add(FloatVector.fromArray(S, res, ro + j * rStep));
+                v.intoArray(c, co + j);
+            }
+            for (; j < cols; j++) {
+                c[co + j] = c[co + j] + cb[bo + j * cbStep] + rowBias + res[ro + j * rStep];
+            }
         }
-        for (; j < cols; j++) {
-            c[co + j] = c[co + j] + cb[bo + j * cbStep] + rowBias + res[ro + j * rStep];
-        }
-    }
-
-    /** The activation in place on c[co, co + cols). */
-    private void activateRow(float[] c, int co, int cols) {
         Activation.Kind kind = activation.kind();
         if (kind == Activation.Kind.NONE) {
             return;

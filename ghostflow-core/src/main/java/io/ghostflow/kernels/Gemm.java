@@ -315,7 +315,7 @@ public final class Gemm {
                 // kernel8x1 for pairs of full row panels: the 4 x 2-vector tile would be up to 15/16 padding.
                 int edge = nc % NR;
                 boolean narrowEdge = MR == 4 && edge != 0 && edge <= NR / 2;
-                // One to three live columns: per column, 16 rows in four 128-bit FMAs (kernel16x1).
+                // One to three live columns: per column, 16 rows in four 128-bit FMAs (kernel16xN).
                 boolean columnEdge = narrowEdge && edge <= 3;
                 for (int ic = 0; ic < m; ic += mcMax) {
                     int mc = Math.min(mcMax, m - ic);
@@ -384,9 +384,7 @@ public final class Gemm {
                             int jr = nc - edge;
                             int co = cOff + (ic + ir - 12) * ldc + jc + jr;
                             int bo = bBase + (jr / NR) * bStride;
-                            for (int j = 0; j < edge; j++) {
-                                GemmMicroKernel.kernel16x1(kc, aArr, ao - 3 * aStride, aStride, bArr, bo + j, tile, 16 * j);
-                            }
+                            GemmMicroKernel.kernel16xN(kc, aArr, ao - 3 * aStride, aStride, bArr, bo, edge, tile);
                             mergeEdge(tile, 1, 16, c, co, ldc, 16, edge, alpha, beta, first);
                             if (last) {
                                 epi.apply(c, co, ldc, ic + ir - 12, jc + jr, 16, edge);

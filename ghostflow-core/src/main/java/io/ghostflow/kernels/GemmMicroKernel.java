@@ -156,32 +156,75 @@ final class GemmMicroKernel {
     }
 
     /**
-     * Four 4-row A panels (rows 0..15 at ao + p * aStride) by one column of a packed B panel
-     * (b[bo + k * NR]), raw sums into t[to + r], r < 16: the one or two live columns of a last
-     * panel (N = 49 leaves one), where {@link #kernel8x1} spends a whole vector on each row. The
-     * four rows of a panel sit side by side in packed A, so a 128-bit vector of them times the
-     * broadcast B value accumulates four rows at once; each lane is the same single FMA chain over
-     * k from 0 as in the full tile, so results are bit-identical to it.
+     * Four 4-row A panels (rows 0..15 at ao + p * aStride) by the first {@code cols} (1..3) columns
+     * of a packed B panel (b[bo + k * NR + j]), raw sums of column j into t[16 * j + r], r < 16: the
+     * one to three live columns of a last panel (N = 49 leaves one), where {@link #kernel8x1} spends a
+     * whole vector on each row. The four rows of a panel sit side by side in packed A, so a 128-bit
+     * vector of them times the broadcast B value accumulates four rows at once; columns go in pairs
+     * sharing the A loads. Each lane is the same single FMA chain over k from 0 as in the full tile,
+     * so results are bit-identical to it. Its bytecode is larger than C2 inlines on purpose: inlined
+     * into Gemm.serial, small vector helpers have been seen to run the Vector API's Java fallback.
      */
-    static void kernel16x1(int kc, float[] a, int ao, int aStride, float[] b, int bo, float[] t, int to) {
-        FloatVector c0 = FloatVector.zero(Q);
-        FloatVector c1 = FloatVector.zero(Q);
-        FloatVector c2 = FloatVector.zero(Q);
-        FloatVector c3 = FloatVector.zero(Q);
+    static void kernel16xN(int kc, float[] a, int ao, int aStride, float[] b, int bo, int cols, float[] t) {
         int a1 = ao + aStride;
         int a2 = a1 + aStride;
         int a3 = a2 + aStride;
-        for (int k = 0; k < kc; k++) {
-            FloatVector bv = FloatVector.broadcast(Q, b[bo + k * (2 * L)]);
-            c0 = FloatVector.fromArray(Q, a, ao + k * 4).fma(bv, c0);
-            c1 = FloatVector.fromArray(Q, a, a1 + k * 4).fma(bv, c1);
-            c2 = FloatVector.fromArray(Q, a, a2 + k * 4).fma(bv, c2);
-            c3 = FloatVector.fromArray(Q, a, a3 + k * 4).fma(bv, c3);
+        int j = 0;
+        for (; j + 2 <= cols; j += 2) {
+            FloatVector c0 = FloatVector.zero(Q);
+            FloatVector c1 = FloatVector.zero(Q);
+            FloatVector c2 = FloatVector.zero(Q);
+            FloatVector c3 = FloatVector.zero(Q);
+            FloatVector d0 = FloatVector.zero(Q);
+            FloatVector d1 = FloatVector.zero(Q);
+            FloatVector d2 = FloatVector.zero(Q);
+            FloatVector d3 = FloatVector.zero(Q);
+            int bj = bo + j;
+            for (int k = 0; k < kc; k++) {
+                FloatVector x0 = FloatVector.fromArray(Q, a, ao + k * 4);
+                FloatVector x1 = FloatVector.fromArray(Q, a, a1 + k * 4);
+                FloatVector x2 = FloatVector.fromArray(Q, a, a2 + k * 4);
+                FloatVector x3 = FloatVector.fromArray(Q, a, a3 + k * 4);
+                FloatVector bv = FloatVector.broadcast(Q, b[bj + k * (2 * L)]);
+                FloatVector bw = FloatVector.broadcast(Q, b[bj + 1 + k * (2 * L)]);
+                c0 = x0.fma(bv, c0);
+                c1 = x1.fma(bv, c1);
+                c2 = x2.fma(bv, c2);
+                c3 = x3.fma(bv, c3);
+                d0 = x0.fma(bw, d0);
+                d1 = x1.fma(bw, d1);
+                d2 = x2.fma(bw, d2);
+                d3 = x3.fma(bw, d3);
+            }
+            int to = 16 * j;
+            c0.intoArray(t, to);
+            c1.intoArray(t, to + 4);
+            c2.intoArray(t, to + 8);
+            c3.intoArray(t, to + 12);
+            d0.intoArray(t, to + 16);
+            d1.intoArray(t, to + 20);
+            d2.intoArray(t, to + 24);
+            d3.intoArray(t, to + 28);
         }
-        c0.intoArray(t, to);
-        c1.intoArray(t, to + 4);
-        c2.intoArray(t, to + 8);
-        c3.intoArray(t, to + 12);
+        if (j < cols) {
+            FloatVector c0 = FloatVector.zero(Q);
+            FloatVector c1 = FloatVector.zero(Q);
+            FloatVector c2 = FloatVector.zero(Q);
+            FloatVector c3 = FloatVector.zero(Q);
+            int bj = bo + j;
+            for (int k = 0; k < kc; k++) {
+                FloatVector bv = FloatVector.broadcast(Q, b[bj + k * (2 * L)]);
+                c0 = FloatVector.fromArray(Q, a, ao + k * 4).fma(bv, c0);
+                c1 = FloatVector.fromArray(Q, a, a1 + k * 4).fma(bv, c1);
+                c2 = FloatVector.fromArray(Q, a, a2 + k * 4).fma(bv, c2);
+                c3 = FloatVector.fromArray(Q, a, a3 + k * 4).fma(bv, c3);
+            }
+            int to = 16 * j;
+            c0.intoArray(t, to);
+            c1.intoArray(t, to + 4);
+            c2.intoArray(t, to + 8);
+            c3.intoArray(t, to + 12);
+        }
     }
 
     /**
