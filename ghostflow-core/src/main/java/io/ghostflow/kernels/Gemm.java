@@ -189,7 +189,10 @@ public final class Gemm {
             return;
         }
         if (tilesM >= tilesN) {
-            Operand bs = sharedPacking(b, k, n, threads);
+            // Stripes that read B in place (GemmDirectB) need no packing at all.
+            int stripeRows = Math.min(m, (tilesM + threads - 1) / threads * MR);
+            Operand bs = GemmDirectB.suits(a.packedA, b.raw, b.trans, beta, stripeRows, n, k) ? b
+                    : sharedPacking(b, k, n, threads);
             Parallel.forRange(threads, tilesM, 1, (s, t) -> {
                 int i0 = s * MR;
                 int i1 = Math.min(m, t * MR);
