@@ -1,5 +1,6 @@
 package io.ghostflow.runtime.ops.fused;
 
+import io.ghostflow.kernels.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -32,7 +33,6 @@ public final class NormRows {
      */
     static void layerNorm(float[] x, float[] out, int r0, int r1, int len, float[] g, float[] b, float eps) {
         int bound = S.loopBound(len);
-        float[] lanes = new float[L];
         for (int r = r0; r < r1; r++) {
             int base = r * len;
             FloatVector acc = FloatVector.zero(S);
@@ -40,7 +40,7 @@ public final class NormRows {
             for (; i < bound; i += L) {
                 acc = acc.add(FloatVector.fromArray(S, x, base + i));
             }
-            float sum = sumLanes(acc, lanes);
+            float sum = VectorMath.sumLanes(acc);
             for (; i < len; i++) {
                 sum += x[base + i];
             }
@@ -51,7 +51,7 @@ public final class NormRows {
                 FloatVector d = FloatVector.fromArray(S, x, base + i).sub(mv);
                 sq = d.fma(d, sq);
             }
-            float var = sumLanes(sq, lanes);
+            float var = VectorMath.sumLanes(sq);
             for (; i < len; i++) {
                 float d = x[base + i] - mean;
                 var += d * d;
@@ -76,20 +76,5 @@ public final class NormRows {
                 }
             }
         }
-    }
-
-    /**
-     * The lanes of {@code v} summed in lane order. Not reduceLanes(ADD): its order is unspecified
-     * and differs between the interpreter's fallback and the JIT's intrinsic, so the same row
-     * could normalize differently (by an ulp) depending on which compiled form ran it, which
-     * breaks bit-identical batched-vs-single results.
-     */
-    static float sumLanes(FloatVector v, float[] lanes) {
-        v.intoArray(lanes, 0);
-        float s = 0f;
-        for (float f : lanes) {
-            s += f;
-        }
-        return s;
     }
 }

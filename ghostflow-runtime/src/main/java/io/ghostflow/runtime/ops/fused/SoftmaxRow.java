@@ -1,5 +1,6 @@
 package io.ghostflow.runtime.ops.fused;
 
+import io.ghostflow.kernels.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -79,7 +80,7 @@ final class SoftmaxRow {
             e.intoArray(v, base + j);
             acc = acc.add(e);
         }
-        float sum = NormRows.sumLanes(acc, new float[L]);
+        float sum = VectorMath.sumLanes(acc);
         for (; j < t; j++) {
             float e = (float) Math.exp(v[base + j] - max);
             v[base + j] = e;
