@@ -311,9 +311,6 @@ public final class Gemm {
                 }
                 // One K block, C not read, a bias-and-clamp epilogue: all of it in the 4-row kernel's registers.
                 boolean inRegisters = MR == 4 && first && last && beta == 0f && epi.fitsRowBiasClamp();
-                float[] rowBias = epi.rowBias();
-                float lo = epi.clampLow();
-                float hi = epi.clampHigh();
                 // A last panel of at most one vector of live columns (N = 49 leaves one) goes through
                 // kernel8x1 for pairs of full row panels: the 4 x 2-vector tile would be up to 15/16 padding.
                 int edge = nc % NR;
@@ -342,68 +339,153 @@ public final class Gemm {
                         aBase = 0;
                         GemmPacking.packA(a.raw, a.off, a.ld, a.trans, m, ic, mc, pc, kc, aArr, 0, aStride);
                     }
+                    Block blk = scratch.block;
+                    blk.set(kc, alpha, beta, first, last, inRegisters, aArr, aBase, aStride, bArr, bBase, bStride,
+                            c, cOff + ic * ldc + jc, ldc, ic, jc, epi, tile);
                     // Rows outer, columns inner: the A micro-panel stays in L1, the B block in L2, and
                     // consecutive tiles of C are adjacent in memory (prefetch-friendly, no strided misses).
+                    // BLIS's order (columns outer) was 0.97-0.93x of this on whole models.
                     for (int ir = 0; ir < mc; ir += MR) {
-                        int mr = Math.min(MR, mc - ir);
-                        int ao = aBase + (ir / MR) * aStride;
-                        int jEnd = ir < narrowRows ? nc - edge : nc;
-                        for (int jr = 0; jr < jEnd; jr += NR) {
-                            int nr = Math.min(NR, nc - jr);
-                            int bo = bBase + (jr / NR) * bStride;
-                            int co = cOff + (ic + ir) * ldc + jc + jr;
-                            if (mr == 1 && jr + 4 * NR <= nc) {
-                                // A single row: four full panels per pass instead of one MR-row tile.
-                                if (first && beta == 0f) {
-                                    GemmMicroKernel.row4Set(kc, aArr, ao, bArr, bo, bStride, c, co, alpha);
-                                } else {
-                                    GemmMicroKernel.row4Add(kc, aArr, ao, bArr, bo, bStride, c, co, alpha, first ? beta : 1f);
-                                }
-                                if (last) {
-                                    epi.apply(c, co, ldc, ic + ir, jc + jr, 1, 4 * NR);
-                                }
-                                jr += 3 * NR;
-                                continue;
-                            }
-                            if (mr == MR && nr == NR && inRegisters) {
-                                GemmMicroKernel.kernel4SetBiasClamp(kc, aArr, ao, bArr, bo, NR, c, co, ldc, alpha, rowBias,
-                                        epi.biasOffset() + ic + ir, lo, hi);
-                                continue;
-                            }
-                            if (mr == MR && nr == NR) {
-                                GemmMicroKernel.kernel(kc, aArr, ao, bArr, bo, c, co, ldc, alpha, beta, first);
-                            } else {
-                                GemmMicroKernel.kernel(kc, aArr, ao, bArr, bo, tile, 0, NR, 1f, 0f, true);
-                                mergeEdge(tile, NR, 1, c, co, ldc, mr, nr, alpha, beta, first);
-                            }
-                            if (last && nr == NR) {
-                                epi.applyTile(c, co, ldc, ic + ir, jc + jr, mr);
-                            } else if (last) {
-                                epi.apply(c, co, ldc, ic + ir, jc + jr, mr, nr);
-                            }
-                        }
-                        if (ir < quadRows && (ir & 12) == 12) {
-                            // The fourth panel of a group of four: their narrow edge, column by column.
-                            int jr = nc - edge;
-                            int co = cOff + (ic + ir - 12) * ldc + jc + jr;
-                            int bo = bBase + (jr / NR) * bStride;
-                            GemmMicroKernel.kernel16xN(kc, aArr, ao - 3 * aStride, aStride, bArr, bo, edge, tile);
-                            mergeEdge(tile, 1, 16, c, co, ldc, 16, edge, alpha, beta, first);
-                            if (last) {
-                                epi.apply(c, co, ldc, ic + ir - 12, jc + jr, 16, edge);
-                            }
-                        } else if (ir >= quadRows && ir < narrowRows && (ir & 4) != 0) {
-                            // The second panel of a pair: its narrow edge with the previous panel's.
-                            int jr = nc - edge;
-                            int co = cOff + (ic + ir - 4) * ldc + jc + jr;
-                            GemmMicroKernel.kernel8x1(kc, aArr, ao - aStride, ao, bArr, bBase + (jr / NR) * bStride, tile);
-                            mergeEdge(tile, NR / 2, 1, c, co, ldc, 8, edge, alpha, beta, first);
-                            if (last) {
-                                epi.apply(c, co, ldc, ic + ir - 4, jc + jr, 8, edge);
-                            }
-                        }
+                        rowPanel(blk, ir, mc, nc, edge, narrowRows, quadRows);
                     }
                 }
+            }
+        }
+        scratch.block.release();
+    }
+
+    /**
+     * The operands and output of one macro block (one ic x pc x jc step), reused per thread; the
+     * per-tile code lives in small methods so that {@link #serial} stays a small unit for C2.
+     */
+    static final class Block {
+        int kc;
+        float alpha;
+        float beta;
+        boolean first;
+        boolean last;
+        boolean inRegisters;
+        float[] a;
+        int aBase;
+        int aStride;
+        float[] b;
+        int bBase;
+        int bStride;
+        float[] c;
+        int cBase;
+        int ldc;
+        int row0;
+        int col0;
+        Epilogue epi;
+        float[] tile;
+
+        void set(int kc, float alpha, float beta, boolean first, boolean last, boolean inRegisters, float[] a,
+                 int aBase, int aStride, float[] b, int bBase, int bStride, float[] c, int cBase, int ldc, int row0,
+                 int col0, Epilogue epi, float[] tile) {
+            this.kc = kc;
+            this.alpha = alpha;
+            this.beta = beta;
+            this.first = first;
+            this.last = last;
+            this.inRegisters = inRegisters;
+            this.a = a;
+            this.aBase = aBase;
+            this.aStride = aStride;
+            this.b = b;
+            this.bBase = bBase;
+            this.bStride = bStride;
+            this.c = c;
+            this.cBase = cBase;
+            this.ldc = ldc;
+            this.row0 = row0;
+            this.col0 = col0;
+            this.epi = epi;
+            this.tile = tile;
+        }
+
+        /** Drops the references to the caller's arrays (the block lives on in a thread-local). */
+        void release() {
+            a = null;
+            b = null;
+            c = null;
+            epi = null;
+        }
+    }
+
+    /** One row panel across the block's columns (rows outer, columns inner). */
+    private static void rowPanel(Block blk, int ir, int mc, int nc, int edge, int narrowRows, int quadRows) {
+        int mr = Math.min(MR, mc - ir);
+        int jEnd = ir < narrowRows ? nc - edge : nc;
+        for (int jr = 0; jr < jEnd; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            if (mr == 1 && jr + 4 * NR <= nc) {
+                // A single row: four full panels per pass instead of one MR-row tile.
+                int ao = blk.aBase + (ir / MR) * blk.aStride;
+                int bo = blk.bBase + (jr / NR) * blk.bStride;
+                int co = blk.cBase + ir * blk.ldc + jr;
+                if (blk.first && blk.beta == 0f) {
+                    GemmMicroKernel.row4Set(blk.kc, blk.a, ao, blk.b, bo, blk.bStride, blk.c, co, blk.alpha);
+                } else {
+                    GemmMicroKernel.row4Add(blk.kc, blk.a, ao, blk.b, bo, blk.bStride, blk.c, co, blk.alpha,
+                            blk.first ? blk.beta : 1f);
+                }
+                if (blk.last) {
+                    blk.epi.apply(blk.c, co, blk.ldc, blk.row0 + ir, blk.col0 + jr, 1, 4 * NR);
+                }
+                jr += 3 * NR;
+                continue;
+            }
+            tile(blk, ir, jr, mr, nr);
+        }
+        narrowEdge(blk, ir, nc, edge, narrowRows, quadRows);
+    }
+
+    /** One mr x nr register tile at (ir, jr) of the block, with its epilogue after the last K block. */
+    private static void tile(Block blk, int ir, int jr, int mr, int nr) {
+        int ao = blk.aBase + (ir / MR) * blk.aStride;
+        int bo = blk.bBase + (jr / NR) * blk.bStride;
+        int co = blk.cBase + ir * blk.ldc + jr;
+        Epilogue epi = blk.epi;
+        if (mr == MR && nr == NR && blk.inRegisters) {
+            GemmMicroKernel.kernel4SetBiasClamp(blk.kc, blk.a, ao, blk.b, bo, NR, blk.c, co, blk.ldc, blk.alpha,
+                    epi.rowBias(), epi.biasOffset() + blk.row0 + ir, epi.clampLow(), epi.clampHigh());
+            return;
+        }
+        if (mr == MR && nr == NR) {
+            GemmMicroKernel.kernel(blk.kc, blk.a, ao, blk.b, bo, blk.c, co, blk.ldc, blk.alpha, blk.beta, blk.first);
+        } else {
+            GemmMicroKernel.kernel(blk.kc, blk.a, ao, blk.b, bo, blk.tile, 0, NR, 1f, 0f, true);
+            mergeEdge(blk.tile, NR, 1, blk.c, co, blk.ldc, mr, nr, blk.alpha, blk.beta, blk.first);
+        }
+        if (blk.last && nr == NR) {
+            epi.applyTile(blk.c, co, blk.ldc, blk.row0 + ir, blk.col0 + jr, mr);
+        } else if (blk.last) {
+            epi.apply(blk.c, co, blk.ldc, blk.row0 + ir, blk.col0 + jr, mr, nr);
+        }
+    }
+
+    /**
+     * The narrow last column panel of the rows before narrowRows, after the row panel at ir:
+     * sixteen rows at a time (kernel16xN, after the fourth panel of a group) or eight (kernel8x1,
+     * after the second of a pair).
+     */
+    private static void narrowEdge(Block blk, int ir, int nc, int edge, int narrowRows, int quadRows) {
+        int jr = nc - edge;
+        int bo = blk.bBase + (jr / NR) * blk.bStride;
+        int ao = blk.aBase + (ir / MR) * blk.aStride;
+        if (ir < quadRows && (ir & 12) == 12) {
+            int co = blk.cBase + (ir - 12) * blk.ldc + jr;
+            GemmMicroKernel.kernel16xN(blk.kc, blk.a, ao - 3 * blk.aStride, blk.aStride, blk.b, bo, edge, blk.tile);
+            mergeEdge(blk.tile, 1, 16, blk.c, co, blk.ldc, 16, edge, blk.alpha, blk.beta, blk.first);
+            if (blk.last) {
+                blk.epi.apply(blk.c, co, blk.ldc, blk.row0 + ir - 12, blk.col0 + jr, 16, edge);
+            }
+        } else if (ir >= quadRows && ir < narrowRows && (ir & 4) != 0) {
+            int co = blk.cBase + (ir - 4) * blk.ldc + jr;
+            GemmMicroKernel.kernel8x1(blk.kc, blk.a, ao - blk.aStride, ao, blk.b, bo, blk.tile);
+            mergeEdge(blk.tile, NR / 2, 1, blk.c, co, blk.ldc, 8, edge, blk.alpha, blk.beta, blk.first);
+            if (blk.last) {
+                blk.epi.apply(blk.c, co, blk.ldc, blk.row0 + ir - 4, blk.col0 + jr, 8, edge);
             }
         }
     }
