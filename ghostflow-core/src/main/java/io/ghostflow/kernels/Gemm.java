@@ -447,7 +447,7 @@ public final class Gemm {
         int co = blk.cBase + ir * blk.ldc + jr;
         Epilogue epi = blk.epi;
         if (mr == MR && nr == NR && blk.inRegisters) {
-            GemmMicroKernel.kernel4SetBiasClamp(blk.kc, blk.a, ao, blk.b, bo, NR, blk.c, co, blk.ldc, blk.alpha,
+            GemmMicroKernel.kernel4SetBiasClamp(blk.kc, blk.a, ao, blk.b, bo, blk.c, co, blk.ldc, blk.alpha,
                     epi.rowBias(), epi.biasOffset() + blk.row0 + ir, epi.clampLow(), epi.clampHigh());
             return;
         }

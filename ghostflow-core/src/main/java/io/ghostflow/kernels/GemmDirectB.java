@@ -59,10 +59,10 @@ final class GemmDirectB {
                 for (int jr = jb; jr < jEnd; jr += NR) {
                     int co = cOff + ir * ldc + jr;
                     if (inRegisters) {
-                        GemmMicroKernel.kernel4SetBiasClamp(k, a.data, ao, b, bOff + jr, ldb, c, co, ldc, alpha,
+                        GemmMicroKernel.kernel4SetBiasClampStrided(k, a.data, ao, b, bOff + jr, ldb, c, co, ldc, alpha,
                                 rowBias, epi.biasOffset() + ir, lo, hi);
                     } else {
-                        GemmMicroKernel.kernel4Set(k, a.data, ao, b, bOff + jr, ldb, c, co, ldc, alpha);
+                        GemmMicroKernel.kernel4SetStrided(k, a.data, ao, b, bOff + jr, ldb, c, co, ldc, alpha);
                         epi.applyTile(c, co, ldc, ir, jr, MR);
                     }
                 }

@@ -254,7 +254,7 @@ class GemmTest {
                 GemmMicroKernel.kernel6Set(kc, a, 0, b, 0, set, 0, nr, 0.5f);
             } else {
                 GemmMicroKernel.kernel4Add(kc, a, 0, b, 0, c, 0, nr, 0.5f, 1f);
-                GemmMicroKernel.kernel4Set(kc, a, 0, b, 0, GemmBlocking.NR, set, 0, nr, 0.5f);
+                GemmMicroKernel.kernel4Set(kc, a, 0, b, 0, set, 0, nr, 0.5f);
             }
             for (int i = 0; i < expect.length; i++) {
                 assertThat((double) c[i]).as("kernel%dAdd[%d]", rows, i).isCloseTo(expect[i],
