@@ -378,6 +378,10 @@ public final class Gemm {
         int col0;
         Epilogue epi;
         float[] tile;
+        float[] rowBias;
+        int biasOffset;
+        float lo;
+        float hi;
 
         void set(int kc, float alpha, float beta, boolean first, boolean last, boolean inRegisters, float[] a,
                  int aBase, int aStride, float[] b, int bBase, int bStride, float[] c, int cBase, int ldc, int row0,
@@ -401,6 +405,10 @@ public final class Gemm {
             this.col0 = col0;
             this.epi = epi;
             this.tile = tile;
+            this.rowBias = epi.rowBias();
+            this.biasOffset = epi.biasOffset();
+            this.lo = epi.clampLow();
+            this.hi = epi.clampHigh();
         }
 
         /** Drops the references to the caller's arrays (the block lives on in a thread-local). */
@@ -409,6 +417,7 @@ public final class Gemm {
             b = null;
             c = null;
             epi = null;
+            rowBias = null;
         }
     }
 
@@ -416,7 +425,20 @@ public final class Gemm {
     private static void rowPanel(Block blk, int ir, int mc, int nc, int edge, int narrowRows, int quadRows) {
         int mr = Math.min(MR, mc - ir);
         int jEnd = ir < narrowRows ? nc - edge : nc;
-        for (int jr = 0; jr < jEnd; jr += NR) {
+        int jr = 0;
+        if (mr == MR && blk.inRegisters) {
+            // Full tiles with bias and clamp in registers straight from here: tile() and rowPanel took
+            // about a sixth of a shallow pointwise convolution's samples; 0.95-0.97x of the time for
+            // K = 16..32, unchanged for deep K.
+            int ao = blk.aBase + (ir / MR) * blk.aStride;
+            int co = blk.cBase + ir * blk.ldc;
+            int biasOff = blk.biasOffset + blk.row0 + ir;
+            for (; jr + NR <= jEnd; jr += NR) {
+                GemmMicroKernel.kernel4SetBiasClamp(blk.kc, blk.a, ao, blk.b, blk.bBase + (jr / NR) * blk.bStride,
+                        blk.c, co + jr, blk.ldc, blk.alpha, blk.rowBias, biasOff, blk.lo, blk.hi);
+            }
+        }
+        for (; jr < jEnd; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             if (mr == 1 && jr + 4 * NR <= nc) {
                 // A single row: four full panels per pass instead of one MR-row tile.
@@ -448,7 +470,7 @@ public final class Gemm {
         Epilogue epi = blk.epi;
         if (mr == MR && nr == NR && blk.inRegisters) {
             GemmMicroKernel.kernel4SetBiasClamp(blk.kc, blk.a, ao, blk.b, bo, blk.c, co, blk.ldc, blk.alpha,
-                    epi.rowBias(), epi.biasOffset() + blk.row0 + ir, epi.clampLow(), epi.clampHigh());
+                    blk.rowBias, blk.biasOffset + blk.row0 + ir, blk.lo, blk.hi);
             return;
         }
         if (mr == MR && nr == NR) {
