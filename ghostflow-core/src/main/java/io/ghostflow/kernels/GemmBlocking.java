@@ -30,7 +30,7 @@ final class GemmBlocking {
         final float[] a = new float[MC * KC];
         final float[] b = new float[KC * NC];
         final float[] tile = new float[MR * NR];
-        final Gemm.Block block = new Gemm.Block();
+        final GemmMacroKernel block = new GemmMacroKernel();
     }
 
     static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
