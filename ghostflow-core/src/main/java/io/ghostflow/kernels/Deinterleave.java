@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 
 /**
- * Splits runs of values into their even and odd positions, for stride-2 kernels that then read
- * contiguous vectors. Two vectors of input become one vector of each half: a one-vector
+ * Lane shuffles: splits runs of values into their even and odd positions, for stride-2 kernels
+ * that then read contiguous vectors, and zips vectors back together (interleaving). Two vectors of input become one vector of each half: a one-vector
  * rearrange gathers each half's lanes and a blend joins them (the two-vector form of rearrange
  * allocated per call in some JVMs; this form never did).
  */
@@ -23,7 +23,25 @@ public final class Deinterleave {
     static final VectorShuffle<Float> ODDS_FIRST = parity(1);
     static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(S, -1L << (L / 2));
 
+    /**
+     * Each of lanes 0 .. L/2 - 1 (LOW) or L/2 .. L - 1 (HIGH) twice: one vector's half spread over
+     * all lanes, the inverse direction. Zipping x and y is
+     * {@code x.rearrange(SPREAD_LOW).blend(y.rearrange(SPREAD_LOW), ODD_LANES)} (and HIGH for the
+     * second half); zips of zips interleave four vectors. Written out where used, as above.
+     */
+    static final VectorShuffle<Float> SPREAD_LOW = spread(0);
+    static final VectorShuffle<Float> SPREAD_HIGH = spread(L / 2);
+    static final VectorMask<Float> ODD_LANES = VectorMask.fromLong(S, 0xAAAAAAAAAAAAAAAAL);
+
     private Deinterleave() {
+    }
+
+    private static VectorShuffle<Float> spread(int first) {
+        int[] lanes = new int[L];
+        for (int i = 0; i < L; i++) {
+            lanes[i] = first + i / 2;
+        }
+        return VectorShuffle.fromArray(S, lanes, 0);
     }
 
     private static VectorShuffle<Float> parity(int first) {

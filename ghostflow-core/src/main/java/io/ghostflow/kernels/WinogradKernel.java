@@ -19,15 +19,10 @@ abstract class WinogradKernel {
     private static final int PASS_FLOATS = 1 << 20;
     /** Slot 0: transformed input V; slot 1: GEMM results M (both shared by the run's threads). */
     private static final ScratchFloats RUN = new ScratchFloats(2);
-    /**
-     * Each of lanes 0 .. L/2 - 1 (LOW) or L/2 .. L - 1 (HIGH) twice: one vector's half spread over
-     * all lanes. Zipping x and y is {@code x.rearrange(SPREAD_LOW).blend(y.rearrange(SPREAD_LOW), ODD_LANES)}
-     * (and HIGH for the second half), written out where used: one-vector rearranges and a blend, as
-     * in {@link Deinterleave} (the two-vector form of rearrange allocated per call in some JVMs).
-     */
-    static final VectorShuffle<Float> SPREAD_LOW = spread(0);
-    static final VectorShuffle<Float> SPREAD_HIGH = spread(L / 2);
-    static final VectorMask<Float> ODD_LANES = VectorMask.fromLong(S, 0xAAAAAAAAAAAAAAAAL);
+    /** Zips of two vectors' halves, see {@link Deinterleave#SPREAD_LOW}. */
+    static final VectorShuffle<Float> SPREAD_LOW = Deinterleave.SPREAD_LOW;
+    static final VectorShuffle<Float> SPREAD_HIGH = Deinterleave.SPREAD_HIGH;
+    static final VectorMask<Float> ODD_LANES = Deinterleave.ODD_LANES;
 
     final int c;
     final int outC;
@@ -35,14 +30,6 @@ abstract class WinogradKernel {
     final PackedA[] u;
     /** Output tile side t. */
     private final int tile;
-
-    private static VectorShuffle<Float> spread(int first) {
-        int[] lanes = new int[L];
-        for (int i = 0; i < L; i++) {
-            lanes[i] = first + i / 2;
-        }
-        return VectorShuffle.fromArray(S, lanes, 0);
-    }
 
     WinogradKernel(int c, int outC, PackedA[] u, int tile) {
         this.c = c;
