@@ -54,7 +54,7 @@ final class GemmPacking {
      * floats per k): per L columns, the four row vectors interleaved by zips of zips (the scalar
      * copy, stores 4 floats apart, was 7% of bert_tiny_hf). The tail goes element by element.
      */
-    private static void packFourRows(float[] a, int src, int lda, int kc, float[] dst, int d) {
+    static void packFourRows(float[] a, int src, int lda, int kc, float[] dst, int d) {
         int s1 = src + lda;
         int s2 = s1 + lda;
         int s3 = s2 + lda;

@@ -184,7 +184,12 @@ public final class IntGemm {
             int rowsPadded = (e - s) * MR;
             float[] af = SCRATCH.get(0, Math.max(rowsPadded * k, 64));
             java.util.Arrays.fill(af, (i1 - i0) / MR * MR * k, rowsPadded * k, 0f);
-            for (int i = i0; i < i1; i++) {
+            // whole groups of four rows with the GEMM's vector packing, a last partial group element by element
+            int whole = i0 + (i1 - i0) / MR * MR;
+            for (int i = i0; i < whole; i += MR) {
+                GemmPacking.packFourRows(a, aOff + i * lda, lda, k, af, (i - i0) * k);
+            }
+            for (int i = whole; i < i1; i++) {
                 int ar = aOff + i * lda;
                 int dst = ((i - i0) / MR) * MR * k + (i - i0) % MR;
                 for (int kk = 0; kk < k; kk++) {
