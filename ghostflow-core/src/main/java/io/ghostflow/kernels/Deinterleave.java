@@ -9,9 +9,10 @@ import jdk.incubator.vector.VectorShuffle;
 
 /**
  * Lane shuffles: splits runs of values into their even and odd positions, for stride-2 kernels
- * that then read contiguous vectors, and zips vectors back together (interleaving). Two vectors of input become one vector of each half: a one-vector
- * rearrange gathers each half's lanes and a blend joins them (the two-vector form of rearrange
- * allocated per call in some JVMs; this form never did).
+ * that then read contiguous vectors, and zips vectors back together (interleaving). Two vectors
+ * of input become one vector of each half: a one-vector rearrange gathers each half's lanes and a
+ * blend joins them (the two-vector form of rearrange allocated per call in some JVMs; this form
+ * never did).
  */
 public final class Deinterleave {
     /**

@@ -1,5 +1,8 @@
 package io.ghostflow.kernels;
 
+import static io.ghostflow.kernels.Deinterleave.ODD_LANES;
+import static io.ghostflow.kernels.Deinterleave.SPREAD_HIGH;
+import static io.ghostflow.kernels.Deinterleave.SPREAD_LOW;
 import static io.ghostflow.kernels.GemmBlocking.L;
 import static io.ghostflow.kernels.GemmBlocking.MR;
 import static io.ghostflow.kernels.GemmBlocking.NR;
@@ -65,15 +68,15 @@ final class GemmPacking {
             FloatVector r2 = FloatVector.fromArray(S, a, s2 + k);
             FloatVector r3 = FloatVector.fromArray(S, a, s3 + k);
             // a: rows 0 and 2 zipped, b: rows 1 and 3; zipping a and b gives r0 r1 r2 r3 per column
-            FloatVector a0 = r0.rearrange(Deinterleave.SPREAD_LOW).blend(r2.rearrange(Deinterleave.SPREAD_LOW), Deinterleave.ODD_LANES);
-            FloatVector b0 = r1.rearrange(Deinterleave.SPREAD_LOW).blend(r3.rearrange(Deinterleave.SPREAD_LOW), Deinterleave.ODD_LANES);
-            FloatVector a1 = r0.rearrange(Deinterleave.SPREAD_HIGH).blend(r2.rearrange(Deinterleave.SPREAD_HIGH), Deinterleave.ODD_LANES);
-            FloatVector b1 = r1.rearrange(Deinterleave.SPREAD_HIGH).blend(r3.rearrange(Deinterleave.SPREAD_HIGH), Deinterleave.ODD_LANES);
+            FloatVector a0 = r0.rearrange(SPREAD_LOW).blend(r2.rearrange(SPREAD_LOW), ODD_LANES);
+            FloatVector b0 = r1.rearrange(SPREAD_LOW).blend(r3.rearrange(SPREAD_LOW), ODD_LANES);
+            FloatVector a1 = r0.rearrange(SPREAD_HIGH).blend(r2.rearrange(SPREAD_HIGH), ODD_LANES);
+            FloatVector b1 = r1.rearrange(SPREAD_HIGH).blend(r3.rearrange(SPREAD_HIGH), ODD_LANES);
             int o = d + k * 4;
-            a0.rearrange(Deinterleave.SPREAD_LOW).blend(b0.rearrange(Deinterleave.SPREAD_LOW), Deinterleave.ODD_LANES).intoArray(dst, o);
-            a0.rearrange(Deinterleave.SPREAD_HIGH).blend(b0.rearrange(Deinterleave.SPREAD_HIGH), Deinterleave.ODD_LANES).intoArray(dst, o + L);
-            a1.rearrange(Deinterleave.SPREAD_LOW).blend(b1.rearrange(Deinterleave.SPREAD_LOW), Deinterleave.ODD_LANES).intoArray(dst, o + 2 * L);
-            a1.rearrange(Deinterleave.SPREAD_HIGH).blend(b1.rearrange(Deinterleave.SPREAD_HIGH), Deinterleave.ODD_LANES).intoArray(dst, o + 3 * L);
+            a0.rearrange(SPREAD_LOW).blend(b0.rearrange(SPREAD_LOW), ODD_LANES).intoArray(dst, o);
+            a0.rearrange(SPREAD_HIGH).blend(b0.rearrange(SPREAD_HIGH), ODD_LANES).intoArray(dst, o + L);
+            a1.rearrange(SPREAD_LOW).blend(b1.rearrange(SPREAD_LOW), ODD_LANES).intoArray(dst, o + 2 * L);
+            a1.rearrange(SPREAD_HIGH).blend(b1.rearrange(SPREAD_HIGH), ODD_LANES).intoArray(dst, o + 3 * L);
         }
         for (; k < kc; k++) {
             int o = d + k * 4;

@@ -1,5 +1,8 @@
 package io.ghostflow.kernels;
 
+import static io.ghostflow.kernels.Deinterleave.ODD_LANES;
+import static io.ghostflow.kernels.Deinterleave.SPREAD_HIGH;
+import static io.ghostflow.kernels.Deinterleave.SPREAD_LOW;
 import static io.ghostflow.kernels.GemmBlocking.L;
 import static io.ghostflow.kernels.GemmBlocking.MR;
 import static io.ghostflow.kernels.GemmBlocking.S;

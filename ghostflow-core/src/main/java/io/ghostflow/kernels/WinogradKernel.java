@@ -1,11 +1,8 @@
 package io.ghostflow.kernels;
 
 import static io.ghostflow.kernels.GemmBlocking.L;
-import static io.ghostflow.kernels.GemmBlocking.S;
 
 import io.ghostflow.core.Parallel;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 
 /**
  * A Winograd F(t x t, 3x3) convolution with its weights transformed into packed GEMM operands,
@@ -19,10 +16,6 @@ abstract class WinogradKernel {
     private static final int PASS_FLOATS = 1 << 20;
     /** Slot 0: transformed input V; slot 1: GEMM results M (both shared by the run's threads). */
     private static final ScratchFloats RUN = new ScratchFloats(2);
-    /** Zips of two vectors' halves, see {@link Deinterleave#SPREAD_LOW}. */
-    static final VectorShuffle<Float> SPREAD_LOW = Deinterleave.SPREAD_LOW;
-    static final VectorShuffle<Float> SPREAD_HIGH = Deinterleave.SPREAD_HIGH;
-    static final VectorMask<Float> ODD_LANES = Deinterleave.ODD_LANES;
 
     final int c;
     final int outC;
