@@ -80,26 +80,22 @@ final class GemmMacroKernel {
         int mr = Math.min(MR, mc - ir);
         int jEnd = ir < narrowRows ? nc - edge : nc;
         int jr = 0;
-        if (mr == MR && inRegisters) {
-            // Full tiles with bias and clamp in registers straight from here: tile() and rowPanel took
-            // about a sixth of a shallow pointwise convolution's samples; 0.95-0.97x of the time for
-            // K = 16..32, unchanged for deep K.
+        if (mr == MR && (inRegisters || plainSet)) {
+            // Full tiles straight from here, with bias and clamp in registers, or only storing alpha *
+            // sums (C not read, no epilogue yet or none at all: the Winograd GEMMs): tile() and
+            // rowPanel took about a sixth of a shallow pointwise convolution's samples (0.95-0.97x of
+            // the time for K = 16..32; resnet18 and squeezenet1_1 0.987x for the store-only tiles).
             int ao = aBase + (ir / MR) * aStride;
             int co = cBase + ir * ldc;
             int biasOff = biasOffset + row0 + ir;
             for (; jr + NR <= jEnd; jr += NR) {
-                GemmMicroKernel.kernel4SetBiasClamp(kc, a, ao, b, bBase + (jr / NR) * bStride,
-                        c, co + jr, ldc, alpha, rowBias, biasOff, lo, hi);
-            }
-        }
-        if (mr == MR && plainSet) {
-            // Full tiles that only store alpha * sums (C not read, no epilogue yet or none at all: the
-            // Winograd GEMMs), also straight from here: resnet18 and squeezenet1_1 0.987x of the time.
-            int ao = aBase + (ir / MR) * aStride;
-            int co = cBase + ir * ldc;
-            for (; jr + NR <= jEnd; jr += NR) {
-                GemmMicroKernel.kernel4Set(kc, a, ao, b, bBase + (jr / NR) * bStride, c, co + jr,
-                        ldc, alpha);
+                int bo = bBase + (jr / NR) * bStride;
+                if (inRegisters) {
+                    GemmMicroKernel.kernel4SetBiasClamp(kc, a, ao, b, bo, c, co + jr, ldc, alpha, rowBias, biasOff, lo,
+                            hi);
+                } else {
+                    GemmMicroKernel.kernel4Set(kc, a, ao, b, bo, c, co + jr, ldc, alpha);
+                }
             }
         }
         for (; jr < jEnd; jr += NR) {
