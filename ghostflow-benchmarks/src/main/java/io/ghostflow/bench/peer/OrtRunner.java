@@ -22,13 +22,26 @@ final class OrtRunner implements AutoCloseable {
     private final Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
 
     OrtRunner(Path model, int threads) throws OrtException {
+        this(model, threads, null);
+    }
+
+    /** With profilePrefix non-null, ONNX Runtime's profiler records every run (see {@link #endProfiling}). */
+    OrtRunner(Path model, int threads, Path profilePrefix) throws OrtException {
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             o.setIntraOpNumThreads(threads);
             o.setInterOpNumThreads(1);
             o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            if (profilePrefix != null) {
+                o.enableProfiling(profilePrefix.toString());
+            }
             session = env.createSession(model.toString(), o);
         }
+    }
+
+    /** Stops the profiler and returns the JSON file it wrote. */
+    Path endProfiling() throws OrtException {
+        return Path.of(session.endProfiling());
     }
 
     void setInputs(Map<String, Tensor> feeds) throws OrtException {
