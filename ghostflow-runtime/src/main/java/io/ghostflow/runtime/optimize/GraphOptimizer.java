@@ -11,6 +11,7 @@ import io.ghostflow.runtime.optimize.passes.BiasFolding;
 import io.ghostflow.runtime.optimize.passes.CommonSubexpressionElimination;
 import io.ghostflow.runtime.optimize.passes.ConstantFolding;
 import io.ghostflow.runtime.optimize.passes.ConvActivationFusion;
+import io.ghostflow.runtime.optimize.passes.ConvConcatFusion;
 import io.ghostflow.runtime.optimize.passes.ConvBatchNormFolding;
 import io.ghostflow.runtime.optimize.passes.ConvResidualFusion;
 import io.ghostflow.runtime.optimize.passes.DeadNodeElimination;
@@ -65,7 +66,8 @@ public final class GraphOptimizer {
                 new RefreshShapes(),
                 new ConstantFolding(),
                 new EliminateNoOps(),
-                new DeadNodeElimination());
+                new DeadNodeElimination(),
+                new ConvConcatFusion());
     }
 
     public static Model optimize(Model model, SessionOptions options) {

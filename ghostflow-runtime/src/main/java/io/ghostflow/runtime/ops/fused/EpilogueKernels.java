@@ -26,46 +26,20 @@ final class EpilogueKernels {
 
     /** FusedConv(X, W, B?, Z?) with constant 4-D W (and constant B when present), else null. */
     static OpKernel conv(Node node, OpConfig cfg, ConvParams p, Activation act, OpKernel fallback) {
-        Tensor cw = cfg.constant(node.input(1));
-        if (cw == null || cw.dtype() != DType.FLOAT || cw.rank() != 4 || cw.dim(0) % p.group() != 0) {
+        PackedConv packed = PackedConv.of(node, cfg, p, act);
+        if (packed == null) {
             return null;
         }
-        Tensor cb = node.hasInput(2) ? cfg.constant(node.input(2)) : null;
-        if (node.hasInput(2) && (cb == null || cb.dtype() != DType.FLOAT || cb.size() != cw.dim(0))) {
-            return null;
-        }
-        int[] ws = cw.shape();
-        int group = p.group();
-        // Strides and dilations are attributes, fixed per node; they choose the kernel (Winograd or not).
-        Conv2d packed = Conv2d.prepare(cw.floats(), new Conv2d.Params(1, ws[1] * group, ws[2], ws[3], ws[0], ws[2], ws[3],
-                p.strides()[0], p.strides()[1], 0, 0, 0, 0, p.dilations()[0], p.dilations()[1], group));
-        Epilogue base = io(act, cb == null ? Epilogue.NONE : Epilogue.NONE.withRowBias(cb.floats().clone(), 0));
-        Conv2d[] last = new Conv2d[1];
         return (ctx, in) -> {
-            Tensor x = (Tensor) in[0];
-            Tensor z = in.length > 3 ? (Tensor) in[3] : null;
-            int[] xs = x.shape();
-            if (in[1] != cw || (cb != null && in[2] != cb) || x.dtype() != DType.FLOAT || xs.length != 4
-                    || xs[1] != ws[1] * group || (z != null && z.dtype() != DType.FLOAT)) {
+            Conv2d conv = packed.bind(in);
+            if (conv == null) {
                 return fallback.run(ctx, in);
             }
-            int[] pads = p.padsFor(xs[2], xs[3], ws[2], ws[3]);
-            Conv2d.Params q = new Conv2d.Params(xs[0], xs[1], xs[2], xs[3], ws[0], ws[2], ws[3], p.strides()[0],
-                    p.strides()[1], pads[0], pads[1], pads[2], pads[3], p.dilations()[0], p.dilations()[1], group);
-            int[] os = {xs[0], ws[0], q.outH(), q.outW()};
-            if (os[2] <= 0 || os[3] <= 0 || z != null && !Arrays.equals(z.shape(), os)) {
-                return fallback.run(ctx, in);
-            }
-            Conv2d conv = last[0];
-            if (conv == null || !conv.params().equals(q)) {
-                conv = packed.rebind(q);
-                last[0] = conv;
-            }
-            float[] xv = x.floats();
-            float[] zv = z == null ? null : z.floats();
+            int[] os = PackedConv.outputShape(conv.params());
+            float[] xv = ((Tensor) in[0]).floats();
+            float[] zv = in.length > 3 && in[3] != null ? ((Tensor) in[3]).floats() : null;
             float[] y = buffer(ctx.floatBuffer(os[0] * os[1] * os[2] * os[3]), xv, zv);
-            Epilogue e = zv == null ? base : base.withResidual(zv, 0, os[2] * os[3]);
-            conv.run(xv, 0, y, 0, e, ctx.threads());
+            conv.run(xv, 0, y, 0, packed.epilogue(zv, os[2] * os[3]), ctx.threads());
             return new Value[] {Tensor.of(y, os)};
         };
     }
@@ -159,7 +133,7 @@ final class EpilogueKernels {
     }
 
     /** The output array, fresh when the pool handed out an input's own storage (the kernel reads them while writing). */
-    private static float[] buffer(float[] y, float[] in, float[] residual) {
+    static float[] buffer(float[] y, float[] in, float[] residual) {
         return y == in || y == residual ? new float[y.length] : y;
     }
 

@@ -19,20 +19,8 @@ public final class FusedOps {
     }
 
     public static void register(OpRegistry r) {
-        r.register(DOMAIN, "FusedConv", 1, (node, cfg) -> {
-            ConvParams p = ConvParams.from(node);
-            Activation act = Activation.from(node);
-            Supplier<OpKernel> general = () -> {
-                OpKernel conv = StandardKernels.create("Conv", node, node.inputs().subList(0, Math.min(3, node.inputs().size())), cfg);
-                return conv == null
-                        ? (ctx, in) -> out(FusedKernels.conv2d(t(in, 0), t(in, 1), t(in, 2), t(in, 3), p, act, ctx.threads()))
-                        : (ctx, in) -> {
-                            Tensor y = StandardKernels.run(conv, ctx, java.util.Arrays.copyOf(in, Math.min(3, in.length)));
-                            return out(FusedKernels.epilogue(y, null, t(in, 3), act, ctx.threads()));
-                        };
-            };
-            return orElse(EpilogueKernels.conv(node, cfg, p, act, onFirstUse(general)), general);
-        });
+        r.register(DOMAIN, "FusedConv", 1, FusedOps::fusedConv);
+        r.register(DOMAIN, "ConvConcat", 1, ConvConcat::create);
         r.register(DOMAIN, "FusedGemm", 1, (node, cfg) -> {
             boolean ta = node.getInt("transA", 0) != 0, tb = node.getInt("transB", 0) != 0;
             float alpha = node.getFloat("alpha", 1f), beta = node.getFloat("beta", 1f);
@@ -85,6 +73,22 @@ public final class FusedOps {
         });
     }
 
+    /** The FusedConv kernel: the single-pass one when the weights are constants, else the general one. */
+    static OpKernel fusedConv(Node node, io.ghostflow.runtime.ops.OpConfig cfg) {
+        ConvParams p = ConvParams.from(node);
+        Activation act = Activation.from(node);
+        Supplier<OpKernel> general = () -> {
+            OpKernel conv = StandardKernels.create("Conv", node, node.inputs().subList(0, Math.min(3, node.inputs().size())), cfg);
+            return conv == null
+                    ? (ctx, in) -> out(FusedKernels.conv2d(t(in, 0), t(in, 1), t(in, 2), t(in, 3), p, act, ctx.threads()))
+                    : (ctx, in) -> {
+                        Tensor y = StandardKernels.run(conv, ctx, java.util.Arrays.copyOf(in, Math.min(3, in.length)));
+                        return out(FusedKernels.epilogue(y, null, t(in, 3), act, ctx.threads()));
+                    };
+        };
+        return orElse(EpilogueKernels.conv(node, cfg, p, act, onFirstUse(general)), general);
+    }
+
     /** The single-pass kernel when the node fits it, else the general one (built now). */
     private static OpKernel orElse(OpKernel fast, Supplier<OpKernel> general) {
         return fast != null ? fast : general.get();
@@ -95,7 +99,7 @@ public final class FusedOps {
      * a broadcast residual): building it packs or transforms the weights a second time, which
      * would double the session's load time and weight memory for a path most models never take.
      */
-    private static OpKernel onFirstUse(Supplier<OpKernel> build) {
+    static OpKernel onFirstUse(Supplier<OpKernel> build) {
         return new OpKernel() {
             private volatile OpKernel built;
 

@@ -7,6 +7,9 @@
  * <li>{@code FusedConv(X, W, B?, Z?)}: ONNX Conv (2-D; attributes auto_pad, dilations, group,
  *     kernel_shape, pads, strides) then {@code + Z} (residual, same shape as the output or
  *     broadcastable to it), then the activation.</li>
+ * <li>{@code ConvConcat(X0, W0, B0, X1, W1, B1, ...)}: {@code Concat(axis=1)} of FusedConv branches
+ *     (three inputs each, B the empty name when absent; no residual), branch i's FusedConv
+ *     attributes stored as {@code b<i>_<name>}; each branch writes its slice of the result.</li>
  * <li>{@code FusedGemm(A, B, C?)}: ONNX Gemm (transA, transB, alpha, beta) then the activation.</li>
  * <li>{@code FusedMatMul(A, B, bias?, Z?)}: MatMul of A (any rank) by a 2-D B, plus a bias of
  *     length N, plus Z (residual, broadcastable to the product; the optimizer only emits it with
