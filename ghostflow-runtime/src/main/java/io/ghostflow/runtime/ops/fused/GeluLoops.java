@@ -71,52 +71,25 @@ final class GeluLoops {
 
     /**
      * 0.5 x (1 + erf(x / sqrt 2)) on whole vectors, [from, to) a multiple of the vector length;
-     * erf as VectorMath.erf (Taylor below 0.5, A-S 7.1.26 above) with VectorMath.exp written inline.
+     * erf as VectorMath.erf (the rational approximation on [-4, 4]), written out in the loop.
      */
     static void geluErf(float[] y, int from, int to) {
         for (int i = from; i < to; i += L) {
             FloatVector x = FloatVector.fromArray(S, y, i);
             FloatVector u = x.mul(INV_SQRT2);
-            FloatVector au = u.abs();
-            FloatVector z = u.mul(u);
-            FloatVector s = z.fma(1f / 75600f * -1f, 1f / 9360f);
-            s = s.fma(z, FloatVector.broadcast(S, -1f / 1320f));
-            s = s.fma(z, FloatVector.broadcast(S, 1f / 216f));
-            s = s.fma(z, FloatVector.broadcast(S, -1f / 42f));
-            s = s.fma(z, FloatVector.broadcast(S, 1f / 10f));
-            s = s.fma(z, FloatVector.broadcast(S, -1f / 3f));
-            s = s.fma(z, FloatVector.broadcast(S, 1f));
-            FloatVector small = s.mul(u).mul(1.12837916709551257f);
-            FloatVector t = FloatVector.broadcast(S, 1f).div(au.fma(0.3275911f, 1f));
-            FloatVector q = t.fma(1.061405429f, -1.453152027f);
-            q = q.fma(t, FloatVector.broadcast(S, 1.421413741f));
-            q = q.fma(t, FloatVector.broadcast(S, -0.284496736f));
-            q = q.fma(t, FloatVector.broadcast(S, 0.254829592f));
-            q = q.mul(t);
-            // e = exp(-z)
-            FloatVector ex = z.neg();
-            FloatVector xc = ex.max(-110f).min(89f);
-            FloatVector et = xc.mul(LOG2E).add(ROUND_MAGIC);
-            IntVector n = et.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
-            FloatVector fn = et.sub(ROUND_MAGIC);
-            FloatVector r = fn.fma(FloatVector.broadcast(S, -LN2_HI), xc);
-            r = fn.fma(FloatVector.broadcast(S, -LN2_LO), r);
-            FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
-            p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
-            p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
-            p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
-            p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
-            p = p.mul(r.mul(r)).add(r).add(1f);
-            IntVector n1 = n.lanewise(VectorOperators.ASHR, 1);
-            IntVector n2 = n.sub(n1);
-            FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector e = p.mul(s1).mul(s2);
-            e = e.blend(ex, ex.test(VectorOperators.IS_NAN));
-            FloatVector big = FloatVector.broadcast(S, 1f).sub(q.mul(e));
-            big = big.blend(big.neg(), u.compare(VectorOperators.LT, 0f));
-            FloatVector erf = big.blend(small, au.compare(VectorOperators.LT, 0.5f));
-            erf = erf.blend(u, u.test(VectorOperators.IS_NAN));
+            FloatVector c = u.blend(4f, u.compare(VectorOperators.GT, 4f)).blend(-4f, u.compare(VectorOperators.LT, -4f));
+            FloatVector z = c.mul(c);
+            FloatVector p = z.fma(-2.72614225801306e-10f, 2.77068142495902e-08f);
+            p = p.fma(z, FloatVector.broadcast(S, -2.10102402082508e-06f));
+            p = p.fma(z, FloatVector.broadcast(S, -5.69250639462346e-05f));
+            p = p.fma(z, FloatVector.broadcast(S, -7.34990630326855e-04f));
+            p = p.fma(z, FloatVector.broadcast(S, -2.95459980854025e-03f));
+            p = p.fma(z, FloatVector.broadcast(S, -1.60960333262415e-02f));
+            FloatVector q = z.fma(-1.45660718464996e-05f, -2.13374055278905e-04f);
+            q = q.fma(z, FloatVector.broadcast(S, -1.68282697438203e-03f));
+            q = q.fma(z, FloatVector.broadcast(S, -7.37332916720468e-03f));
+            q = q.fma(z, FloatVector.broadcast(S, -1.42647390514189e-02f));
+            FloatVector erf = c.mul(p).div(q);
             erf.add(1f).mul(x.mul(0.5f)).intoArray(y, i);
         }
     }
