@@ -1,12 +1,16 @@
 package io.ghostflow.runtime.optimize;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ghostflow.core.ErrorCode;
+import io.ghostflow.core.GhostFlowException;
 import io.ghostflow.runtime.exec.CompiledGraph;
 import io.ghostflow.runtime.graph.Attribute;
 import io.ghostflow.runtime.graph.Dim;
 import io.ghostflow.runtime.graph.Graph;
 import io.ghostflow.runtime.graph.Model;
+import io.ghostflow.runtime.graph.Node;
 import io.ghostflow.runtime.graph.ValueInfo;
 import io.ghostflow.runtime.graph.ValueType;
 import io.ghostflow.runtime.ops.OpRegistry;
@@ -127,6 +131,21 @@ class ConvConcatFusionTest {
         Tensor a = run(withWeightInput(fused), feeds);
         Tensor b = run(fused, input(2));
         assertThat(a.floats()).isNotEqualTo(b.floats());
+    }
+
+    /** A hand-written ConvConcat with a branch's inputs cut short is refused at load with the node named. */
+    @Test
+    void malformedNodeIsAClearError() {
+        Model fused = G.optimize(fire(true, 1), new ConvActivationFusion(), new ConvConcatFusion()).model();
+        Graph g = fused.graph();
+        List<Node> nodes = new ArrayList<>(g.nodes());
+        Node cc = nodes.get(1);
+        nodes.set(1, new Node(cc.name(), cc.opType(), cc.domain(), cc.inputs().subList(0, 4), cc.outputs(), cc.attributes()));
+        Model broken = new Model(new Graph(g.name(), nodes, g.inputs(), g.outputs(), g.initializers(), Map.of()), fused.opsets(), 8,
+                "test", "", Map.of(), null);
+        assertThatThrownBy(() -> run(broken, input(1)))
+                .isInstanceOfSatisfying(GhostFlowException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_GRAPH))
+                .hasMessageContaining(cc.name()).hasMessageContaining("three inputs");
     }
 
     private static Model withWeightInput(Model m) {

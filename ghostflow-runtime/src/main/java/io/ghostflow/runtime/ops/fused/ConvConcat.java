@@ -7,6 +7,7 @@ import io.ghostflow.runtime.graph.Node;
 import io.ghostflow.runtime.ops.OpConfig;
 import io.ghostflow.runtime.ops.OpKernel;
 import io.ghostflow.runtime.ops.tensor.CopyOps;
+import io.ghostflow.runtime.ops.tensor.Data;
 import io.ghostflow.tensor.Tensor;
 import io.ghostflow.tensor.Value;
 import java.util.ArrayList;
@@ -36,6 +37,11 @@ public final class ConvConcat {
     }
 
     static OpKernel create(Node node, OpConfig cfg) {
+        if (node.inputs().size() < 2 * INPUTS_PER_BRANCH || node.inputs().size() % INPUTS_PER_BRANCH != 0
+                || node.outputs().size() != 1) {
+            throw Data.badGraph(node.label() + ": ConvConcat takes three inputs (X, W, B) per branch, at least two branches,"
+                    + " and has one output; got " + node.inputs().size() + " inputs and " + node.outputs().size() + " outputs");
+        }
         int branches = node.inputs().size() / INPUTS_PER_BRANCH;
         PackedConv[] packed = new PackedConv[branches];
         boolean allPacked = true;
