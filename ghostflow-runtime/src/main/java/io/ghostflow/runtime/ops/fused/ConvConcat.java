@@ -56,20 +56,23 @@ public final class ConvConcat {
         }
         return (ctx, in) -> {
             Conv2d[] convs = new Conv2d[branches];
+            float[][] xs = new float[branches][];
             int channels = 0;
             for (int i = 0; i < branches; i++) {
                 convs[i] = packed[i].bind(in, i * INPUTS_PER_BRANCH, INPUTS_PER_BRANCH);
                 if (convs[i] == null || !sameOutputPlanes(convs[0].params(), convs[i].params())) {
                     return separate.run(ctx, in);
                 }
+                xs[i] = ((Tensor) in[i * INPUTS_PER_BRANCH]).floats();
                 channels += convs[i].params().outC();
             }
             Conv2d.Params q0 = convs[0].params();
             int n = q0.n();
             int ohw = q0.outH() * q0.outW();
             float[] y = ctx.floatBuffer(n * channels * ohw);
-            for (int i = 0; i < branches; i++) {
-                if (y == ((Tensor) in[i * INPUTS_PER_BRANCH]).floats()) {
+            // A fresh array when the pool handed out a branch input's own storage (read while writing).
+            for (float[] x : xs) {
+                if (x == y) {
                     y = new float[n * channels * ohw];
                 }
             }
@@ -77,7 +80,7 @@ public final class ConvConcat {
             for (int i = 0; i < branches; i++) {
                 Conv2d conv = convs[i];
                 Conv2d.Params q = conv.params();
-                float[] x = ((Tensor) in[i * INPUTS_PER_BRANCH]).floats();
+                float[] x = xs[i];
                 Epilogue e = packed[i].epilogue(null, ohw);
                 if (n == 1) {
                     conv.run(x, 0, y, offset * ohw, e, ctx.threads());

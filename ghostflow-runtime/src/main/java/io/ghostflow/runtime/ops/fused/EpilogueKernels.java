@@ -133,7 +133,7 @@ final class EpilogueKernels {
     }
 
     /** The output array, fresh when the pool handed out an input's own storage (the kernel reads them while writing). */
-    static float[] buffer(float[] y, float[] in, float[] residual) {
+    private static float[] buffer(float[] y, float[] in, float[] residual) {
         return y == in || y == residual ? new float[y.length] : y;
     }
 

@@ -9,8 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * GELU in place over a float range, one pass after a fused MatMul / Gemm. The same polynomials
  * and operation order as io.ghostflow.kernels.VectorMath (so results are bit-identical to its
- * geluErf / geluTanh), but written out in a single loop body. Why: VectorMath's geluErf calls
- * erf which calls exp, and once those were compiled on their own the JIT no longer inlines them
+ * geluErf / geluTanh), but written out in a single loop body. Why: VectorMath's geluTanh calls
+ * tanh which calls exp (and geluErf calls erf, which the Erf op also compiles on its own), and
+ * once those were compiled on their own the JIT no longer inlines them
  * into the GEMM epilogue's per-tile call; each vector crossing such a call is boxed and the
  * broadcasts run their slow Java fallback. On bert_tiny that was most of FusedMatMul's time and
  * 1 MB of garbage per run. Here no vector crosses a method boundary (the Vector API's own methods
