@@ -221,6 +221,10 @@ public final class Conv2d {
             DirectConv.run(p, rawWeights, x, xOff, y, yOff, e, threads);
             return;
         }
+        if (packed != null && StridedConv.suits(p, packed[0], e)) {
+            StridedConv.run(p, packed[0], x, xOff, y, yOff, e, threads);
+            return;
+        }
         if (winograd != null) {
             runWinograd(x, xOff, y, yOff, e, threads);
             return;
