@@ -184,6 +184,16 @@ public final class Conv2d {
         return p;
     }
 
+    /** The weights as given, or null when not kept (see {@link #rawWeights}). */
+    float[] raw() {
+        return rawWeights;
+    }
+
+    /** The packed weights of a single-group GEMM convolution, else null (depthwise, Winograd, grouped). */
+    PackedA packedSingleGroup() {
+        return packed != null && packed.length == 1 ? packed[0] : null;
+    }
+
     /**
      * The same packed weights for other input geometry (batch, spatial size, strides, pads,
      * dilations): weights depend only on outC, C, groups and the kernel size, so a session packs

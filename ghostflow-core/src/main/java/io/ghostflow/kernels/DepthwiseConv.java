@@ -251,7 +251,7 @@ final class DepthwiseConv {
      * stride {@code plane}) copied a batch at a time into per-thread scratch whose padding stays
      * zero, so only the interior is written per plane.
      */
-    private static final class SmallPlanes {
+    static final class SmallPlanes {
         /**
          * Largest padded plane (floats) the path takes: 56 x 56 inputs and smaller. A 112 x 112
          * plane copied whole overflows L1 before it is read; in a model (input fresh from the
@@ -367,7 +367,7 @@ final class DepthwiseConv {
      * first, within bands of rows that fit L1: a block's lanes past the row spill into the next row's
      * first block, written later.
      */
-    private static void small3x3s1rows(float[] pad, int base, int pw, float[] w, int wo, float bias, float lo,
+    static void small3x3s1rows(float[] pad, int base, int pw, float[] w, int wo, float bias, float lo,
                                        float hi, float[] y, int yo, int oh, int ow, int end) {
         FloatVector w0 = FloatVector.broadcast(S, w[wo]);
         FloatVector w1 = FloatVector.broadcast(S, w[wo + 1]);
@@ -434,7 +434,7 @@ final class DepthwiseConv {
      * the row spill into the next row or plane (rewritten when that is computed) and are masked
      * only at {@code end}, the end of the caller's range of planes (masked stores are slow).
      */
-    private static void small3x3s1(float[] pad, int base, int pw, int sH, float[] w, int wo, float bias, float lo,
+    static void small3x3s1(float[] pad, int base, int pw, int sH, float[] w, int wo, float bias, float lo,
                                    float hi, float[] y, int yo, int oh, int ow, int end) {
         FloatVector w0 = FloatVector.broadcast(S, w[wo]);
         FloatVector w1 = FloatVector.broadcast(S, w[wo + 1]);
@@ -513,7 +513,7 @@ final class DepthwiseConv {
     }
 
     /** {@link #small3x3s1} at stride 2 along W: two stride-1 vectors, their even lanes kept. */
-    private static void small3x3s2(float[] pad, int base, int pw, int sH, float[] w, int wo, float bias, float lo,
+    static void small3x3s2(float[] pad, int base, int pw, int sH, float[] w, int wo, float bias, float lo,
                                    float hi, float[] y, int yo, int oh, int ow, int end) {
         FloatVector w0 = FloatVector.broadcast(S, w[wo]);
         FloatVector w1 = FloatVector.broadcast(S, w[wo + 1]);

@@ -15,6 +15,7 @@ import io.ghostflow.runtime.optimize.passes.ConvConcatFusion;
 import io.ghostflow.runtime.optimize.passes.ConvBatchNormFolding;
 import io.ghostflow.runtime.optimize.passes.ConvResidualFusion;
 import io.ghostflow.runtime.optimize.passes.DeadNodeElimination;
+import io.ghostflow.runtime.optimize.passes.DepthwisePointwiseFusion;
 import io.ghostflow.runtime.optimize.passes.DynamicQuantMatMulEpilogueFusion;
 import io.ghostflow.runtime.optimize.passes.DynamicQuantMatMulFusion;
 import io.ghostflow.runtime.optimize.passes.EliminateNoOps;
@@ -67,7 +68,8 @@ public final class GraphOptimizer {
                 new ConstantFolding(),
                 new EliminateNoOps(),
                 new DeadNodeElimination(),
-                new ConvConcatFusion());
+                new ConvConcatFusion(),
+                new DepthwisePointwiseFusion());
     }
 
     public static Model optimize(Model model, SessionOptions options) {

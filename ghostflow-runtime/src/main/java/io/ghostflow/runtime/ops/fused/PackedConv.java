@@ -65,10 +65,19 @@ final class PackedConv {
     /** {@link #bind(Value[])} over in[from, from + count). */
     Conv2d bind(Value[] in, int from, int count) {
         Tensor x = (Tensor) in[from];
-        Tensor z = count > 3 ? (Tensor) in[from + 3] : null;
-        int[] xs = x.shape();
-        if (in[from + 1] != weights || (bias != null && in[from + 2] != bias) || x.dtype() != DType.FLOAT || xs.length != 4
-                || xs[1] != ws[1] * p.group() || (z != null && z.dtype() != DType.FLOAT)) {
+        if (x.dtype() != DType.FLOAT) {
+            return null;
+        }
+        return bind(x.shape(), in[from + 1], count > 2 ? in[from + 2] : null, count > 3 ? (Tensor) in[from + 3] : null);
+    }
+
+    /**
+     * The convolution of a float input of shape xs with this run's weight w, bias b and residual
+     * z (null if none), or null when they leave the packed case (see {@link #bind(Value[])}).
+     */
+    Conv2d bind(int[] xs, Value w, Value b, Tensor z) {
+        if (w != weights || (bias != null && b != bias) || xs.length != 4 || xs[1] != ws[1] * p.group()
+                || (z != null && z.dtype() != DType.FLOAT)) {
             return null;
         }
         int[] pads = p.padsFor(xs[2], xs[3], ws[2], ws[3]);

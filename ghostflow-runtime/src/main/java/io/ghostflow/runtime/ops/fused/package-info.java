@@ -10,6 +10,10 @@
  * <li>{@code ConvConcat(X0, W0, B0, X1, W1, B1, ...)}: {@code Concat(axis=1)} of FusedConv branches
  *     (three inputs each, B the empty name when absent; no residual), branch i's FusedConv
  *     attributes stored as {@code b<i>_<name>}; each branch writes its slice of the result.</li>
+ * <li>{@code DepthwisePointwiseConv(X, Wd, Bd, Wp, Bp, Z?)}: a depthwise FusedConv (X, Wd, Bd; no
+ *     residual) whose output only the pointwise FusedConv (that output, Wp, Bp, Z?) reads; the
+ *     depthwise's attributes stored as {@code d_<name>}, the pointwise's as {@code p_<name>}, B the
+ *     empty name when absent. The result is the second convolution's, computed in bands of rows.</li>
  * <li>{@code FusedGemm(A, B, C?)}: ONNX Gemm (transA, transB, alpha, beta) then the activation.</li>
  * <li>{@code FusedMatMul(A, B, bias?, Z?)}: MatMul of A (any rank) by a 2-D B, plus a bias of
  *     length N, plus Z (residual, broadcastable to the product; the optimizer only emits it with
