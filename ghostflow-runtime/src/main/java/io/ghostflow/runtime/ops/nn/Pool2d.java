@@ -40,7 +40,9 @@ final class Pool2d {
         boolean stackable = separable && g.k()[0] == g.s()[0] && g.padBegin()[0] == 0 && g.padEnd()[0] == 0
                 && ih == oh * g.s()[0];
         Parallel.forRange(threads, planes, (int) Math.max(1, 16384 / Math.max(1, work)), (p0, p1) -> {
-            if (stackable && p1 - p0 > 1 && maxPlane(x, p0 * ih * iw, y, p0 * oh * ow, stacked(g, p1 - p0))) {
+            // Output rows may spill vector lanes into later rows and planes of this range (computed later), not past it.
+            int limit = p1 * oh * ow;
+            if (stackable && p1 - p0 > 1 && maxPlane(x, p0 * ih * iw, y, p0 * oh * ow, stacked(g, p1 - p0), limit)) {
                 return;
             }
             for (int pl = p0; pl < p1; pl++) {
@@ -49,7 +51,7 @@ final class Pool2d {
                 // (NaN wins only before any value has been taken): such a plane is redone by it.
                 if (!max && undilated && ow >= AVERAGE_MIN_WIDTH) {
                     Pool2dAverage.plane(x, xo, y, pl * oh * ow, g, includePad);
-                } else if (!separable || !maxPlane(x, xo, y, pl * oh * ow, g)) {
+                } else if (!separable || !maxPlane(x, xo, y, pl * oh * ow, g, limit)) {
                     plane(max, includePad, x, xo, y, pl * oh * ow, g);
                 }
             }
@@ -70,9 +72,10 @@ final class Pool2d {
      * finite values it equals the generic loop's (keeping the first of -0 and +0) and avoids
      * Math.max's NaN-handling sequence. Returns false, leaving the plane to the generic loop, if
      * the plane holds a NaN or an infinity. Vectors are written out at each use: a vector passed
-     * to or returned from a method C2 does not inline is boxed.
+     * to or returned from a method C2 does not inline is boxed. A row's last vector of outputs may
+     * spill into the next rows or planes below {@code limit}, which are computed (rewritten) later.
      */
-    private static boolean maxPlane(float[] x, int xo, float[] y, int yo, Window.Geometry g) {
+    private static boolean maxPlane(float[] x, int xo, float[] y, int yo, Window.Geometry g, int limit) {
         int kh = g.k()[0];
         int kw = g.k()[1];
         int sh = g.s()[0];
@@ -99,7 +102,7 @@ final class Pool2d {
                 continue;
             }
             probe += rowMax(x, xo + (y0 + kyLo) * iw, iw, kyHi - kyLo, scratch, pw);
-            windowMax(scratch, framed, kw, sw, y, out, ow);
+            windowMax(scratch, framed, kw, sw, y, out, ow, limit);
         }
         return !Float.isNaN(probe);
     }
@@ -158,7 +161,7 @@ final class Pool2d {
     }
 
     /** The window max at every framed column, then every sw-th of them. */
-    private static void windowMax(float[] scratch, int framed, int kw, int sw, float[] y, int out, int ow) {
+    private static void windowMax(float[] scratch, int framed, int kw, int sw, float[] y, int out, int ow, int limit) {
         int lanes = S.length();
         int span = (ow - 1) * sw + 1;
         for (int j = 0; j < span; j += lanes) {
@@ -181,7 +184,7 @@ final class Pool2d {
         }
         if (sw == 2) {
             // Every other window max, in vectors: one rearrange per input vector, no scalar pick.
-            Deinterleave.evens(scratch, framed, ow, y, out);
+            Deinterleave.evens(scratch, framed, ow, y, out, limit);
             return;
         }
         for (int ox = 0, j = framed; ox < ow; ox++, j += sw) {

@@ -23,6 +23,34 @@ class Pool2dMaxTest {
         assertThat(y).containsExactly(reference(x, planes, g));
     }
 
+    /**
+     * squeezenet1_1's 3x3 stride-2 pools (ceil mode) on rows of 13, 27 and 55 outputs: each row's
+     * last vector spills into the next row or plane of the thread's range and is rewritten there,
+     * never past the range (two threads split the planes), and the last plane of a range ends exact.
+     */
+    @Test
+    void shortStridedRowsSpillOnlyIntoLaterRowsOfTheirRange() {
+        for (int[] shape : new int[][] {{9, 27, 13}, {7, 55, 27}, {3, 111, 55}, {5, 28, 14}}) {
+            int planes = shape[0];
+            int ih = shape[1];
+            int oh = shape[2];
+            int padEnd = (oh - 1) * 2 + 3 - ih;
+            Window.Geometry g = new Window.Geometry(new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1},
+                    new int[] {0, 0}, new int[] {padEnd, padEnd}, new int[] {ih, ih}, new int[] {oh, oh});
+            float[] x = PoolGeometries.values(new Random(ih), planes * ih * ih);
+            for (int threads = 1; threads <= 2; threads++) {
+                // one float past the planes: it must keep its value
+                float[] y = new float[planes * oh * oh + 1];
+                y[y.length - 1] = 42f;
+                Pool2d.run(true, false, x, y, planes, g, threads);
+                float[] want = reference(x, planes, g);
+                assertThat(java.util.Arrays.copyOf(y, want.length)).as("%d planes of %d, %d threads", planes, ih, threads)
+                        .containsExactly(want);
+                assertThat(y[y.length - 1]).isEqualTo(42f);
+            }
+        }
+    }
+
     @Test
     void planesTiledExactlyByTheirWindowsRunStackedWithTheSameResults() {
         // LeNet's pools: 2x2 stride 2 on 28 x 28 (6 planes) and 10 x 10 (16 planes); then a NaN in one plane
