@@ -321,20 +321,8 @@ final class DepthwiseConv {
             for (int plane = b0; plane < b1; plane++) {
                 int src = xOff + plane * hw;
                 int dst = (plane - b0) * stride + first;
-                // vector copies: System.arraycopy's call costs more than a row of 7 .. 28 floats
                 for (int r = 0; r < h; r++) {
-                    int from = src + r * wd;
-                    int to = dst + r * pw;
-                    int j = 0;
-                    for (; j + L <= wd; j += L) {
-                        FloatVector.fromArray(S, x, from + j).intoArray(pad, to + j);
-                    }
-                    if (j < wd) {
-                        // Masked load, plain store (masked stores are slow on AMD): the zero lanes land
-                        // in this row's right padding and the next row's left padding (both zero), or
-                        // on columns the next row's copy rewrites.
-                        FloatVector.fromArray(S, x, from + j, S.indexInRange(j, wd)).intoArray(pad, to + j);
-                    }
+                    copyRow(x, src + r * wd, wd, pad, dst + r * pw);
                 }
             }
             for (int plane = b0; plane < b1; plane++) {
@@ -356,6 +344,22 @@ final class DepthwiseConv {
                     en.apply(y, yo, 0, ch, 0, 1, oh * ow);
                 }
             }
+        }
+    }
+
+    /**
+     * pad[to .. to + w) = x[from .. from + w) in vectors (System.arraycopy's call costs more than a
+     * row of 7 .. 28 floats). The last vector is a masked load and a plain store (masked stores are
+     * slow on AMD): its zero lanes land in the row's right padding and the next row's left padding
+     * (both zero), or on columns the next row's copy rewrites.
+     */
+    static void copyRow(float[] x, int from, int w, float[] pad, int to) {
+        int j = 0;
+        for (; j + L <= w; j += L) {
+            FloatVector.fromArray(S, x, from + j).intoArray(pad, to + j);
+        }
+        if (j < w) {
+            FloatVector.fromArray(S, x, from + j, S.indexInRange(j, w)).intoArray(pad, to + j);
         }
     }
 

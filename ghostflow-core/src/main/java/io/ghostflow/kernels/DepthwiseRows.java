@@ -1,8 +1,8 @@
 package io.ghostflow.kernels;
 
+import static io.ghostflow.kernels.GemmBlocking.L;
+
 import java.util.Arrays;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * A band of output rows [r0, r1) of every channel of one image of a 3x3 depthwise convolution
@@ -13,8 +13,6 @@ import jdk.incubator.vector.VectorSpecies;
  * in registers), so every output is bit-identical to the whole-plane kernels'.
  */
 final class DepthwiseRows {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final int L = S.length();
     private static final ScratchFloats PAD = new ScratchFloats(1);
     /** Floats of framed planes copied per batch: the copies have left the store buffer before the loads. */
     private static final int BATCH_FLOATS = 4096;
@@ -83,16 +81,7 @@ final class DepthwiseRows {
                 Arrays.fill(pad, dst, dst + w, 0f);
                 continue;
             }
-            int from = src + r * w;
-            int j = 0;
-            for (; j + L <= w; j += L) {
-                FloatVector.fromArray(S, x, from + j).intoArray(pad, dst + j);
-            }
-            if (j < w) {
-                // Masked load, plain store: the zero lanes land in the frame (zero) or on columns
-                // that the next row's copy rewrites.
-                FloatVector.fromArray(S, x, from + j, S.indexInRange(j, w)).intoArray(pad, dst + j);
-            }
+            DepthwiseConv.copyRow(x, src + r * w, w, pad, dst);
         }
     }
 }

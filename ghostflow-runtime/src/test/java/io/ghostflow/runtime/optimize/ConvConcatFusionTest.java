@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ghostflow.core.ErrorCode;
 import io.ghostflow.core.GhostFlowException;
-import io.ghostflow.runtime.exec.CompiledGraph;
 import io.ghostflow.runtime.graph.Attribute;
 import io.ghostflow.runtime.graph.Dim;
 import io.ghostflow.runtime.graph.Graph;
@@ -13,7 +12,6 @@ import io.ghostflow.runtime.graph.Model;
 import io.ghostflow.runtime.graph.Node;
 import io.ghostflow.runtime.graph.ValueInfo;
 import io.ghostflow.runtime.graph.ValueType;
-import io.ghostflow.runtime.ops.OpRegistry;
 import io.ghostflow.runtime.optimize.passes.ConvActivationFusion;
 import io.ghostflow.runtime.optimize.passes.ConvConcatFusion;
 import io.ghostflow.runtime.optimize.passes.ConvResidualFusion;
@@ -24,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -50,18 +47,7 @@ class ConvConcatFusionTest {
         return g.output("y").model();
     }
 
-    /** Runs on the engine's own kernels (the pass tests' reference registry has a shape-only Concat). */
-    private static Tensor run(Model m, Map<String, Value> feeds) {
-        var settings = new CompiledGraph.Settings(OpRegistry.defaults(), m.opsets(), 2);
-        return (Tensor) new CompiledGraph(m.graph(), settings, Set.of()).run(feeds, null, null).get("y");
-    }
 
-    private static void assertSameBits(Model a, Model b, Map<String, Value> feeds) {
-        Tensor x = run(a, feeds);
-        Tensor y = run(b, feeds);
-        assertThat(y.shape()).containsExactly(x.shape());
-        assertThat(y.floats()).containsExactly(x.floats());
-    }
 
     private static Map<String, Value> input(int batch) {
         return G.feed("x", G.random(new Random(3), 1, batch, 8, 7, 7));
@@ -75,7 +61,7 @@ class ConvConcatFusionTest {
             Model fused = G.optimize(fire(bias, 1), new ConvActivationFusion(), new ConvConcatFusion()).model();
             assertThat(G.ops(convs)).containsExactly("FusedConv", "FusedConv", "FusedConv", "Concat");
             assertThat(G.ops(fused)).containsExactly("FusedConv", "ConvConcat");
-            assertSameBits(convs, fused, input(batch));
+            G.assertSameBits(convs, fused, input(batch));
         }
     }
 
@@ -113,7 +99,7 @@ class ConvConcatFusionTest {
         Model m = residual.output("y").model();
         Model fused = G.optimize(m, new ConvResidualFusion(), new ConvActivationFusion(), new ConvConcatFusion()).model();
         assertThat(G.ops(fused)).contains("Concat");
-        assertSameBits(m, fused, G.feed("x", G.random(new Random(5), 1, 1, 4, 5, 5)));
+        G.assertSameBits(m, fused, G.feed("x", G.random(new Random(5), 1, 1, 4, 5, 5)));
     }
 
     /**
@@ -127,9 +113,9 @@ class ConvConcatFusionTest {
         Tensor w1 = G.random(new Random(9), 0.5, 6, 4, 1, 1);
         Map<String, Value> feeds = new java.util.HashMap<>(input(2));
         feeds.put("w1", w1);
-        assertSameBits(withWeightInput(convs), withWeightInput(fused), feeds);
-        Tensor a = run(withWeightInput(fused), feeds);
-        Tensor b = run(fused, input(2));
+        G.assertSameBits(withWeightInput(convs), withWeightInput(fused), feeds);
+        Tensor a = G.runEngine(withWeightInput(fused), feeds);
+        Tensor b = G.runEngine(fused, input(2));
         assertThat(a.floats()).isNotEqualTo(b.floats());
     }
 
@@ -143,7 +129,7 @@ class ConvConcatFusionTest {
         nodes.set(1, new Node(cc.name(), cc.opType(), cc.domain(), cc.inputs().subList(0, 4), cc.outputs(), cc.attributes()));
         Model broken = new Model(new Graph(g.name(), nodes, g.inputs(), g.outputs(), g.initializers(), Map.of()), fused.opsets(), 8,
                 "test", "", Map.of(), null);
-        assertThatThrownBy(() -> run(broken, input(1)))
+        assertThatThrownBy(() -> G.runEngine(broken, input(1)))
                 .isInstanceOfSatisfying(GhostFlowException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_GRAPH))
                 .hasMessageContaining(cc.name()).hasMessageContaining("three inputs");
     }

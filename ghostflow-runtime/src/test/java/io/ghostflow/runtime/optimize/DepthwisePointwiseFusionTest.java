@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ghostflow.core.ErrorCode;
 import io.ghostflow.core.GhostFlowException;
-import io.ghostflow.runtime.exec.CompiledGraph;
 import io.ghostflow.runtime.graph.Attribute;
 import io.ghostflow.runtime.graph.Dim;
 import io.ghostflow.runtime.graph.Graph;
@@ -13,7 +12,6 @@ import io.ghostflow.runtime.graph.Model;
 import io.ghostflow.runtime.graph.Node;
 import io.ghostflow.runtime.graph.ValueInfo;
 import io.ghostflow.runtime.graph.ValueType;
-import io.ghostflow.runtime.ops.OpRegistry;
 import io.ghostflow.runtime.optimize.passes.ConvActivationFusion;
 import io.ghostflow.runtime.optimize.passes.ConvResidualFusion;
 import io.ghostflow.runtime.optimize.passes.DepthwisePointwiseFusion;
@@ -25,7 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -68,19 +65,7 @@ class DepthwisePointwiseFusionTest {
         return G.optimize(m, passes.toArray(GraphPass[]::new)).model();
     }
 
-    /** Runs on the engine's own kernels, two threads. */
-    private static Tensor run(Model m, Map<String, Value> feeds) {
-        var settings = new CompiledGraph.Settings(OpRegistry.defaults(), m.opsets(), 2);
-        return (Tensor) new CompiledGraph(m.graph(), settings, Set.of()).run(feeds, null, null).get("y");
-    }
 
-    private static void assertSameBits(Model a, Model b, Map<String, Value> feeds) {
-        Tensor x = run(a, feeds);
-        Tensor y = run(b, feeds);
-        assertThat(y.shape()).containsExactly(x.shape());
-        // isEqualTo compares whole arrays at once (containsExactly diffs element lists: minutes at this size)
-        assertThat(y.floats()).isEqualTo(x.floats());
-    }
 
     private static Map<String, Value> input(int batch, int side) {
         return G.feed("x", G.random(new Random(3), 1, batch, C, side, side));
@@ -93,11 +78,11 @@ class DepthwisePointwiseFusionTest {
             Model plain = block("batch", SIDE, 1, 8, bias, false);
             assertThat(G.ops(optimized(plain, false))).containsExactly("FusedConv", "Conv");
             assertThat(G.ops(optimized(plain, true))).containsExactly("DepthwisePointwiseConv");
-            assertSameBits(optimized(plain, false), optimized(plain, true), input(batch, SIDE));
+            G.assertSameBits(optimized(plain, false), optimized(plain, true), input(batch, SIDE));
         }
         Model residual = block("batch", SIDE, 1, C, true, true);
         assertThat(G.ops(optimized(residual, true))).containsExactly("DepthwisePointwiseConv");
-        assertSameBits(optimized(residual, false), optimized(residual, true), input(batch, SIDE));
+        G.assertSameBits(optimized(residual, false), optimized(residual, true), input(batch, SIDE));
     }
 
     @Test
@@ -105,9 +90,9 @@ class DepthwisePointwiseFusionTest {
         Model m = block("batch", SIDE, 2, 8, true, false);
         assertThat(G.ops(optimized(m, true))).containsExactly("DepthwisePointwiseConv");
         // stride 2 halves the output (16 x 65 x 65 fits L2): the node runs the two convolutions apart
-        assertSameBits(optimized(m, false), optimized(m, true), input(1, SIDE));
+        G.assertSameBits(optimized(m, false), optimized(m, true), input(1, SIDE));
         Model wide = block("batch", 2 * SIDE, 2, 8, true, false);
-        assertSameBits(optimized(wide, false), optimized(wide, true), input(1, 2 * SIDE));
+        G.assertSameBits(optimized(wide, false), optimized(wide, true), input(1, 2 * SIDE));
     }
 
     @Test
@@ -149,8 +134,8 @@ class DepthwisePointwiseFusionTest {
         Model convs = withWeightInput(optimized(plain, false));
         Map<String, Value> feeds = new HashMap<>(input(1, SIDE));
         feeds.put("wp", G.random(new Random(9), 0.5, 8, C, 1, 1));
-        assertSameBits(convs, fused, feeds);
-        assertThat(run(fused, feeds).floats()).isNotEqualTo(run(optimized(plain, true), input(1, SIDE)).floats());
+        G.assertSameBits(convs, fused, feeds);
+        assertThat(G.runEngine(fused, feeds).floats()).isNotEqualTo(G.runEngine(optimized(plain, true), input(1, SIDE)).floats());
     }
 
     @Test
@@ -162,7 +147,7 @@ class DepthwisePointwiseFusionTest {
                 n.attributes()));
         Model broken = new Model(new Graph(g.name(), nodes, g.inputs(), g.outputs(), g.initializers(), Map.of()), fused.opsets(), 8,
                 "test", "", Map.of(), null);
-        assertThatThrownBy(() -> run(broken, input(1, SIDE)))
+        assertThatThrownBy(() -> G.runEngine(broken, input(1, SIDE)))
                 .isInstanceOfSatisfying(GhostFlowException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_GRAPH))
                 .hasMessageContaining(n.name()).hasMessageContaining("Wd, Bd, Wp, Bp");
     }

@@ -97,6 +97,20 @@ final class G {
         return new CompiledGraph(m.graph(), settings, Set.of()).run(feeds, null, null);
     }
 
+    /** Runs m on the engine's own kernels (2 threads; REF's Concat is shape-only) and returns its output "y". */
+    static Tensor runEngine(Model m, Map<String, ? extends Value> feeds) {
+        var settings = new CompiledGraph.Settings(OpRegistry.defaults(), m.opsets(), 2);
+        return (Tensor) new CompiledGraph(m.graph(), settings, Set.of()).run(feeds, null, null).get("y");
+    }
+
+    /** Output "y" of both models on the engine's kernels: same shape, same bits (whole arrays compared at once). */
+    static void assertSameBits(Model a, Model b, Map<String, ? extends Value> feeds) {
+        Tensor x = runEngine(a, feeds);
+        Tensor y = runEngine(b, feeds);
+        org.assertj.core.api.Assertions.assertThat(y.shape()).containsExactly(x.shape());
+        org.assertj.core.api.Assertions.assertThat(y.floats()).isEqualTo(x.floats());
+    }
+
     static OptimizationReport optimize(Model m, GraphPass... passes) {
         return optimize(m, SessionOptions.defaults(), passes);
     }
