@@ -14,10 +14,11 @@ import jdk.incubator.vector.FloatVector;
  * horizontal stride at least 2): the stems of CNNs (3 -> 32 or 64 channels, 3x3 or 7x7, stride 2)
  * and 1x1 stride-2 downsamples. Each image is first split into its stride phases (phase q of a
  * padded row holds its columns q, q + s, q + 2s, .., zeros standing for the padding), so that
- * every tap reads 16 consecutive output columns as two contiguous vectors. The 4-row
- * micro-kernel then takes its B vectors straight from those rows through a per-tap offset table;
- * the GEMM path instead gathers an im2col panel per 16 columns, which at K = 27 is as much work
- * as the multiply-adds.
+ * every tap reads 16 consecutive output columns as two contiguous vectors. Each output row's B
+ * panels (16 columns by K taps, the packed GEMM's layout) are then two vector copies per tap from
+ * those rows, found through a per-tap offset table, and the packed 4-row micro-kernel runs over
+ * them for every 4 output channels; the GEMM path instead gathers its im2col panels from the
+ * image, which at K = 27 is as much work as the multiply-adds.
  *
  * <p>Each output is the same FMA chain over the taps, in im2col order, as in the GEMM path, with
  * the same in-register bias and clamp, so results are bit-identical to it (padding taps multiply
