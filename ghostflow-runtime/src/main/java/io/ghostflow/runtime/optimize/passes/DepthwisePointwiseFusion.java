@@ -3,8 +3,8 @@ package io.ghostflow.runtime.optimize.passes;
 import io.ghostflow.kernels.DepthwisePointwise;
 import io.ghostflow.runtime.SessionOptions.OptimizationLevel;
 import io.ghostflow.runtime.graph.Attribute;
-import io.ghostflow.runtime.graph.Node;
 import io.ghostflow.runtime.graph.Graph;
+import io.ghostflow.runtime.graph.Node;
 import io.ghostflow.runtime.ops.fused.DepthwisePointwiseConv;
 import io.ghostflow.runtime.ops.fused.FusedOps;
 import io.ghostflow.runtime.optimize.GraphIndex;
@@ -19,9 +19,9 @@ import java.util.Map;
  * A 3x3 depthwise convolution whose output only a pointwise convolution reads (MobileNet's
  * depthwise -> projection) -> DepthwisePointwiseConv, which runs the pair in bands of rows so the
  * depthwise output stays in L2 (mobilenet_v2's early blocks: 1.2 - 1.8 MB that went out to L3 and
- * back); pairs whose depthwise output is known to fit L2 stay apart. Runs after the convolution fusions: the depthwise carries its bias and ReLU / Clip, the
- * pointwise its bias and residual. Each convolution's attributes keep their names behind the
- * prefixes {@code d_} and {@code p_}.
+ * back); pairs whose depthwise output is known to fit L2 stay apart. Runs after the convolution
+ * fusions: the depthwise carries its bias and ReLU / Clip, the pointwise its bias and residual.
+ * Each convolution's attributes keep their names behind the prefixes {@code d_} and {@code p_}.
  */
 public final class DepthwisePointwiseFusion extends LoopPass {
     @Override
