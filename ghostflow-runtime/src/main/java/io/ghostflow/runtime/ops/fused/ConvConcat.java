@@ -2,7 +2,6 @@ package io.ghostflow.runtime.ops.fused;
 
 import io.ghostflow.kernels.Conv2d;
 import io.ghostflow.kernels.Epilogue;
-import io.ghostflow.runtime.graph.Attribute;
 import io.ghostflow.runtime.graph.Node;
 import io.ghostflow.runtime.ops.OpConfig;
 import io.ghostflow.runtime.ops.OpKernel;
@@ -12,9 +11,7 @@ import io.ghostflow.tensor.Tensor;
 import io.ghostflow.tensor.Value;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code ConvConcat(X0, W0, B0, X1, W1, B1, ...)}: Concat along channels of FusedConv branches,
@@ -128,19 +125,7 @@ public final class ConvConcat {
 
     /** Branch i as the FusedConv node it was: its three inputs and its attributes without the prefix. */
     static Node branch(Node node, int i) {
-        String prefix = prefixed(i, "");
-        Map<String, Attribute> attrs = new HashMap<>();
-        for (Attribute a : node.attributes().values()) {
-            if (a.name().startsWith(prefix)) {
-                String name = a.name().substring(prefix.length());
-                attrs.put(name, new Attribute(name, a.type(), a.value(), a.refName()));
-            }
-        }
-        List<String> inputs = new ArrayList<>(node.inputs().subList(i * INPUTS_PER_BRANCH, (i + 1) * INPUTS_PER_BRANCH));
-        while (!inputs.isEmpty() && inputs.get(inputs.size() - 1).isEmpty()) {
-            inputs.remove(inputs.size() - 1);
-        }
-        return new Node(node.name() + "/branch" + i, "FusedConv", FusedOps.DOMAIN, inputs,
-                List.of(node.output(0) + "/branch" + i), attrs);
+        return FusedOps.fusedConvPart(node, prefixed(i, ""), node.inputs().subList(i * INPUTS_PER_BRANCH,
+                (i + 1) * INPUTS_PER_BRANCH), node.name() + "/branch" + i, node.output(0) + "/branch" + i);
     }
 }

@@ -4,7 +4,6 @@ import io.ghostflow.kernels.Conv2d;
 import io.ghostflow.kernels.DepthwisePointwise;
 import io.ghostflow.kernels.Epilogue;
 import io.ghostflow.kernels.ScratchFloats;
-import io.ghostflow.runtime.graph.Attribute;
 import io.ghostflow.runtime.graph.Node;
 import io.ghostflow.runtime.ops.OpConfig;
 import io.ghostflow.runtime.ops.OpKernel;
@@ -12,9 +11,7 @@ import io.ghostflow.runtime.ops.tensor.Data;
 import io.ghostflow.tensor.Tensor;
 import io.ghostflow.tensor.Value;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code DepthwisePointwiseConv(X, Wd, Bd, Wp, Bp, Z?)}: a depthwise FusedConv (X, Wd, Bd) whose
@@ -96,7 +93,8 @@ public final class DepthwisePointwiseConv {
 
     /** The depthwise convolution as the FusedConv node it was. */
     static Node depthwise(Node node) {
-        return part(node, DEPTHWISE, node.inputs().subList(0, 3), node.output(0) + "/depthwise");
+        return FusedOps.fusedConvPart(node, DEPTHWISE, node.inputs().subList(0, 3), node.name() + "/d",
+                node.output(0) + "/depthwise");
     }
 
     /** The pointwise convolution as the FusedConv node it was, reading the depthwise output. */
@@ -104,22 +102,6 @@ public final class DepthwisePointwiseConv {
         List<String> inputs = new ArrayList<>();
         inputs.add(node.output(0) + "/depthwise");
         inputs.addAll(node.inputs().subList(3, node.inputs().size()));
-        return part(node, POINTWISE, inputs, node.output(0));
-    }
-
-    private static Node part(Node node, String prefix, List<String> given, String output) {
-        Map<String, Attribute> attrs = new HashMap<>();
-        for (Attribute a : node.attributes().values()) {
-            if (a.name().startsWith(prefix)) {
-                String name = a.name().substring(prefix.length());
-                attrs.put(name, new Attribute(name, a.type(), a.value(), a.refName()));
-            }
-        }
-        List<String> inputs = new ArrayList<>(given);
-        while (!inputs.isEmpty() && inputs.get(inputs.size() - 1).isEmpty()) {
-            inputs.remove(inputs.size() - 1);
-        }
-        return new Node(node.name() + "/" + prefix.substring(0, 1), "FusedConv", FusedOps.DOMAIN, inputs, List.of(output),
-                attrs);
+        return FusedOps.fusedConvPart(node, POINTWISE, inputs, node.name() + "/p", node.output(0));
     }
 }

@@ -1,11 +1,16 @@
 package io.ghostflow.runtime.ops.fused;
 
+import io.ghostflow.runtime.graph.Attribute;
 import io.ghostflow.runtime.graph.Node;
 import io.ghostflow.runtime.ops.ExecContext;
 import io.ghostflow.runtime.ops.OpKernel;
 import io.ghostflow.runtime.ops.OpRegistry;
 import io.ghostflow.tensor.Tensor;
 import io.ghostflow.tensor.Value;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -119,6 +124,25 @@ public final class FusedOps {
                 return k.run(ctx, in);
             }
         };
+    }
+
+    /**
+     * The FusedConv a fused node holds: its attributes stored behind {@code prefix} (prefix
+     * dropped), the given inputs without trailing empty names, one output.
+     */
+    static Node fusedConvPart(Node node, String prefix, List<String> given, String name, String output) {
+        Map<String, Attribute> attrs = new HashMap<>();
+        for (Attribute a : node.attributes().values()) {
+            if (a.name().startsWith(prefix)) {
+                String n = a.name().substring(prefix.length());
+                attrs.put(n, new Attribute(n, a.type(), a.value(), a.refName()));
+            }
+        }
+        List<String> inputs = new ArrayList<>(given);
+        while (!inputs.isEmpty() && inputs.get(inputs.size() - 1).isEmpty()) {
+            inputs.remove(inputs.size() - 1);
+        }
+        return new Node(name, "FusedConv", DOMAIN, inputs, List.of(output), attrs);
     }
 
     /** Builds a node in the fused domain. */

@@ -58,10 +58,7 @@ public final class ConvConcatFusion extends LoopPass {
             for (int j = 0; j < ConvConcat.INPUTS_PER_BRANCH; j++) {
                 inputs.add(conv.hasInput(j) ? conv.input(j) : "");
             }
-            for (Attribute a : conv.attributes().values()) {
-                String name = ConvConcat.prefixed(i, a.name());
-                attrs.put(name, new Attribute(name, a.type(), a.value(), a.refName()));
-            }
+            Fused.copyAttributes(conv, ConvConcat.prefixed(i, ""), attrs);
         }
         Node fused = new Node(n.name(), "ConvConcat", FusedOps.DOMAIN, inputs, new ArrayList<>(n.outputs()), attrs);
         g.nodes().set(g.nodes().indexOf(n), fused);

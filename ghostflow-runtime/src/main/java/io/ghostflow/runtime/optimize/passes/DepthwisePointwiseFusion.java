@@ -56,8 +56,8 @@ public final class DepthwisePointwiseFusion extends LoopPass {
             inputs.remove(inputs.size() - 1);
         }
         Map<String, Attribute> attrs = new LinkedHashMap<>();
-        copy(d, DepthwisePointwiseConv.DEPTHWISE, attrs);
-        copy(n, DepthwisePointwiseConv.POINTWISE, attrs);
+        Fused.copyAttributes(d, DepthwisePointwiseConv.DEPTHWISE, attrs);
+        Fused.copyAttributes(n, DepthwisePointwiseConv.POINTWISE, attrs);
         Node fused = new Node(n.name(), "DepthwisePointwiseConv", FusedOps.DOMAIN, inputs, new ArrayList<>(n.outputs()), attrs);
         g.nodes().set(g.nodes().indexOf(n), fused);
         g.nodes().remove(d);
@@ -103,12 +103,5 @@ public final class DepthwisePointwiseFusion extends LoopPass {
             }
         }
         return true;
-    }
-
-    private static void copy(Node from, String prefix, Map<String, Attribute> to) {
-        for (Attribute a : from.attributes().values()) {
-            String name = prefix + a.name();
-            to.put(name, new Attribute(name, a.type(), a.value(), a.refName()));
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.ghostflow.runtime.optimize.passes;
 
+import io.ghostflow.runtime.graph.Attribute;
 import io.ghostflow.runtime.graph.Node;
 import io.ghostflow.runtime.ops.fused.Activation;
 import io.ghostflow.runtime.ops.fused.FusedOps;
@@ -33,6 +34,14 @@ final class Fused {
         if (n.domain().isEmpty()) {
             n.setOpType("Fused" + n.opType());
             n.setDomain(FusedOps.DOMAIN);
+        }
+    }
+
+    /** Copies from's attributes into to, each renamed to {@code prefix + name} (a fused node holding several ops). */
+    static void copyAttributes(Node from, String prefix, java.util.Map<String, Attribute> to) {
+        for (Attribute a : from.attributes().values()) {
+            String name = prefix + a.name();
+            to.put(name, new Attribute(name, a.type(), a.value(), a.refName()));
         }
     }
 
