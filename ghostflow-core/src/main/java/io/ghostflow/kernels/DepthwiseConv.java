@@ -77,14 +77,11 @@ final class DepthwiseConv {
         Epilogue e = epi.withResidualRowsAhead(n * p.c());
         int yo = yOff + plane * oh * ow;
         // bias and ReLU / Clip are applied in registers before the store, anything else afterwards
-        Activation.Kind kind = e.activation().kind();
-        boolean fused = e.residual() == null && e.biasMode() != Epilogue.BiasMode.PER_COLUMN
-                && (kind == Activation.Kind.NONE || kind == Activation.Kind.RELU || kind == Activation.Kind.CLIP);
+        boolean fused = e.atMostRowBiasClamp();
         // x + -0f == x for every x, including -0f: no bias adds nothing
         float bias = fused && e.biasMode() == Epilogue.BiasMode.PER_ROW ? e.bias()[e.biasOffset() + ch] : -0f;
-        float lo = fused && kind == Activation.Kind.RELU ? 0f
-                : fused && kind == Activation.Kind.CLIP ? e.activation().alpha() : Float.NEGATIVE_INFINITY;
-        float hi = fused && kind == Activation.Kind.CLIP ? e.activation().beta() : Float.POSITIVE_INFINITY;
+        float lo = fused ? e.clampLow() : Float.NEGATIVE_INFINITY;
+        float hi = fused ? e.clampHigh() : Float.POSITIVE_INFINITY;
         Epilogue after = fused ? Epilogue.NONE : e;
         if (sW == 1) {
             plane3x3s1(ring, p.strideH(), p.padTop(), w, ch * 9, bias, lo, hi, y, yo, oh, ow, after, ch);
@@ -307,13 +304,10 @@ final class DepthwiseConv {
         int oh = p.outH();
         int ow = p.outW();
         int c = p.c();
-        Activation.Kind kind = epi.activation().kind();
-        boolean fused = epi.residual() == null && epi.biasMode() != Epilogue.BiasMode.PER_COLUMN
-                && (kind == Activation.Kind.NONE || kind == Activation.Kind.RELU || kind == Activation.Kind.CLIP);
+        boolean fused = epi.atMostRowBiasClamp();
         boolean rowBias = fused && epi.biasMode() == Epilogue.BiasMode.PER_ROW;
-        float lo = fused && kind == Activation.Kind.RELU ? 0f
-                : fused && kind == Activation.Kind.CLIP ? epi.activation().alpha() : Float.NEGATIVE_INFINITY;
-        float hi = fused && kind == Activation.Kind.CLIP ? epi.activation().beta() : Float.POSITIVE_INFINITY;
+        float lo = fused ? epi.clampLow() : Float.NEGATIVE_INFINITY;
+        float hi = fused ? epi.clampHigh() : Float.POSITIVE_INFINITY;
         int first = p.padTop() * pw + p.padLeft();
         int limit = yOff + e * oh * ow;
         for (int b0 = s; b0 < e; b0 += batch) {

@@ -49,8 +49,6 @@ public final class DepthwisePointwise {
     /** {@link #run} with bands of about bandFloats floats of depthwise output (at least one row). */
     static void run(Conv2d dw, Epilogue dwEpi, Conv2d pw, Epilogue pwEpi, float[] x, float[] y, int threads, int bandFloats) {
         Conv2d.Params d = dw.params();
-        Conv2d.Params image = new Conv2d.Params(1, d.c(), d.h(), d.w(), d.outC(), 3, 3, d.strideH(), d.strideW(),
-                d.padTop(), d.padLeft(), d.padBottom(), d.padRight(), 1, 1, d.groups());
         int oh = d.outH();
         int ow = d.outW();
         int ohw = oh * ow;
@@ -69,7 +67,7 @@ public final class DepthwisePointwise {
                 int r0 = j % bands * band;
                 int r1 = Math.min(oh, r0 + band);
                 int cols = (r1 - r0) * ow;
-                DepthwiseRows.rows(image, weights, x, n * imageIn, dwEpi, r0, r1, buf, 0);
+                DepthwiseRows.rows(d, weights, x, n * imageIn, dwEpi, r0, r1, buf, 0);
                 Epilogue e = pwEpi.withResidualRowsAhead(n * m).shifted(0, r0 * ow);
                 Gemm.gemm(m, cols, c, 1f, a, buf, 0, cols, false, 0f, y, n * m * ohw + r0 * ow, ohw, e, 1);
             }

@@ -21,13 +21,11 @@ final class DepthwiseRows {
     }
 
     static boolean suits(Conv2d.Params p, Epilogue epi) {
-        Activation.Kind kind = epi.activation().kind();
         return p.isDepthwise() && p.kH() == 3 && p.kW() == 3 && p.dilationH() == 1 && p.dilationW() == 1
-                && p.strideW() <= 2 && epi.residual() == null && epi.biasMode() != Epilogue.BiasMode.PER_COLUMN
-                && (kind == Activation.Kind.NONE || kind == Activation.Kind.RELU || kind == Activation.Kind.CLIP);
+                && p.strideW() <= 2 && epi.atMostRowBiasClamp();
     }
 
-    /** y[yOff + (ch * (r1 - r0) + r - r0) * OW + c] = output (ch, r, c) of the image at x[xOff], r0 <= r < r1. */
+    /** y[yOff + (ch * (r1 - r0) + r - r0) * OW + c] = output (ch, r, c) of the image at x[xOff], r0 <= r < r1 (p.n() unused). */
     static void rows(Conv2d.Params p, float[] w, float[] x, int xOff, Epilogue epi, int r0, int r1, float[] y, int yOff) {
         int sH = p.strideH();
         int rows = r1 - r0;
@@ -39,10 +37,9 @@ final class DepthwiseRows {
         int batch = Math.max(1, Math.min(c, BATCH_FLOATS / stride));
         float[] pad = PAD.get(0, batch * stride);
         Arrays.fill(pad, 0, batch * stride, 0f);
-        Activation.Kind kind = epi.activation().kind();
         boolean rowBias = epi.biasMode() == Epilogue.BiasMode.PER_ROW;
-        float lo = kind == Activation.Kind.RELU ? 0f : kind == Activation.Kind.CLIP ? epi.activation().alpha() : Float.NEGATIVE_INFINITY;
-        float hi = kind == Activation.Kind.CLIP ? epi.activation().beta() : Float.POSITIVE_INFINITY;
+        float lo = epi.clampLow();
+        float hi = epi.clampHigh();
         int firstRow = r0 * sH - p.padTop();
         int end = yOff + c * rows * ow;
         for (int b0 = 0; b0 < c; b0 += batch) {

@@ -136,6 +136,15 @@ public final class Epilogue {
                 && (kind == Activation.Kind.NONE || kind == Activation.Kind.RELU || kind == Activation.Kind.CLIP);
     }
 
+    /**
+     * True when the epilogue is nothing or only a per-row bias and / or ReLU / Clip: kernels that
+     * apply {@link #rowBias}, {@link #clampLow} and {@link #clampHigh} in registers then need no
+     * pass after the store.
+     */
+    boolean atMostRowBiasClamp() {
+        return isIdentity() || fitsRowBiasClamp();
+    }
+
     /** The per-row bias array, or null. */
     float[] rowBias() {
         return biasMode == BiasMode.PER_ROW ? bias : null;

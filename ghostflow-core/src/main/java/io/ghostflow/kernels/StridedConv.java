@@ -41,7 +41,7 @@ final class StridedConv {
     static boolean suits(Conv2d.Params p, PackedA a, Epilogue epi) {
         return MR == 4 && a != null && !a.blocked && p.groups() == 1 && p.strideW() >= 2 && p.dilationH() == 1
                 && p.dilationW() == 1 && p.outC() % MR == 0 && p.outW() >= NR && p.outH() > 0
-                && (long) p.c() * p.kH() * p.kW() <= MAX_DEPTH && (epi.isIdentity() || epi.fitsRowBiasClamp());
+                && (long) p.c() * p.kH() * p.kW() <= MAX_DEPTH && epi.atMostRowBiasClamp();
     }
 
     /** y[yOff ..] = epi(conv(x[xOff ..])) for p with {@link #suits}; x is [N, C, H, W], y [N, outC, OH, OW]. */
