@@ -238,6 +238,22 @@ public final class Gemm {
         return new Operand(null, 0, 0, false, null, new PackedB(k, n, data), null, b);
     }
 
+    /**
+     * Largest B (whole K, all columns rounded up to panels) packed as one block when A is
+     * pre-packed: 512 KiB, half of this machine's L2. A then streams from memory once instead of
+     * once per column block; squeezenet1_1's classifier (1000 x 512 weights, 2 MB, on 13 x 13 = 169
+     * columns, which took two blocks of 128) ran in 0.935-0.968 of the time per node, in one JVM
+     * alternating with the narrower blocks. Only the block width changes, so the sums do not.
+     */
+    private static final int WIDE_B_MAX_FLOATS = 1 << 17;
+    private static final ScratchFloats WIDE_B = new ScratchFloats(1);
+
+    /** The per-thread buffer a packed K x nc block of B goes to: the GEMM scratch, or a wider one for wide blocks. */
+    private static float[] bBlockBuffer(GemmBlocking.Scratch scratch, int kc, int nc) {
+        int size = kc * ((nc + NR - 1) / NR * NR);
+        return size <= scratch.b.length ? scratch.b : WIDE_B.get(0, size);
+    }
+
     /** Largest B packed once for all row stripes (8 MB). */
     private static final long SHARED_PACK_MAX_FLOATS = 1L << 21;
     private static final ScratchFloats SHARED_B = new ScratchFloats(1);
@@ -281,6 +297,10 @@ public final class Gemm {
             kcMax = k;
             if (b.packedB == null) {
                 ncMax = Math.max(NR, KC * NC / k / NR * NR);
+                int allColumns = (n + NR - 1) / NR * NR;
+                if ((long) k * allColumns <= WIDE_B_MAX_FLOATS) {
+                    ncMax = Math.max(ncMax, allColumns);
+                }
             } else {
                 mcMax = Math.max(MR, KC * MC / k / MR * MR);
             }
@@ -299,12 +319,12 @@ public final class Gemm {
                     bStride = k * NR;
                     bBase = (bPanel0 + jc / NR) * bStride + pc * NR;
                 } else if (b.source != null) {
-                    bArr = scratch.b;
+                    bArr = bBlockBuffer(scratch, kc, nc);
                     bStride = kc * NR;
                     bBase = 0;
                     b.source.pack(pc, kc, b.off + jc, nc, bArr, 0, bStride);
                 } else {
-                    bArr = scratch.b;
+                    bArr = bBlockBuffer(scratch, kc, nc);
                     bStride = kc * NR;
                     bBase = 0;
                     GemmPacking.packB(b.raw, b.off, b.ld, b.trans, n, pc, kc, jc, nc, bArr, 0, bStride);

@@ -62,6 +62,34 @@ class GemmTest {
         }
     }
 
+    /**
+     * Pre-packed A with K taken whole and all of N packed as one block (K x N up to 512 KiB, wider
+     * than the GEMM scratch: a classifier on 13 x 13), and just past that bound (column blocks):
+     * both against the reference, with a bias-and-ReLU epilogue, on one and two threads.
+     */
+    @Test
+    void wholeNBlockOfPackedBMatchesReference() {
+        Random r = new Random(11);
+        int[][] shapes = {{37, 169, 520}, {8, 176, 744}, {21, 300, 520}, {5, 255, 513}};
+        for (int[] s : shapes) {
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            for (int threads = 1; threads <= 2; threads++) {
+                float[] a = Tolerances.random(r, m * k);
+                float[] b = Tolerances.random(r, k * n + 5);
+                float[] bias = Tolerances.random(r, m);
+                Epilogue epi = Epilogue.of(Activation.RELU).withRowBias(bias, 0);
+                float[] got = new float[m * n];
+                float[] ref = new float[m * n];
+                Gemm.gemm(m, n, k, 1f, Gemm.packA(a, 0, k, m, k, false), b, 5, n, false, 0f, got, 0, n, epi, threads);
+                double[] abs = new double[m * n];
+                ReferenceGemm.gemm(m, n, k, 1f, a, 0, k, false, b, 5, n, false, 0f, ref, 0, n, epi, abs);
+                compare("m=" + m + " n=" + n + " k=" + k + " threads=" + threads, got, ref, abs, m, n, 0, n);
+            }
+        }
+    }
+
     /** K past the whole-K limit: packed A is laid out block by block (PackedA.blocked), also in M stripes. */
     @Test
     void deepPackedAKBlockedLayout() {
