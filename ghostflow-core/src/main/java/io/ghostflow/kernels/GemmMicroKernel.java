@@ -294,6 +294,62 @@ final class GemmMicroKernel {
         v31.blend(lo, v31.compare(VectorOperators.LT, lo)).blend(hi, v31.compare(VectorOperators.GT, hi)).intoArray(c, co + 3 * ldc + L);
     }
 
+    /**
+     * {@link #kernel4SetBiasClamp} for {@code tiles} adjacent column tiles of one row panel (B panels
+     * bStride apart, C tiles NR apart) with alpha 1, in one call: at shallow K the per-tile call,
+     * its bounds-check set-up and the alpha multiply cost as much as a third of the multiply-adds.
+     * The same FMA chains and epilogue operations (x * 1 is x), so the same bits.
+     */
+    static void row4SetBiasClamp(int kc, float[] a, int ao, float[] b, int bo0, int bStride, int tiles, float[] c, int co0,
+            int ldc, float[] bias, int biasOff, float lo, float hi) {
+        for (int tile = 0; tile < tiles; tile++) {
+            int bo = bo0 + tile * bStride;
+            int co = co0 + tile * 2 * L;
+            FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+            FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+            FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+            for (int i = 0; i < 4 * kc; i += 4) {
+                int ap = ao + i;
+                int bp = bo + i * (2 * L / 4);
+                FloatVector b0 = FloatVector.fromArray(S, b, bp);
+                FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+                FloatVector a0 = FloatVector.broadcast(S, a[ap + 0]);
+                c00 = a0.fma(b0, c00);
+                c01 = a0.fma(b1, c01);
+                FloatVector a1 = FloatVector.broadcast(S, a[ap + 1]);
+                c10 = a1.fma(b0, c10);
+                c11 = a1.fma(b1, c11);
+                FloatVector a2 = FloatVector.broadcast(S, a[ap + 2]);
+                c20 = a2.fma(b0, c20);
+                c21 = a2.fma(b1, c21);
+                FloatVector a3 = FloatVector.broadcast(S, a[ap + 3]);
+                c30 = a3.fma(b0, c30);
+                c31 = a3.fma(b1, c31);
+            }
+            float rb0 = bias == null ? 0f : bias[biasOff + 0];
+            float rb1 = bias == null ? 0f : bias[biasOff + 1];
+            float rb2 = bias == null ? 0f : bias[biasOff + 2];
+            float rb3 = bias == null ? 0f : bias[biasOff + 3];
+            FloatVector v00 = c00.add(rb0);
+            v00.blend(lo, v00.compare(VectorOperators.LT, lo)).blend(hi, v00.compare(VectorOperators.GT, hi)).intoArray(c, co + 0 * ldc);
+            FloatVector v01 = c01.add(rb0);
+            v01.blend(lo, v01.compare(VectorOperators.LT, lo)).blend(hi, v01.compare(VectorOperators.GT, hi)).intoArray(c, co + 0 * ldc + L);
+            FloatVector v10 = c10.add(rb1);
+            v10.blend(lo, v10.compare(VectorOperators.LT, lo)).blend(hi, v10.compare(VectorOperators.GT, hi)).intoArray(c, co + 1 * ldc);
+            FloatVector v11 = c11.add(rb1);
+            v11.blend(lo, v11.compare(VectorOperators.LT, lo)).blend(hi, v11.compare(VectorOperators.GT, hi)).intoArray(c, co + 1 * ldc + L);
+            FloatVector v20 = c20.add(rb2);
+            v20.blend(lo, v20.compare(VectorOperators.LT, lo)).blend(hi, v20.compare(VectorOperators.GT, hi)).intoArray(c, co + 2 * ldc);
+            FloatVector v21 = c21.add(rb2);
+            v21.blend(lo, v21.compare(VectorOperators.LT, lo)).blend(hi, v21.compare(VectorOperators.GT, hi)).intoArray(c, co + 2 * ldc + L);
+            FloatVector v30 = c30.add(rb3);
+            v30.blend(lo, v30.compare(VectorOperators.LT, lo)).blend(hi, v30.compare(VectorOperators.GT, hi)).intoArray(c, co + 3 * ldc);
+            FloatVector v31 = c31.add(rb3);
+            v31.blend(lo, v31.compare(VectorOperators.LT, lo)).blend(hi, v31.compare(VectorOperators.GT, hi)).intoArray(c, co + 3 * ldc + L);
+        }
+    }
+
     static void kernel4Set(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc,
             float alpha) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
