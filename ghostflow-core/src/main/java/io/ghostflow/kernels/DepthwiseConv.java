@@ -289,7 +289,9 @@ final class DepthwiseConv {
     private static void smallPlanes(Conv2d.Params p, float[] w, float[] x, int xOff, float[] y, int yOff,
                                     Epilogue epi, int s, int e) {
         int pw = SmallPlanes.pw(p);
-        int stride = SmallPlanes.stride(p);
+        boolean phased = DepthwisePhases.suits(p);
+        int half = DepthwisePhases.half(p);
+        int stride = phased ? SmallPlanes.ph(p) * 2 * half : SmallPlanes.stride(p);
         int batch = Math.max(1, Math.min(e - s, SmallPlanes.BATCH_FLOATS / stride));
         float[][] holder = SMALL.get();
         float[] pad = holder[0];
@@ -314,6 +316,13 @@ final class DepthwiseConv {
             int b1 = Math.min(e, b0 + batch);
             for (int plane = b0; plane < b1; plane++) {
                 int src = xOff + plane * hw;
+                if (phased) {
+                    int dst = (plane - b0) * stride + p.padTop() * 2 * half;
+                    for (int r = 0; r < h; r++) {
+                        DepthwisePhases.copyRow(x, src + r * wd, wd, p.padLeft(), pad, dst + r * 2 * half, half);
+                    }
+                    continue;
+                }
                 int dst = (plane - b0) * stride + first;
                 for (int r = 0; r < h; r++) {
                     copyRow(x, src + r * wd, wd, pad, dst + r * pw);
@@ -326,7 +335,9 @@ final class DepthwiseConv {
                 float bias = rowBias ? epi.bias()[epi.biasOffset() + ch] : -0f;
                 int base = (plane - b0) * stride;
                 // stores may spill past this plane into the next one of the range, which is computed later
-                if (p.strideW() == 1 && p.strideH() == 1) {
+                if (phased) {
+                    DepthwisePhases.rows(pad, base, half, w, ch * 9, bias, lo, hi, y, yo, oh, ow, limit);
+                } else if (p.strideW() == 1 && p.strideH() == 1) {
                     small3x3s1rows(pad, base, pw, w, ch * 9, bias, lo, hi, y, yo, oh, ow, limit);
                 } else if (p.strideW() == 1) {
                     small3x3s1(pad, base, pw, p.strideH(), w, ch * 9, bias, lo, hi, y, yo, oh, ow, limit);

@@ -8,9 +8,10 @@ import java.util.Arrays;
  * A band of output rows [r0, r1) of every channel of one image of a 3x3 depthwise convolution
  * (dilation 1, stride along W of 1 or 2) whose epilogue is at most a bias and ReLU / Clip,
  * written as [C][r1 - r0][OW]: the producer half of {@link DepthwisePointwise}. Per channel, the
- * band's padded input rows are copied into a small zero-framed plane and the small-plane kernels
- * of {@link DepthwiseConv} compute the band from it, with the same FMA chains (bias and clamp
- * in registers), so every output is bit-identical to the whole-plane kernels'.
+ * band's padded input rows are copied into a small zero-framed plane (at stride 2 with wide rows,
+ * into column phases for {@link DepthwisePhases}) and the small-plane kernels of {@link DepthwiseConv}
+ * compute the band from it, with the same FMA chains (bias and clamp in registers), so every output
+ * is bit-identical to the whole-plane kernels'.
  */
 final class DepthwiseRows {
     private static final ScratchFloats PAD = new ScratchFloats(1);
@@ -32,7 +33,9 @@ final class DepthwiseRows {
         int ow = p.outW();
         int pw = DepthwiseConv.SmallPlanes.pw(p);
         int bandRows = (rows - 1) * sH + 3;
-        int stride = bandRows * pw + 3 * L + 8;
+        boolean phased = DepthwisePhases.suits(p);
+        int half = DepthwisePhases.half(p);
+        int stride = phased ? bandRows * 2 * half : bandRows * pw + 3 * L + 8;
         int c = p.c();
         int batch = Math.max(1, Math.min(c, BATCH_FLOATS / stride));
         float[] pad = PAD.get(0, batch * stride);
@@ -45,8 +48,13 @@ final class DepthwiseRows {
         for (int b0 = 0; b0 < c; b0 += batch) {
             int b1 = Math.min(c, b0 + batch);
             for (int ch = b0; ch < b1; ch++) {
-                copyBand(x, xOff + ch * p.h() * p.w(), p.h(), p.w(), firstRow, bandRows, pad,
-                        (ch - b0) * stride + p.padLeft(), pw);
+                if (phased) {
+                    copyBandPhases(x, xOff + ch * p.h() * p.w(), p.h(), p.w(), p.padLeft(), firstRow, bandRows, pad,
+                            (ch - b0) * stride, half);
+                } else {
+                    copyBand(x, xOff + ch * p.h() * p.w(), p.h(), p.w(), firstRow, bandRows, pad,
+                            (ch - b0) * stride + p.padLeft(), pw);
+                }
             }
             for (int ch = b0; ch < b1; ch++) {
                 // x + -0f == x for every x, including -0f: no bias adds nothing
@@ -54,7 +62,9 @@ final class DepthwiseRows {
                 int base = (ch - b0) * stride;
                 int yo = yOff + ch * rows * ow;
                 // stores may spill past this channel's band into the next one's, which is computed later
-                if (p.strideW() == 1 && sH == 1) {
+                if (phased) {
+                    DepthwisePhases.rows(pad, base, half, w, ch * 9, bias, lo, hi, y, yo, rows, ow, end);
+                } else if (p.strideW() == 1 && sH == 1) {
                     DepthwiseConv.small3x3s1rows(pad, base, pw, w, ch * 9, bias, lo, hi, y, yo, rows, ow, end);
                 } else if (p.strideW() == 1) {
                     DepthwiseConv.small3x3s1(pad, base, pw, sH, w, ch * 9, bias, lo, hi, y, yo, rows, ow, end);
@@ -62,6 +72,20 @@ final class DepthwiseRows {
                     DepthwiseConv.small3x3s2(pad, base, pw, sH, w, ch * 9, bias, lo, hi, y, yo, rows, ow, end);
                 }
             }
+        }
+    }
+
+    /** {@link #copyBand} into the column phases of {@link DepthwisePhases}: rows 2 * half apart at pad[to]. */
+    private static void copyBandPhases(float[] x, int src, int h, int w, int padLeft, int firstRow, int count, float[] pad,
+                                       int to, int half) {
+        for (int i = 0; i < count; i++) {
+            int r = firstRow + i;
+            int dst = to + i * 2 * half;
+            if (r < 0 || r >= h) {
+                Arrays.fill(pad, dst, dst + 2 * half, 0f);
+                continue;
+            }
+            DepthwisePhases.copyRow(x, src + r * w, w, padLeft, pad, dst, half);
         }
     }
 

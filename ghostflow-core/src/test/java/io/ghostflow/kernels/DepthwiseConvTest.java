@@ -94,6 +94,56 @@ class DepthwiseConvTest {
         }
     }
 
+    /**
+     * Stride 2 on small planes with output rows of two vectors or more (the column-phase kernel,
+     * {@link DepthwisePhases}): odd and even widths and left pads, asymmetric pads, several planes
+     * per batch, fused and unfused epilogues, against the reference.
+     */
+    @Test
+    void stride2SmallPlanesInColumnPhases() {
+        Random r = new Random(5);
+        for (int iter = 0; iter < 30; iter++) {
+            int w = 31 + r.nextInt(30);
+            int h = 3 + r.nextInt(58);
+            int c = 1 + r.nextInt(24);
+            Conv2d.Params p = new Conv2d.Params(1 + r.nextInt(2), c, h, w, c, 3, 3, 2, 2, r.nextInt(2), r.nextInt(3),
+                    r.nextInt(2), r.nextInt(2), 1, 1, c);
+            if (!DepthwiseConv.SmallPlanes.suits(p) || !DepthwisePhases.suits(p)) {
+                continue;
+            }
+            Activation act = iter % 3 == 0 ? Activation.HARD_SWISH : Activation.relu6();
+            check(p, act, iter % 2 == 0, iter % 4 == 1, r, 1 + (iter & 1));
+        }
+    }
+
+    /** The column-phase kernel gives the shuffle kernel's bits on the same padded plane (same FMA chains). */
+    @Test
+    void columnPhasesEqualTheShuffleKernelBitForBit() {
+        Random r = new Random(9);
+        for (int iter = 0; iter < 40; iter++) {
+            int oh = 1 + r.nextInt(30);
+            int ow = 16 + r.nextInt(30);
+            Conv2d.Params p = new Conv2d.Params(1, 1, 2 * oh + 1, 2 * ow + 1, 1, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, 1);
+            int pw = DepthwiseConv.SmallPlanes.pw(p);
+            int ph = DepthwiseConv.SmallPlanes.ph(p);
+            int half = DepthwisePhases.half(p);
+            float[] pad = new float[DepthwiseConv.SmallPlanes.stride(p)];
+            float[] phases = new float[ph * 2 * half];
+            float[] image = Tolerances.random(r, p.h() * p.w());
+            for (int row = 0; row < p.h(); row++) {
+                System.arraycopy(image, row * p.w(), pad, row * pw, p.w());
+                DepthwisePhases.copyRow(image, row * p.w(), p.w(), 0, phases, row * 2 * half, half);
+            }
+            float[] w = Tolerances.random(r, 9);
+            float bias = r.nextFloat() - 0.5f;
+            float[] want = new float[oh * ow];
+            float[] got = new float[oh * ow];
+            DepthwiseConv.small3x3s2(pad, 0, pw, 2, w, 0, bias, -0.25f, 0.5f, want, 0, oh, ow, want.length);
+            DepthwisePhases.rows(phases, 0, half, w, 0, bias, -0.25f, 0.5f, got, 0, oh, ow, got.length);
+            org.assertj.core.api.Assertions.assertThat(got).as("%d x %d", oh, ow).containsExactly(want);
+        }
+    }
+
     /** 3x3 dilation 1 with strides 1..3 along H, 1..2 along W, ragged widths, asymmetric pads. */
     @Test
     void random3x3() {

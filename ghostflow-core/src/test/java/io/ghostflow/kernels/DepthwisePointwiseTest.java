@@ -81,6 +81,41 @@ class DepthwisePointwiseTest {
         }
     }
 
+    /**
+     * Stride 2 on planes too large for the small-plane kernels: the bands run the column-phase
+     * kernel ({@link DepthwisePhases}), the separate depthwise the row ring's shuffle kernel, which
+     * must give the same bits; odd and even widths and left pads, asymmetric pads.
+     */
+    @Test
+    void stride2BandsOnLargePlanesEqualTheRowRingBitForBit() {
+        Random r = new Random(77);
+        for (int iter = 0; iter < 16; iter++) {
+            int c = 1 + r.nextInt(12);
+            int m = 1 + r.nextInt(12);
+            int h = 64 + r.nextInt(40);
+            int w = 64 + r.nextInt(40);
+            Conv2d.Params d = new Conv2d.Params(1, c, h, w, c, 3, 3, 2, 2, r.nextInt(2), r.nextInt(3), r.nextInt(2),
+                    r.nextInt(2), 1, 1, c);
+            assertThat(DepthwiseConv.SmallPlanes.suits(d)).isFalse();
+            assertThat(DepthwisePhases.suits(d)).isTrue();
+            Conv2d.Params q = pointwise(1, c, d.outH(), d.outW(), m);
+            int ohw = d.outH() * d.outW();
+            Conv2d dw = Conv2d.prepare(Tolerances.random(r, c * 9), d);
+            Conv2d pw = Conv2d.prepare(Tolerances.random(r, m * c), q);
+            Epilogue dwEpi = Epilogue.of(Activation.relu6()).withRowBias(Tolerances.random(r, c), 0);
+            Epilogue pwEpi = Epilogue.NONE.withRowBias(Tolerances.random(r, m), 0);
+            float[] x = Tolerances.random(r, c * h * w);
+            float[] mid = new float[c * ohw];
+            float[] want = new float[m * ohw];
+            dw.run(x, mid, dwEpi, 1);
+            pw.run(mid, want, pwEpi, 1);
+            int bandFloats = c * d.outW() * (1 + r.nextInt(d.outH()));
+            float[] got = new float[want.length];
+            DepthwisePointwise.run(dw, dwEpi, pw, pwEpi, x, got, 1 + iter % 2, bandFloats);
+            assertThat(got).as("%s, bands of %d floats", d, bandFloats).containsExactly(want);
+        }
+    }
+
     private static Conv2d.Params depthwise(int n, int c, int h, int w, int sh, int sw, int pad) {
         return new Conv2d.Params(n, c, h, w, c, 3, 3, sh, sw, pad, pad, pad, pad, 1, 1, c);
     }
