@@ -66,14 +66,6 @@ final class GemmMacroKernel {
         this.plainSet = MR == 4 && first && beta == 0f && (!last || epi.isIdentity());
     }
 
-    /**
-     * Deepest K whose bias-and-clamp tiles run a row panel per call ({@link GemmMicroKernel#row4SetBiasClamp}):
-     * mobilenet_v2_bn's expansions (K = 16 .. 32) ran in 0.875-0.95 of the time per node, in one JVM
-     * alternating with a call per tile; at K = 384 .. 512 a first version ran 2.3-2.8x slower (the
-     * bias values held across the K loop spilled the accumulators), and deep tiles gain nothing.
-     */
-    private static final int ROW_KERNEL_MAX_K = 64;
-
     /** Drops the references to the caller's arrays (the block lives on in a thread-local). */
     void release() {
         a = null;
@@ -96,7 +88,7 @@ final class GemmMacroKernel {
             int ao = aBase + (ir / MR) * aStride;
             int co = cBase + ir * ldc;
             int biasOff = biasOffset + row0 + ir;
-            if (inRegisters && alpha == 1f && kc <= ROW_KERNEL_MAX_K && jEnd >= NR) {
+            if (inRegisters && alpha == 1f && kc <= GemmMicroKernel.ROW_MAX_K && jEnd >= NR) {
                 int tiles = jEnd / NR;
                 GemmMicroKernel.row4SetBiasClamp(kc, a, ao, b, bBase, bStride, tiles, c, co, ldc, rowBias, biasOff, lo, hi);
                 jr = tiles * NR;

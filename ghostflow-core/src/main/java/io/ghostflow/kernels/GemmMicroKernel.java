@@ -295,6 +295,15 @@ final class GemmMicroKernel {
     }
 
     /**
+     * Deepest K for {@link #row4SetBiasClamp}: mobilenet_v2_bn's expansions (K = 16 .. 32) ran in
+     * 0.875-0.95 of the time per node, in one JVM alternating with a call per tile; at K = 384 .. 512 a
+     * first version ran 2.3-2.8x slower (the bias values held across the K loop spilled the
+     * accumulators), and deep tiles have little per-call overhead to save. StridedConv's stems (K = 27)
+     * did not gain from it (1.01x and 1.39x the time per node), so they keep a call per tile.
+     */
+    static final int ROW_MAX_K = 64;
+
+    /**
      * {@link #kernel4SetBiasClamp} for {@code tiles} adjacent column tiles of one row panel (B panels
      * bStride apart, C tiles NR apart) with alpha 1, in one call: at shallow K the per-tile call,
      * its bounds-check set-up and the alpha multiply cost as much as a third of the multiply-adds.
