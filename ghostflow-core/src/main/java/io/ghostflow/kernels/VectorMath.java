@@ -336,11 +336,20 @@ public final class VectorMath {
      * The lanes of {@code v} summed in lane order. Not reduceLanes(ADD): its order is unspecified
      * and differs between the interpreter's fallback and C2's intrinsic, so a row could reduce
      * differently (by an ulp) depending on which compiled form ran it, and a batch would no longer
-     * compute bit for bit what its samples compute alone. The loop has a constant trip count, so
-     * C2 unrolls it into lane extracts: no array, nothing allocated. Small enough to be inlined (a
-     * vector passed to a call that is not inlined is boxed).
+     * compute bit for bit what its samples compute alone. The lanes are named by constants: a loop
+     * over lane(i) is expanded before C2 unrolls it, so i is not yet a constant there and lane(i)
+     * took the fallback that copies the vector into a new array (softmax allocated one per row,
+     * a fifth of bert_tiny's allocation per run). Small enough to be inlined (a vector passed to a
+     * call that is not inlined is boxed).
      */
     public static float sumLanes(FloatVector v) {
+        if (L == 8) {
+            return 0f + v.lane(0) + v.lane(1) + v.lane(2) + v.lane(3) + v.lane(4) + v.lane(5) + v.lane(6) + v.lane(7);
+        }
+        if (L == 16) {
+            return 0f + v.lane(0) + v.lane(1) + v.lane(2) + v.lane(3) + v.lane(4) + v.lane(5) + v.lane(6) + v.lane(7)
+                    + v.lane(8) + v.lane(9) + v.lane(10) + v.lane(11) + v.lane(12) + v.lane(13) + v.lane(14) + v.lane(15);
+        }
         float s = 0f;
         for (int i = 0; i < L; i++) {
             s += v.lane(i);

@@ -76,6 +76,15 @@ final class BufferPool {
         }
     }
 
+    /** A kernel's scratch array back to the free list (see ExecContext#recycleBuffer). */
+    void recycle(float[] a) {
+        owned.remove(a);
+        if (free.size() >= MAX_FREE) {
+            free.remove(0);
+        }
+        free.add(a);
+    }
+
     /** Tensors inside a sequence or optional are not counted: their arrays leave the pool for good. */
     private void escape(Value v) {
         if (v instanceof io.ghostflow.tensor.TensorSequence seq) {

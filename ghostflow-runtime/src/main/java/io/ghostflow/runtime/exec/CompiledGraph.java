@@ -331,6 +331,11 @@ public final class CompiledGraph implements SubgraphRunner {
             return pool.floats(n);
         }
 
+        @Override
+        public void recycleBuffer(float[] a) {
+            pool.recycle(a);
+        }
+
         Value get(int slot) {
             Value v = slots[slot];
             if (v == null) {

@@ -19,4 +19,12 @@ public interface ExecContext {
     default float[] floatBuffer(int n) {
         return new float[n];
     }
+
+    /**
+     * Hands back a {@link #floatBuffer} a kernel used as scratch and no value refers to, for the
+     * next request of its size (otherwise each run would take a dead value's array and keep it);
+     * the default forgets it.
+     */
+    default void recycleBuffer(float[] a) {
+    }
 }

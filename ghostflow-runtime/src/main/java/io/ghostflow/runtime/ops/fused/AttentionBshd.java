@@ -51,6 +51,7 @@ final class AttentionBshd {
                         y, (bi * s * h + hi) * dv, h * dv, false, threads);
             }
         }
+        ctx.recycleBuffer(scores);
         return Tensor.of(y, b, s, h, dv);
     }
 

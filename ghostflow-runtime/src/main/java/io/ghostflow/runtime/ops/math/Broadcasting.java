@@ -239,26 +239,37 @@ public final class Broadcasting {
             throw new GhostFlowException(ErrorCode.INVALID_ARGUMENT, name + ": input types differ (" + t + " and " + b.dtype() + ")");
         }
         BroadcastPlan p = BroadcastPlan.broadcast(a.shape(), b.shape());
-        int[] ia = p.index(0);
-        int[] ib = p.index(1);
         byte[] r = new byte[p.size];
+        // Row by row of the broadcast, not through an index per element and input (BERT's attention
+        // mask And / comparisons allocated two int arrays of the output's size per run).
+        int[] ba = p.rowBases(0);
+        int[] bb = p.rowBases(1);
+        int sa = p.innerStride[0];
+        int sb = p.innerStride[1];
+        int inner = p.inner;
         if (t == DType.FLOAT) {
             float[] x = a.floats();
             float[] y = b.floats();
-            for (int i = 0; i < r.length; i++) {
-                r[i] = (byte) (d.test(x[ia[i]], y[ib[i]]) ? 1 : 0);
+            for (int row = 0, o = 0; row < p.rows; row++) {
+                for (int j = 0; j < inner; j++, o++) {
+                    r[o] = (byte) (d.test(x[ba[row] + j * sa], y[bb[row] + j * sb]) ? 1 : 0);
+                }
             }
         } else if (t.isFloatingPoint()) {
             double[] x = a.asDoubles();
             double[] y = b.asDoubles();
-            for (int i = 0; i < r.length; i++) {
-                r[i] = (byte) (d.test(x[ia[i]], y[ib[i]]) ? 1 : 0);
+            for (int row = 0, o = 0; row < p.rows; row++) {
+                for (int j = 0; j < inner; j++, o++) {
+                    r[o] = (byte) (d.test(x[ba[row] + j * sa], y[bb[row] + j * sb]) ? 1 : 0);
+                }
             }
         } else if (t.isInteger() || t.isBool()) {
             long[] x = a.asLongs();
             long[] y = b.asLongs();
-            for (int i = 0; i < r.length; i++) {
-                r[i] = (byte) (l.test(x[ia[i]], y[ib[i]], t) ? 1 : 0);
+            for (int row = 0, o = 0; row < p.rows; row++) {
+                for (int j = 0; j < inner; j++, o++) {
+                    r[o] = (byte) (l.test(x[ba[row] + j * sa], y[bb[row] + j * sb], t) ? 1 : 0);
+                }
             }
         } else {
             throw new GhostFlowException(ErrorCode.NOT_IMPLEMENTED, name + " on " + t + " tensors");
