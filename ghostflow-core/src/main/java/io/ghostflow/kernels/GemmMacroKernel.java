@@ -92,6 +92,10 @@ final class GemmMacroKernel {
                 int tiles = jEnd / NR;
                 GemmMicroKernel.row4SetBiasClamp(kc, a, ao, b, bBase, bStride, tiles, c, co, ldc, rowBias, biasOff, lo, hi);
                 jr = tiles * NR;
+            } else if (plainSet && alpha == 1f && kc <= GemmMicroKernel.ROW_MAX_K && jEnd >= NR) {
+                int tiles = jEnd / NR;
+                GemmMicroKernel.row4Set(kc, a, ao, b, bBase, bStride, tiles, c, co, ldc);
+                jr = tiles * NR;
             }
             for (; jr + NR <= jEnd; jr += NR) {
                 int bo = bBase + (jr / NR) * bStride;
