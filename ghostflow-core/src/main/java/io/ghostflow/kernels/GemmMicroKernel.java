@@ -532,6 +532,48 @@ final class GemmMicroKernel {
         c31.mul(alpha).intoArray(c, co + 3 * ldc + L);
     }
 
+    /**
+     * {@link #kernel4SetStrided} for {@code tiles} adjacent column tiles (NR columns apart in B and C)
+     * with alpha 1, in one call: {@link #row4Set} for B read in place (the Winograd GEMMs of 64 output
+     * channels and fewer, {@link GemmDirectB}).
+     */
+    static void row4SetStrided(int kc, float[] a, int ao, float[] b, int bo0, int bStep, int tiles, float[] c, int co0,
+            int ldc) {
+        for (int tile = 0; tile < tiles; tile++) {
+            FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+            FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+            FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+            int ap = ao;
+            int bp = bo0 + tile * 2 * L;
+            for (int k = 0; k < kc; k++, ap += 4, bp += bStep) {
+                FloatVector b0 = FloatVector.fromArray(S, b, bp);
+                FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+                FloatVector a0 = FloatVector.broadcast(S, a[ap + 0]);
+                c00 = a0.fma(b0, c00);
+                c01 = a0.fma(b1, c01);
+                FloatVector a1 = FloatVector.broadcast(S, a[ap + 1]);
+                c10 = a1.fma(b0, c10);
+                c11 = a1.fma(b1, c11);
+                FloatVector a2 = FloatVector.broadcast(S, a[ap + 2]);
+                c20 = a2.fma(b0, c20);
+                c21 = a2.fma(b1, c21);
+                FloatVector a3 = FloatVector.broadcast(S, a[ap + 3]);
+                c30 = a3.fma(b0, c30);
+                c31 = a3.fma(b1, c31);
+            }
+            int co = co0 + tile * 2 * L;
+            c00.intoArray(c, co + 0 * ldc);
+            c01.intoArray(c, co + 0 * ldc + L);
+            c10.intoArray(c, co + 1 * ldc);
+            c11.intoArray(c, co + 1 * ldc + L);
+            c20.intoArray(c, co + 2 * ldc);
+            c21.intoArray(c, co + 2 * ldc + L);
+            c30.intoArray(c, co + 3 * ldc);
+            c31.intoArray(c, co + 3 * ldc + L);
+        }
+    }
+
     static void kernel4Add(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc,
             float alpha, float cs) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
