@@ -23,6 +23,12 @@ import jdk.incubator.vector.VectorSpecies;
  * (C = alpha * acc + cs * C) with one store path each: a single method with both store paths
  * behind a flag ran 3x slower once both were profiled, because C2 then keeps the accumulators
  * boxed in memory across the merge.
+ *
+ * <p>The "row4" forms loop over a row panel's column tiles inside one call (shallow K, where the
+ * per-tile call and set-up cost a large share of the multiply-adds), and the "Strided" forms read
+ * B in place with a variable row step. They repeat the tile body on purpose: vectors cannot cross
+ * a method boundary that C2 does not inline without being boxed, and a flag-driven shared body
+ * was measurably slower each time it was tried (see the measurements on each method).
  */
 final class GemmMicroKernel {
     /** Four floats: the rows of one packed 4-row A panel at one k. */
