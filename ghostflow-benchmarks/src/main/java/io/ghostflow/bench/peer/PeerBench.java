@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * The same models through GhostFlow and ONNX Runtime in one JVM, same threads, same inputs,
- * timed alternately so that both see the same machine state. Prints one row per model and the
+ * timed alternately (run by run on one thread, in blocks of runs on several) so that both see the
+ * same machine state. Prints one row per model and the
  * geometric mean of the latency ratios (GhostFlow / ONNX Runtime; below 1 means faster).
  */
 @Command(name = "peer", description = "Compare GhostFlow with ONNX Runtime (Java) on the same models.")
