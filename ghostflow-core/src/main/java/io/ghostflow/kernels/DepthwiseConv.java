@@ -290,7 +290,7 @@ final class DepthwiseConv {
                                     Epilogue epi, int s, int e) {
         int pw = SmallPlanes.pw(p);
         boolean phased = DepthwisePhases.suits(p);
-        int half = DepthwisePhases.half(p);
+        int half = phased ? DepthwisePhases.half(p) : 0;
         int stride = phased ? SmallPlanes.ph(p) * 2 * half : SmallPlanes.stride(p);
         int batch = Math.max(1, Math.min(e - s, SmallPlanes.BATCH_FLOATS / stride));
         float[][] holder = SMALL.get();

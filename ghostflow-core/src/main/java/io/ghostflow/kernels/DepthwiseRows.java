@@ -34,7 +34,7 @@ final class DepthwiseRows {
         int pw = DepthwiseConv.SmallPlanes.pw(p);
         int bandRows = (rows - 1) * sH + 3;
         boolean phased = DepthwisePhases.suits(p);
-        int half = DepthwisePhases.half(p);
+        int half = phased ? DepthwisePhases.half(p) : 0;
         int stride = phased ? bandRows * 2 * half : bandRows * pw + 3 * L + 8;
         int c = p.c();
         int batch = Math.max(1, Math.min(c, BATCH_FLOATS / stride));

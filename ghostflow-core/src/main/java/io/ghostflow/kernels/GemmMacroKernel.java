@@ -88,13 +88,15 @@ final class GemmMacroKernel {
             int ao = aBase + (ir / MR) * aStride;
             int co = cBase + ir * ldc;
             int biasOff = biasOffset + row0 + ir;
-            if (inRegisters && alpha == 1f && kc <= GemmMicroKernel.ROW_MAX_K && jEnd >= NR) {
+            if (alpha == 1f && kc <= GemmMicroKernel.ROW_MAX_K && jEnd >= NR) {
+                // shallow K: the whole row of full tiles in one call
                 int tiles = jEnd / NR;
-                GemmMicroKernel.row4SetBiasClamp(kc, a, ao, b, bBase, bStride, tiles, c, co, ldc, rowBias, biasOff, lo, hi);
-                jr = tiles * NR;
-            } else if (plainSet && alpha == 1f && kc <= GemmMicroKernel.ROW_MAX_K && jEnd >= NR) {
-                int tiles = jEnd / NR;
-                GemmMicroKernel.row4Set(kc, a, ao, b, bBase, bStride, tiles, c, co, ldc);
+                if (inRegisters) {
+                    GemmMicroKernel.row4SetBiasClamp(kc, a, ao, b, bBase, bStride, tiles, c, co, ldc, rowBias, biasOff, lo,
+                            hi);
+                } else {
+                    GemmMicroKernel.row4Set(kc, a, ao, b, bBase, bStride, tiles, c, co, ldc);
+                }
                 jr = tiles * NR;
             }
             for (; jr + NR <= jEnd; jr += NR) {
