@@ -231,6 +231,10 @@ public final class Conv2d {
             DirectConv.run(p, rawWeights, x, xOff, y, yOff, e, threads);
             return;
         }
+        if (packed != null && SubsampledPointwise.suits(p)) {
+            SubsampledPointwise.run(p, packed[0], x, xOff, y, yOff, e, threads);
+            return;
+        }
         if (packed != null && StridedConv.suits(p, packed[0], e)) {
             StridedConv.run(p, packed[0], x, xOff, y, yOff, e, threads);
             return;
@@ -329,13 +333,28 @@ public final class Conv2d {
      * (resnet18's last layers have 7 x 7), which keeps the register tiles full. The epilogue
      * then runs per image while copying out, since the residual is laid out per image.
      */
-    private static final int BATCH_FOLD_MAX_OHW = 1024;
+    static final int BATCH_FOLD_MAX_OHW = 1024;
 
     private void runBatchFolded(float[] x, int xOff, float[] y, int yOff, Epilogue e, int threads, int kg, int ohw) {
         int wide = p.n * ohw;
         float[] out = outputs(p.outC * wide);
         Gemm.gemm(p.outC, wide, kg, packed[0], panels.over(x, xOff, p.c * p.h * p.w, threads), out, 0, wide, Epilogue.NONE,
                 threads);
+        unfold(p, out, y, yOff, e);
+    }
+
+    /**
+     * The per-thread buffer a batch-folded GEMM writes [outC, N * OH * OW] to, then {@link #unfold}
+     * copies from.
+     */
+    static float[] foldedOutputs(Params p) {
+        return outputs(p.outC * p.n * p.outH() * p.outW());
+    }
+
+    /** y[yOff ..] = epi(out) per image, out being a batch-folded GEMM's [outC, N * OH * OW] result. */
+    static void unfold(Params p, float[] out, float[] y, int yOff, Epilogue e) {
+        int ohw = p.outH() * p.outW();
+        int wide = p.n * ohw;
         for (int n = 0; n < p.n; n++) {
             int yo = yOff + n * p.outC * ohw;
             for (int m = 0; m < p.outC; m++) {
