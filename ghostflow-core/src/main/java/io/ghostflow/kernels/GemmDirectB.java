@@ -7,8 +7,8 @@ import static io.ghostflow.kernels.GemmBlocking.NR;
  * The GEMM of a pointwise convolution (pre-packed weights as A, the activations [K, N] as B) with
  * B read in place instead of packed: for shallow K the packing pass over B cost a quarter to a third
  * of the convolution (mobilenet_v2's projections: M = 16..96 rows share each packed panel). Column
- * panels outer, row panels inner, so one K x NR strip of B (K rows of one cache line each) is loaded
- * into L1 once and read there by every row panel (a shallow K takes several strips per block).
+ * blocks outer, row panels inner, so one block of B (several K x NR strips) is loaded into the
+ * caches once and read there by every row panel.
  * Measured in one JVM alternating with the packed path, mobilenet_v2's projections with bias and
  * ReLU: 32 -> 16 on 112 x 112 1.41-1.51x, 96 -> 24 on 56 x 56 1.33-1.47x, 144 -> 24 1.17-1.41x,
  * 144 -> 32 on 28 x 28 1.26x, 192 -> 64 on 14 x 14 1.12x.
@@ -20,8 +20,15 @@ final class GemmDirectB {
     /** Deepest K read in place (a strip of 192 rows of 64 bytes is 12 KiB, well within L1; 384 - 960 ran 0.90-0.98x). */
     static final int MAX_K = Integer.getInteger("ghostflow.gemm.directMaxK", 192);
 
-    /** Floats of B per column block (16 KiB, half of L1): a shallow K takes several strips per block. */
-    private static final int BLOCK_FLOATS = Integer.getInteger("ghostflow.gemm.directBlock", 4096);
+    /**
+     * Floats of B per column block (64 KiB, in L2): each of B's K rows is then read as one run of
+     * 16384 / K floats (a KiB at K = 64), which the prefetchers follow, where 16 KiB blocks (L1)
+     * read 256-byte runs from K places at once. Per node, toggled run by run in one JVM against 16
+     * KiB: squeezenet1_1's squeezes on 55 x 55 0.86-0.94 and on 27 x 27 0.93-0.96, mobilenet_v2_bn's
+     * projections in blocks 2 and 3 0.93-0.96, the rest unchanged. 32 KiB ran as 64; 128 and 256 KiB ran
+     * 1.03-1.10x slower on the 55 x 55 squeezes.
+     */
+    private static final int BLOCK_FLOATS = Integer.getInteger("ghostflow.gemm.directBlock", 16384);
 
     /**
      * Most rows read in place: with columns outer, A is read once per column block, and from L2
