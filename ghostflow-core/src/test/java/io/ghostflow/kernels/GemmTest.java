@@ -155,7 +155,8 @@ class GemmTest {
         Random r = new Random(23);
         for (int iter = 0; iter < 120; iter++) {
             int m = GemmBlocking.MR + r.nextInt(GemmDirectB.MAX_M - GemmBlocking.MR + 3);
-            int n = GemmBlocking.NR + r.nextInt(150);
+            // every tenth one wide enough that a shallow K takes several 64 KiB column blocks
+            int n = iter % 10 == 9 ? 900 + r.nextInt(700) : GemmBlocking.NR + r.nextInt(150);
             int k = 1 + r.nextInt(GemmDirectB.MAX_K);
             float[] a = Tolerances.random(r, m * k);
             float[] b = Tolerances.random(r, k * n + 5);
