@@ -12,7 +12,8 @@ import io.ghostflow.core.Parallel;
  * with masked loads. Small outputs of a batch share one GEMM, as in {@link Conv2d}'s im2col path.
  *
  * <p>Each output is one FMA chain over the channels in order followed by the epilogue, as in the
- * im2col path; up to 256 channels (one K block on both paths) the results are bit-identical to it.
+ * im2col path, which takes the channels in one K block as this one does (up to 1024 of them), so
+ * the results are bit-identical to it there.
  */
 final class SubsampledPointwise {
     private static final ScratchFloats PIXELS = new ScratchFloats(1);
@@ -20,7 +21,7 @@ final class SubsampledPointwise {
     private SubsampledPointwise() {
     }
 
-    /** Whether p is a single-group 1x1 convolution with a stride above 1, no padding and no dilation. */
+    /** Whether p is a single-group 1x1 convolution with a stride above 1 and no padding (dilation moves no tap). */
     static boolean suits(Conv2d.Params p) {
         return p.kH() == 1 && p.kW() == 1 && p.groups() == 1 && (p.strideH() > 1 || p.strideW() > 1)
                 && p.padTop() == 0 && p.padLeft() == 0 && p.padBottom() == 0 && p.padRight() == 0;
