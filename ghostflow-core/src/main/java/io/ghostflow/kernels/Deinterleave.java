@@ -69,6 +69,28 @@ public final class Deinterleave {
         }
     }
 
+    /**
+     * dst[d + i] = column 2i - padLeft of the row x[s .. s + w) for i < count, 0 where that column is
+     * outside the row (the padding): the even columns of a zero-padded row. Whole pairs inside the
+     * row go through {@link #evens(float[], int, int, float[], int)}, so no load reaches past the row;
+     * the edges one by one.
+     */
+    static void evensOfRow(float[] x, int s, int w, int padLeft, float[] dst, int d, int count) {
+        int i0 = Math.min(count, (padLeft + 1) / 2);
+        int i1 = Math.max(i0, Math.min(count, (w + padLeft) / 2));
+        for (int i = 0; i < i0; i++) {
+            dst[d + i] = column(x, s, w, 2 * i - padLeft);
+        }
+        evens(x, s + 2 * i0 - padLeft, i1 - i0, dst, d + i0);
+        for (int i = i1; i < count; i++) {
+            dst[d + i] = column(x, s, w, 2 * i - padLeft);
+        }
+    }
+
+    private static float column(float[] x, int s, int w, int col) {
+        return col >= 0 && col < w ? x[s + col] : 0f;
+    }
+
     /** even[e + i] = x[s + 2i] for i < count (reads x[s, s + 2 * count), rounded up to whole vectors). */
     public static void evens(float[] x, int s, int count, float[] even, int e) {
         evens(x, s, count, even, e, e + count);

@@ -153,7 +153,7 @@ final class StridedConv {
                         if (usedPhases == 2) {
                             splitPairs(x, src, w, pl, phases, dst, g.plane(c, 1) + pr * wq, wq);
                         } else {
-                            splitEvens(x, src, w, pl, phases, dst, wq);
+                            Deinterleave.evensOfRow(x, src, w, pl, phases, dst, wq);
                         }
                         break;
                     }
@@ -176,23 +176,6 @@ final class StridedConv {
         splitEdge(x, src, w, pl, phases, even, odd, 0, i0);
         Deinterleave.split(x, src + 2 * i0 - pl, i1 - i0, phases, even + i0, phases, odd + i0);
         splitEdge(x, src, w, pl, phases, even, odd, i1, wq);
-    }
-
-    /** {@link #splitPairs} for the even phase alone (kernels one column wide). */
-    private static void splitEvens(float[] x, int src, int w, int pl, float[] phases, int even, int wq) {
-        int i0 = Math.min(wq, (pl + 1) / 2);
-        int i1 = Math.max(i0, Math.min(wq, (w + pl) / 2));
-        for (int i = 0; i < i0; i++) {
-            phases[even + i] = evenColumn(x, src, w, 2 * i - pl);
-        }
-        Deinterleave.evens(x, src + 2 * i0 - pl, i1 - i0, phases, even + i0);
-        for (int i = i1; i < wq; i++) {
-            phases[even + i] = evenColumn(x, src, w, 2 * i - pl);
-        }
-    }
-
-    private static float evenColumn(float[] x, int src, int w, int col) {
-        return col >= 0 && col < w ? x[src + col] : 0f;
     }
 
     private static void splitEdge(float[] x, int src, int w, int pl, float[] phases, int even, int odd, int i0, int i1) {

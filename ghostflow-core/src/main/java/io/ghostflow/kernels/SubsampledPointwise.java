@@ -71,12 +71,7 @@ final class SubsampledPointwise {
             int from = src + oy * p.strideH() * w;
             int to = dst + oy * ow;
             if (sW == 2) {
-                // Whole pairs through the vector split (it reads both columns of a pair); an odd
-                // row's last column alone, so no load reaches past the row.
-                Deinterleave.evens(x, from, w / 2, pixels, to);
-                if (ow > w / 2) {
-                    pixels[to + ow - 1] = x[from + w - 1];
-                }
+                Deinterleave.evensOfRow(x, from, w, 0, pixels, to, ow);
             } else {
                 for (int ox = 0; ox < ow; ox++) {
                     pixels[to + ox] = x[from + ox * sW];
