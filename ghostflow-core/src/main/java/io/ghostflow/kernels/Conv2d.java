@@ -76,8 +76,10 @@ public final class Conv2d {
 
     private final Params p;
     private final PackedA[] packed;
-    /** The weights as given: kept for depthwise convolutions and for small ones ({@link DirectConv}). */
+    /** The weights as given: kept for depthwise convolutions. */
     private final float[] rawWeights;
+    /** The weights {@link DirectConv#interleave}d, for small convolutions that may run direct (else null). */
+    private final float[] directWeights;
     /** Implicit im2col tables, for GEMM convolutions that are neither pointwise nor Winograd. */
     private final ConvPanels panels;
     /** Weights of a 3x3 stride-1 convolution for F(2x2, 3x3) (then {@link #packed} is null), transformed on first use. */
@@ -85,10 +87,12 @@ public final class Conv2d {
     /** The same weights for F(4x4, 3x3), transformed on the first run whose planes are wide enough. */
     private final LazyWinograd winograd4;
 
-    private Conv2d(Params p, PackedA[] packed, float[] rawWeights, LazyWinograd winograd, LazyWinograd winograd4) {
+    private Conv2d(Params p, PackedA[] packed, float[] rawWeights, float[] directWeights, LazyWinograd winograd,
+                   LazyWinograd winograd4) {
         this.p = p;
         this.packed = packed;
         this.rawWeights = rawWeights;
+        this.directWeights = directWeights;
         this.winograd = winograd;
         this.winograd4 = winograd4;
         this.panels = p.isDepthwise() || p.isPointwise() || winograd != null ? null : new ConvPanels(p, p.c / p.groups);
@@ -154,7 +158,7 @@ public final class Conv2d {
         if (p.isDepthwise()) {
             float[] w = new float[p.outC * kg];
             System.arraycopy(weights, offset, w, 0, w.length);
-            return new Conv2d(p, null, w, null, null);
+            return new Conv2d(p, null, w, null, null, null);
         }
         LazyWinograd winograd = WinogradConv.suits(p) ? new LazyWinograd(weights, offset, p.outC, p.c, false) : null;
         LazyWinograd winograd4 = winograd != null && WINOGRAD4 ? new LazyWinograd(weights, offset, p.outC, p.c, true) : null;
@@ -163,12 +167,11 @@ public final class Conv2d {
             packed[g] = Gemm.packA(weights, offset + g * mg * kg, mg, kg, false);
         }
         // Small convolutions may run direct (DirectConv.suits decides per input geometry); their weights are a few KB.
-        float[] raw = null;
+        float[] direct = null;
         if (p.groups == 1 && kg <= DirectConv.MAX_DEPTH && (long) p.outC * kg <= DIRECT_MAX_WEIGHTS) {
-            raw = new float[p.outC * kg];
-            System.arraycopy(weights, offset, raw, 0, raw.length);
+            direct = DirectConv.interleave(weights, offset, p.outC, kg);
         }
-        return new Conv2d(p, packed, raw, winograd, winograd4);
+        return new Conv2d(p, packed, null, direct, winograd, winograd4);
     }
 
     public static Conv2d prepare(float[] weights, Params p) {
@@ -208,7 +211,7 @@ public final class Conv2d {
             throw GhostFlowException.shapeMismatch("Conv2d: weights were transformed for a 3x3 stride-1 convolution, not for "
                     + q);
         }
-        return q.equals(p) ? this : new Conv2d(q, packed, rawWeights, winograd, winograd4);
+        return q.equals(p) ? this : new Conv2d(q, packed, rawWeights, directWeights, winograd, winograd4);
     }
 
     public void run(float[] x, float[] y, Epilogue epi, int threads) {
@@ -227,8 +230,8 @@ public final class Conv2d {
             DepthwiseConv.run(p, rawWeights, x, xOff, y, yOff, e, threads);
             return;
         }
-        if (rawWeights != null && DirectConv.suits(p)) {
-            DirectConv.run(p, rawWeights, x, xOff, y, yOff, e, threads);
+        if (directWeights != null && DirectConv.suits(p)) {
+            DirectConv.run(p, directWeights, x, xOff, y, yOff, e, threads);
             return;
         }
         if (packed != null && SubsampledPointwise.suits(p)) {
