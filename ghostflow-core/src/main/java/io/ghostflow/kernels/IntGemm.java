@@ -266,6 +266,9 @@ public final class IntGemm {
     /**
      * A 4 x W register tile: out[to + r * ld + w] = sum over [k0, k1) of af[ao + kk * 4 + r] * bd[bo + kk * W + w];
      * into a small array (ld = W) for partial tiles and int C, straight into float C for full tiles.
+     * A's index is the loop counter: with a separate depth counter C2 derived both indexes from it
+     * on every step (22 instructions per 8 FMAs); bert_tiny_int8's dense layers ran 0.83 of the time
+     * this way, the whole model 0.87 (run by run in one JVM, median of the paired ratios).
      */
     private static void tile(float[] af, int ao, float[] bd, int bo, int k0, int k1, float[] out, int to, int ld) {
         FloatVector c00 = FloatVector.zero(F);
@@ -276,9 +279,8 @@ public final class IntGemm {
         FloatVector c21 = FloatVector.zero(F);
         FloatVector c30 = FloatVector.zero(F);
         FloatVector c31 = FloatVector.zero(F);
-        int ap = ao + k0 * MR;
         int bp = bo + k0 * W;
-        for (int kk = k0; kk < k1; kk++, ap += MR, bp += W) {
+        for (int ap = ao + k0 * MR, aEnd = ao + k1 * MR; ap < aEnd; ap += MR, bp += W) {
             FloatVector b0 = FloatVector.fromArray(F, bd, bp);
             FloatVector b1 = FloatVector.fromArray(F, bd, bp + L);
             FloatVector a0 = FloatVector.broadcast(F, af[ap]);
