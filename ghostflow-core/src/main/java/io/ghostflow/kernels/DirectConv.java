@@ -35,8 +35,9 @@ final class DirectConv {
      * Weights [outC, taps] (from w[offset]) as [ceil(outC / 4)][taps][4]: the four channels of a
      * group side by side per tap, zeros past outC. The tap loops then read every weight through
      * one base and one index: with four separate channel bases C2 kept the bases and the image
-     * on the stack and reloaded them every tap (33 instructions per 8 FMAs; LeNet's 6 -> 16
-     * 5 x 5 layer ran 0.81x of the time this way, median of run-by-run pairs).
+     * on the stack and reloaded them every tap (34 instructions per 8 FMAs in the tap loop, now
+     * 28; LeNet's 6 -> 16 5 x 5 layer ran 0.81x of the time this way in isolation, median of
+     * run-by-run pairs, and 0.88x in the model).
      */
     static float[] interleave(float[] w, int offset, int outC, int taps) {
         int groups = (outC + 3) / 4;

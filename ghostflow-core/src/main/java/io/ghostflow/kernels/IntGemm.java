@@ -267,7 +267,7 @@ public final class IntGemm {
      * A 4 x W register tile: out[to + r * ld + w] = sum over [k0, k1) of af[ao + kk * 4 + r] * bd[bo + kk * W + w];
      * into a small array (ld = W) for partial tiles and int C, straight into float C for full tiles.
      * A's index is the loop counter: with a separate depth counter C2 derived both indexes from it
-     * on every step (22 instructions per 8 FMAs); bert_tiny_int8's dense layers ran 0.83 of the time
+     * on every step (22 instructions per 8 FMAs, now 19); bert_tiny_int8's dense layers ran 0.83 of the time
      * this way, the whole model 0.87 (run by run in one JVM, median of the paired ratios).
      */
     private static void tile(float[] af, int ao, float[] bd, int bo, int k0, int k1, float[] out, int to, int ld) {
