@@ -30,6 +30,12 @@ public final class Tensor implements Value {
     private final int size;
     private final MemorySegment data;
     private final String[] strings;
+    /**
+     * The Java array behind data (or the strings), null for off-heap and read-only memory: looked
+     * up once. MemorySegment.heapBase() returns a new Optional through a call C2 does not inline,
+     * and every floats() and every slot the executor counts asked for it (tens of KB per run).
+     */
+    private final Object heapArray;
 
     private Tensor(DType dtype, int[] shape, MemorySegment data, String[] strings) {
         this.dtype = Objects.requireNonNull(dtype);
@@ -37,6 +43,7 @@ public final class Tensor implements Value {
         this.size = Shapes.size(this.shape);
         this.data = data;
         this.strings = strings;
+        this.heapArray = data == null ? strings : data.heapBase().orElse(null);
         if (dtype == DType.STRING) {
             if (strings == null || strings.length != size) {
                 throw new GhostFlowException(ErrorCode.SHAPE_MISMATCH,
@@ -188,15 +195,12 @@ public final class Tensor implements Value {
      * the storage is not a heap array; lets the executor tell when a buffer is no longer used.
      */
     public Object storage() {
-        if (data == null) {
-            return strings;
-        }
-        return data.isNative() ? null : data.heapBase().orElse(null);
+        return heapArray;
     }
 
     /** True when the storage is a Java array (not off-heap or mapped memory). */
     public boolean isHeap() {
-        return data != null && !data.isNative() && data.heapBase().isPresent();
+        return data != null && heapArray != null;
     }
 
     /** Same storage, new shape with the same element count. */
@@ -224,10 +228,7 @@ public final class Tensor implements Value {
     }
 
     private Object backingArray() {
-        if (data == null) {
-            return strings;
-        }
-        return data.heapBase().orElse(null);
+        return heapArray;
     }
 
     /** FLOAT data; the backing array when heap-backed, else a copy. Do not modify. */

@@ -80,7 +80,19 @@ final class SoftmaxRow {
             e.intoArray(v, base + j);
             acc = acc.add(e);
         }
-        float sum = VectorMath.sumLanes(acc);
+        // The lanes summed in order here, as VectorMath.sumLanes does (same bits): C2 does not inline
+        // that call into this method (NodeCountInliningCutoff), and a vector passed to a call that is
+        // not inlined is boxed: a vector object and an array per row, 8 KB per bert_tiny_hf run.
+        float sum;
+        if (L == 8) {
+            sum = 0f + acc.lane(0) + acc.lane(1) + acc.lane(2) + acc.lane(3) + acc.lane(4) + acc.lane(5) + acc.lane(6) + acc.lane(7);
+        } else if (L == 16) {
+            sum = 0f + acc.lane(0) + acc.lane(1) + acc.lane(2) + acc.lane(3) + acc.lane(4) + acc.lane(5) + acc.lane(6) + acc.lane(7)
+                    + acc.lane(8) + acc.lane(9) + acc.lane(10) + acc.lane(11) + acc.lane(12) + acc.lane(13) + acc.lane(14)
+                    + acc.lane(15);
+        } else {
+            sum = VectorMath.sumLanes(acc);
+        }
         for (; j < t; j++) {
             float e = (float) Math.exp(v[base + j] - max);
             v[base + j] = e;
