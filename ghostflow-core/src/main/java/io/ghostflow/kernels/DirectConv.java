@@ -43,12 +43,17 @@ final class DirectConv {
         int groups = (outC + 3) / 4;
         float[] q = new float[groups * taps * 4];
         for (int m = 0; m < outC; m++) {
-            int to = (m / 4 * taps) * 4 + m % 4;
+            int to = weightBase(m, taps);
             for (int t = 0; t < taps; t++) {
                 q[to + 4 * t] = w[offset + m * taps + t];
             }
         }
         return q;
+    }
+
+    /** Index of channel m's first tap in the {@link #interleave}d weights (tap t is 4 * t further on). */
+    private static int weightBase(int m, int taps) {
+        return m / 4 * taps * 4 + m % 4;
     }
 
     /** Whether {@code p} is small enough, and simple enough, for this kernel. */
@@ -151,7 +156,7 @@ final class DirectConv {
         int taps = p.c() * kh * kw;
         boolean second = m0 + 1 < p.outC();
         // m0 is even: the pair is lanes 0, 1 or 2, 3 of its group (a missing second channel reads zeros)
-        int w0 = m0 / 4 * taps * 4 + m0 % 4;
+        int w0 = weightBase(m0, taps);
         float[] row = SCRATCH.get(1, 2 * MAX_VECTORS * L);
         int[] offs = tapOffsets(p, pw, ph);
         for (int oy = 0; oy < oh; oy++) {
@@ -207,7 +212,7 @@ final class DirectConv {
         int span = (oh - 1) * pw + ow;
         int stride = span + 2 * L;
         // Missing channels (past outC) have zero weights; their rows are not stored.
-        int w0 = m0 * taps;
+        int w0 = weightBase(m0, taps);
         float[] flat = SCRATCH.get(1, 4 * stride);
         int[] offs = tapOffsets(p, pw, ph);
         for (int q0 = 0; q0 < span; q0 += 2 * L) {
