@@ -14,8 +14,14 @@ import jdk.incubator.vector.VectorSpecies;
 final class GemmBlocking {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
-    /** 6 rows (12 accumulators) need 32 vector registers to avoid spills; AVX-512 has them, AVX2 does not. */
-    static final int MR = Integer.getInteger("ghostflow.gemm.mr", L >= 16 ? 6 : 4) >= 6 ? 6 : 4;
+    /**
+     * 4 rows (8 accumulators) everywhere by default. 6 rows (12 accumulators) need 32 vector
+     * registers: on AVX2 they spill; on AVX-512 (Zen 5) the bare 6-row GEMM runs about 10% faster
+     * at 1024^3 (223 against 208 GFLOP/s), but the fused paths (bias and clamp in registers,
+     * convolutions reading activations in place, strided convolutions) exist for 4 rows only, and
+     * whole models ran slower with 6 (resnet18 39.8 against 22.8 ms). Kept as -Dghostflow.gemm.mr=6.
+     */
+    static final int MR = Integer.getInteger("ghostflow.gemm.mr", 4) >= 6 ? 6 : 4;
     static final int NR = 2 * L;
     static final int KC = Integer.getInteger("ghostflow.gemm.kc", Math.max(64, Math.min(512, 4096 / NR)));
     static final int MC = MR * (Integer.getInteger("ghostflow.gemm.mc", 144) / MR);

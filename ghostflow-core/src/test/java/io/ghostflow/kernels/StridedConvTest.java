@@ -13,6 +13,10 @@ import org.junit.jupiter.api.Test;
  */
 class StridedConvTest {
     private static final Epilogue RELU_BIAS = Epilogue.of(Activation.RELU).withRowBias(new float[64], 0);
+    /** The kernel needs output rows at least a register tile wide: 16 columns on AVX2, 32 on AVX-512. */
+    private static final int NR = Gemm.tileColumns();
+    /** Widens the test images with the tile, so the same shapes take the kernel on every vector width. */
+    private static final int WIDEN = Math.max(1, NR / 16);
 
     private static Conv2d.Params conv(int n, int c, int h, int outC, int k, int s, int pad) {
         return new Conv2d.Params(n, c, h, h, outC, k, k, s, s, pad, pad, pad, pad, 1, 1, 1);
@@ -28,7 +32,7 @@ class StridedConvTest {
         assertThat(suits(conv(1, 3, 224, 64, 3, 2, 0), RELU_BIAS)).as("squeezenet stem").isTrue();
         assertThat(suits(conv(1, 3, 224, 32, 3, 2, 1), Epilogue.of(Activation.relu6()))).as("mobilenet stem").isTrue();
         assertThat(suits(conv(1, 3, 224, 64, 7, 2, 3), RELU_BIAS)).as("resnet stem").isTrue();
-        assertThat(suits(conv(1, 64, 56, 128, 1, 2, 0), Epilogue.NONE)).as("1x1 downsample").isTrue();
+        assertThat(suits(conv(1, 64, 56 * WIDEN, 128, 1, 2, 0), Epilogue.NONE)).as("1x1 downsample").isTrue();
         // stride 1, deep, grouped, sigmoid or residual epilogues, narrow outputs, ragged channel counts take other paths
         assertThat(suits(conv(1, 3, 224, 64, 3, 1, 1), RELU_BIAS)).isFalse();
         assertThat(suits(conv(1, 64, 56, 128, 3, 2, 1), RELU_BIAS)).isFalse();
@@ -52,7 +56,7 @@ class StridedConvTest {
             int sh = 1 + r.nextInt(3);
             int sw = 2 + r.nextInt(2);
             int h = kh + r.nextInt(30);
-            int w = Math.max(kw, 16 * sw) + r.nextInt(60);
+            int w = Math.max(kw, NR * sw) + r.nextInt(60);
             Conv2d.Params p = new Conv2d.Params(1 + r.nextInt(2), c, h, w, m, kh, kw, sh, sw, r.nextInt(4), r.nextInt(4),
                     r.nextInt(4), r.nextInt(4), 1, 1, 1);
             Epilogue epi = iter % 3 == 0 ? Epilogue.NONE : iter % 3 == 1 ? RELU_BIAS : Epilogue.of(Activation.relu6());
@@ -68,8 +72,8 @@ class StridedConvTest {
     @Test
     void resultsAreBitIdenticalToThePackedGemmOverIm2col() {
         Random r = new Random(42);
-        for (Conv2d.Params p : new Conv2d.Params[] {conv(2, 3, 57, 16, 3, 2, 0), conv(1, 3, 49, 8, 3, 2, 1),
-                conv(1, 3, 70, 12, 7, 2, 3), new Conv2d.Params(1, 5, 40, 90, 8, 1, 3, 1, 3, 0, 2, 0, 1, 1, 1, 1)}) {
+        for (Conv2d.Params p : new Conv2d.Params[] {conv(2, 3, 57 * WIDEN, 16, 3, 2, 0), conv(1, 3, 49 * WIDEN, 8, 3, 2, 1),
+                conv(1, 3, 70 * WIDEN, 12, 7, 2, 3), new Conv2d.Params(1, 5, 40, 90 * WIDEN, 8, 1, 3, 1, 3, 0, 2, 0, 1, 1, 1, 1)}) {
             int k = p.c() * p.kH() * p.kW();
             int ohw = p.outH() * p.outW();
             float[] w = Tolerances.random(r, p.outC() * k);
