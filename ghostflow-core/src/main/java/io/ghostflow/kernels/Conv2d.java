@@ -2,6 +2,7 @@ package io.ghostflow.kernels;
 
 import io.ghostflow.core.GhostFlowException;
 import io.ghostflow.core.Parallel;
+import java.util.function.Supplier;
 
 /**
  * fp32 2-D convolution, NCHW, weights [outC, C / groups, kH, kW] packed once by
@@ -83,18 +84,21 @@ public final class Conv2d {
     /** Implicit im2col tables, for GEMM convolutions that are neither pointwise nor Winograd. */
     private final ConvPanels panels;
     /** Weights of a 3x3 stride-1 convolution for F(2x2, 3x3) (then {@link #packed} is null), transformed on first use. */
-    private final LazyWinograd winograd;
+    private final Lazy<WinogradKernel> winograd;
     /** The same weights for F(4x4, 3x3), transformed on the first run whose planes are wide enough. */
-    private final LazyWinograd winograd4;
+    private final Lazy<WinogradKernel> winograd4;
+    /** The weights transposed for {@link NarrowPlaneConv} (single-group convolutions), packed on first use. */
+    private final Lazy<PackedB> transposed;
 
-    private Conv2d(Params p, PackedA[] packed, float[] rawWeights, float[] directWeights, LazyWinograd winograd,
-                   LazyWinograd winograd4) {
+    private Conv2d(Params p, PackedA[] packed, float[] rawWeights, float[] directWeights, Lazy<WinogradKernel> winograd,
+                   Lazy<WinogradKernel> winograd4, Lazy<PackedB> transposed) {
         this.p = p;
         this.packed = packed;
         this.rawWeights = rawWeights;
         this.directWeights = directWeights;
         this.winograd = winograd;
         this.winograd4 = winograd4;
+        this.transposed = transposed;
         this.panels = p.isDepthwise() || p.isPointwise() || winograd != null ? null : new ConvPanels(p, p.c / p.groups);
     }
 
@@ -103,50 +107,43 @@ public final class Conv2d {
     private static final boolean WINOGRAD4 = Boolean.parseBoolean(System.getProperty("ghostflow.winograd4", "true"));
 
     /**
-     * A Winograd transform of weights that are kept by reference until a run needs it: the input
-     * size is not known when a session packs its weights, and it decides between F(2x2, 3x3) and
-     * F(4x4, 3x3) (and DirectConv for small layers), so a layer needs one transform at most.
-     * Transforming both at session creation took over half of resnet18's load time.
+     * Weights in a second form (a Winograd transform, or transposed for {@link NarrowPlaneConv}),
+     * made from the weights kept by reference on the first run that needs it: the input size is
+     * not known when a session packs its weights, and it decides between the paths, so a layer
+     * pays for the forms it runs only. Transforming both Winograd forms at session creation took
+     * over half of resnet18's load time.
      */
-    private static final class LazyWinograd {
-        private final float[] weights;
-        private final int offset;
-        private final int outC;
-        private final int c;
-        private final boolean four;
-        private volatile WinogradKernel kernel;
+    private static final class Lazy<T> {
+        private final Supplier<T> make;
+        private volatile T value;
 
-        LazyWinograd(float[] weights, int offset, int outC, int c, boolean four) {
-            this.weights = weights;
-            this.offset = offset;
-            this.outC = outC;
-            this.c = c;
-            this.four = four;
+        Lazy(Supplier<T> make) {
+            this.make = make;
         }
 
-        boolean transformed() {
-            return kernel != null;
+        boolean ready() {
+            return value != null;
         }
 
-        WinogradKernel get() {
-            WinogradKernel k = kernel;
-            if (k == null) {
+        T get() {
+            T v = value;
+            if (v == null) {
                 synchronized (this) {
-                    k = kernel;
-                    if (k == null) {
-                        k = four ? Winograd4Conv.prepare(weights, offset, outC, c) : WinogradConv.prepare(weights, offset, outC, c);
-                        kernel = k;
+                    v = value;
+                    if (v == null) {
+                        v = make.get();
+                        value = v;
                     }
                 }
             }
-            return k;
+            return v;
         }
     }
 
     /**
      * Packs weights [outC, C / groups, kH, kW] starting at weights[offset]. The array is kept, by
-     * reference, only for 3x3 stride-1 convolutions (see {@link LazyWinograd}): callers pass a
-     * session's constant weights, which never change.
+     * reference, for the forms made on first use (see {@link Lazy}): callers pass a session's
+     * constant weights, which never change.
      */
     public static Conv2d prepare(float[] weights, int offset, Params p) {
         int mg = p.outC / p.groups;
@@ -158,10 +155,13 @@ public final class Conv2d {
         if (p.isDepthwise()) {
             float[] w = new float[p.outC * kg];
             System.arraycopy(weights, offset, w, 0, w.length);
-            return new Conv2d(p, null, w, null, null, null);
+            return new Conv2d(p, null, w, null, null, null, null);
         }
-        LazyWinograd winograd = WinogradConv.suits(p) ? new LazyWinograd(weights, offset, p.outC, p.c, false) : null;
-        LazyWinograd winograd4 = winograd != null && WINOGRAD4 ? new LazyWinograd(weights, offset, p.outC, p.c, true) : null;
+        Lazy<WinogradKernel> winograd = WinogradConv.suits(p)
+                ? new Lazy<>(() -> WinogradConv.prepare(weights, offset, p.outC, p.c)) : null;
+        Lazy<WinogradKernel> winograd4 = winograd != null && WINOGRAD4
+                ? new Lazy<>(() -> Winograd4Conv.prepare(weights, offset, p.outC, p.c)) : null;
+        Lazy<PackedB> transposed = p.groups == 1 ? new Lazy<>(() -> NarrowPlaneConv.pack(weights, offset, p)) : null;
         PackedA[] packed = winograd != null ? null : new PackedA[p.groups];
         for (int g = 0; winograd == null && g < p.groups; g++) {
             packed[g] = Gemm.packA(weights, offset + g * mg * kg, mg, kg, false);
@@ -171,7 +171,7 @@ public final class Conv2d {
         if (p.groups == 1 && kg <= DirectConv.MAX_DEPTH && (long) p.outC * kg <= DIRECT_MAX_WEIGHTS) {
             direct = DirectConv.interleave(weights, offset, p.outC, kg);
         }
-        return new Conv2d(p, packed, null, direct, winograd, winograd4);
+        return new Conv2d(p, packed, null, direct, winograd, winograd4, transposed);
     }
 
     public static Conv2d prepare(float[] weights, Params p) {
@@ -180,7 +180,7 @@ public final class Conv2d {
 
     /** Which Winograd weights exist yet: [F(2x2, 3x3), F(4x4, 3x3)] (for tests). */
     boolean[] winogradTransformed() {
-        return new boolean[] {winograd != null && winograd.transformed(), winograd4 != null && winograd4.transformed()};
+        return new boolean[] {winograd != null && winograd.ready(), winograd4 != null && winograd4.ready()};
     }
 
     public Params params() {
@@ -211,7 +211,7 @@ public final class Conv2d {
             throw GhostFlowException.shapeMismatch("Conv2d: weights were transformed for a 3x3 stride-1 convolution, not for "
                     + q);
         }
-        return q.equals(p) ? this : new Conv2d(q, packed, rawWeights, directWeights, winograd, winograd4);
+        return q.equals(p) ? this : new Conv2d(q, packed, rawWeights, directWeights, winograd, winograd4, transposed);
     }
 
     public void run(float[] x, float[] y, Epilogue epi, int threads) {
@@ -240,6 +240,10 @@ public final class Conv2d {
         }
         if (packed != null && StridedConv.suits(p, packed[0], e)) {
             StridedConv.run(p, packed[0], x, xOff, y, yOff, e, threads);
+            return;
+        }
+        if (transposed != null && NarrowPlaneConv.suits(p)) {
+            NarrowPlaneConv.run(p, transposed.get(), x, xOff, y, yOff, e, threads);
             return;
         }
         if (winograd != null) {

@@ -1,0 +1,105 @@
+package io.ghostflow.kernels;
+
+import static io.ghostflow.kernels.GemmBlocking.NR;
+
+/**
+ * Convolutions whose output plane is small against the register tile: resnet18's 7 x 7 layers
+ * have 49 pixels per channel, one full 32-column tile and a second one half empty on AVX-512.
+ * The GEMM runs transposed, {@code Y^T[OH*OW, outC] = cols^T * W^T}: pixels are the rows (4 per
+ * tile, so at most 3 rows are wasted) and output channels the vector lanes (a multiple of the
+ * tile in every common network). The result is transposed into NCHW with the epilogue applied
+ * there. Each image is one GEMM; the im2col matrix is written out (no copy for 1x1 stride-1
+ * convolutions, whose input already is it).
+ */
+final class NarrowPlaneConv {
+    /**
+     * Most output pixels (all images of the batch) that go this way. Per layer, one JVM each
+     * (AVX-512, 1 thread): resnet18's 7 x 7 3x3 layers 1.75-1.80 ms against 2.05-2.19 as Winograd,
+     * its stride-2 layer4.0.conv1 0.93 against 1.25-1.31 over the implicit im2col, mobilenet_v2_bn's
+     * 7 x 7 pointwise layers 0.80-0.85x; but with 169 pixels (squeezenet1_1's 13 x 13 layers) or 196
+     * (resnet18's layer3) the transposed GEMM ran 1.1-1.8x slower than the usual paths.
+     */
+    static final int MAX_PIXELS = Integer.getInteger("ghostflow.conv.narrowMaxPixels", 64);
+
+    private static final ScratchFloats COLUMNS = new ScratchFloats(1);
+    private static final ScratchFloats RESULT = new ScratchFloats(1);
+
+    private NarrowPlaneConv() {
+    }
+
+    /**
+     * Whether p runs better transposed: one group, at most {@link #MAX_PIXELS} output pixels in
+     * the batch, planes that do not fill whole tiles, and at least a tile of output channels to
+     * fill the lanes.
+     */
+    static boolean suits(Conv2d.Params p) {
+        int ohw = p.outH() * p.outW();
+        return p.groups() == 1 && (long) p.n() * ohw <= MAX_PIXELS && ohw % NR != 0 && p.outC() >= NR;
+    }
+
+    /** The weights [outC, K] as the transposed GEMM's right-hand operand W^T [K, outC]. */
+    static PackedB pack(float[] weights, int offset, Conv2d.Params p) {
+        return Gemm.packB(weights, offset, p.c() * p.kH() * p.kW(), p.outC(), true);
+    }
+
+    /** y[yOff ..] = epi(conv(x[xOff ..])) for p with {@link #suits}; x is [N, C, H, W], y [N, outC, OH, OW]. */
+    static void run(Conv2d.Params p, PackedB wt, float[] x, int xOff, float[] y, int yOff, Epilogue epi, int threads) {
+        int ohw = p.outH() * p.outW();
+        int k = p.c() * p.kH() * p.kW();
+        int hw = p.h() * p.w();
+        float[] result = RESULT.get(0, ohw * p.outC());
+        for (int n = 0; n < p.n(); n++) {
+            int xo = xOff + n * p.c() * hw;
+            float[] cols = x;
+            int colsOff = xo;
+            if (!p.isPointwise()) {
+                cols = COLUMNS.get(0, k * ohw);
+                colsOff = 0;
+                im2col(p, x, xo, cols);
+            }
+            Gemm.gemm(ohw, p.outC(), k, 1f, cols, colsOff, ohw, true, wt, 0f, result, 0, p.outC(), Epilogue.NONE,
+                    threads);
+            int yo = yOff + n * p.outC() * ohw;
+            transpose(result, ohw, p.outC(), y, yo);
+            epi.withResidualRowsAhead(n * p.outC()).apply(y, yo, ohw, 0, 0, p.outC(), ohw);
+        }
+    }
+
+    /** cols[k * OH*OW + pixel] = the input tap k (channel, ky, kx) of each output pixel, 0 in the padding. */
+    static void im2col(Conv2d.Params p, float[] x, int xo, float[] cols) {
+        int oh = p.outH();
+        int ow = p.outW();
+        int row = 0;
+        for (int c = 0; c < p.c(); c++) {
+            int plane = xo + c * p.h() * p.w();
+            for (int ky = 0; ky < p.kH(); ky++) {
+                for (int kx = 0; kx < p.kW(); kx++, row++) {
+                    int d = row * oh * ow;
+                    int dx = kx * p.dilationW() - p.padLeft();
+                    for (int oy = 0; oy < oh; oy++, d += ow) {
+                        int iy = oy * p.strideH() + ky * p.dilationH() - p.padTop();
+                        if (iy < 0 || iy >= p.h()) {
+                            java.util.Arrays.fill(cols, d, d + ow, 0f);
+                            continue;
+                        }
+                        int src = plane + iy * p.w();
+                        for (int ox = 0; ox < ow; ox++) {
+                            int ix = ox * p.strideW() + dx;
+                            cols[d + ox] = ix >= 0 && ix < p.w() ? x[src + ix] : 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** y[yo + m * rows + r] = t[r * cols + m]: the [pixels, channels] result into NCHW. */
+    private static void transpose(float[] t, int rows, int cols, float[] y, int yo) {
+        for (int m = 0; m < cols; m++) {
+            int d = yo + m * rows;
+            for (int r = 0; r < rows; r++) {
+                y[d + r] = t[r * cols + m];
+            }
+        }
+    }
+}

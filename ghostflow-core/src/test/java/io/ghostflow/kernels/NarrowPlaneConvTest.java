@@ -1,0 +1,58 @@
+package io.ghostflow.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The transposed GEMM for small output planes: which convolutions take it, and results against
+ * the reference on random geometry (pointwise without im2col, padding, strides, dilations, ragged
+ * pixel counts, batches with a residual per image, threads).
+ */
+class NarrowPlaneConvTest {
+    private static final int NR = Gemm.tileColumns();
+
+    private static Conv2d.Params conv(int n, int c, int h, int outC, int k, int s, int pad) {
+        return new Conv2d.Params(n, c, h, h, outC, k, k, s, s, pad, pad, pad, pad, 1, 1, 1);
+    }
+
+    @Test
+    void smallPlanesWithEnoughChannelsGoTransposed() {
+        assertThat(NarrowPlaneConv.suits(conv(1, 512, 7, 512, 3, 1, 1))).as("resnet18 layer4").isTrue();
+        assertThat(NarrowPlaneConv.suits(conv(1, 256, 14, 512, 3, 2, 1))).as("resnet18 layer4 stride 2").isTrue();
+        assertThat(NarrowPlaneConv.suits(conv(1, 960, 7, 160, 1, 1, 0))).as("mobilenet 7x7 projection").isTrue();
+        assertThat(NarrowPlaneConv.suits(conv(1, 64, 56, 64, 3, 1, 1))).as("a wide plane").isFalse();
+        assertThat(NarrowPlaneConv.suits(conv(2, 512, 7, 512, 3, 1, 1))).as("a batch of two 7 x 7 planes").isFalse();
+        assertThat(NarrowPlaneConv.suits(conv(1, 64, 7, NR - 1, 3, 1, 1))).as("fewer channels than lanes").isFalse();
+        assertThat(NarrowPlaneConv.suits(new Conv2d.Params(1, 64, 7, 7, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2)))
+                .as("grouped").isFalse();
+    }
+
+    @Test
+    void randomNarrowConvolutionsMatchTheReference() {
+        Random r = new Random(43);
+        int taken = 0;
+        for (int iter = 0; iter < 60; iter++) {
+            int c = 1 + r.nextInt(40);
+            int m = NR + r.nextInt(3 * NR);
+            int kh = 1 + r.nextInt(3);
+            int kw = 1 + r.nextInt(3);
+            int s = 1 + r.nextInt(2);
+            int d = 1 + r.nextInt(2);
+            int h = d * (kh - 1) + 1 + r.nextInt(9);
+            int w = d * (kw - 1) + 1 + r.nextInt(9);
+            int pad = iter % 4 == 0 ? 0 : r.nextInt(2);
+            Conv2d.Params p = iter % 5 == 0
+                    ? new Conv2d.Params(1 + r.nextInt(2), c, h, w, m, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1)
+                    : new Conv2d.Params(1 + r.nextInt(2), c, h, w, m, kh, kw, s, s, pad, r.nextInt(2), pad, r.nextInt(2),
+                            d, d, 1);
+            if (!NarrowPlaneConv.suits(p)) {
+                continue;
+            }
+            taken++;
+            ConvChecks.againstReference(p, ConvChecks.randomEpilogue(r, iter), r, 1 + iter % 2, 0.0);
+        }
+        assertThat(taken).as("shapes that took the transposed GEMM").isGreaterThan(30);
+    }
+}
