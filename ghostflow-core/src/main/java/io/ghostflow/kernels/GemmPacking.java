@@ -10,12 +10,9 @@ import static io.ghostflow.kernels.GemmBlocking.S;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /** Copies blocks of row-major (optionally transposed) matrices into micro-panel order. */
 final class GemmPacking {
-    private static final VectorSpecies<Float> FOUR = FloatVector.SPECIES_128;
-
     private GemmPacking() {
     }
 
@@ -44,10 +41,16 @@ final class GemmPacking {
                     }
                 }
             } else if (h == 4 && MR == 4) {
-                // op(A)'s four rows at one k are adjacent in A^T: one 4-float move per k (the scalar
-                // copy was a tenth of resnet18's samples once its 7 x 7 layers ran transposed)
-                for (int k = 0; k < kc; k++) {
-                    FloatVector.fromArray(FOUR, a, aOff + (k0 + k) * lda + i).intoArray(dst, base + k * MR);
+                // op(A)'s four rows at one k are adjacent in A^T: four plain moves per k (the generic copy
+                // was a tenth of resnet18's samples once its 7 x 7 layers ran transposed). Not a 128-bit
+                // Vector API move: with a second float species in the hot path, 6 of 8 peer-benchmark
+                // JVMs ran resnet18 or mobilenet_v2_bn 1.8-2x slower, C2 compiling the GEMM kernels'
+                // vector calls as their Java fallback; 4 of 4 were fine without it.
+                for (int k = 0, src = aOff + k0 * lda + i, d = base; k < kc; k++, src += lda, d += 4) {
+                    dst[d] = a[src];
+                    dst[d + 1] = a[src + 1];
+                    dst[d + 2] = a[src + 2];
+                    dst[d + 3] = a[src + 3];
                 }
             } else {
                 for (int k = 0; k < kc; k++) {
