@@ -13,7 +13,7 @@ import static io.ghostflow.kernels.GemmBlocking.NR;
  */
 final class NarrowPlaneConv {
     /**
-     * Most output pixels (all images of the batch) that go this way. Per layer, one JVM each
+     * Most output pixels per image that go this way. Per layer, one JVM each
      * (AVX-512, 1 thread): resnet18's 7 x 7 3x3 layers 1.75-1.80 ms against 2.05-2.19 as Winograd,
      * its stride-2 layer4.0.conv1 0.93 against 1.25-1.31 over the implicit im2col, mobilenet_v2_bn's
      * 7 x 7 pointwise layers 0.80-0.85x; but with 169 pixels (squeezenet1_1's 13 x 13 layers) or 196
@@ -28,13 +28,14 @@ final class NarrowPlaneConv {
     }
 
     /**
-     * Whether p runs better transposed: one group, at most {@link #MAX_PIXELS} output pixels in
-     * the batch, planes that do not fill whole tiles, and at least a tile of output channels to
-     * fill the lanes.
+     * Whether p runs better transposed: one group, output planes of at most {@link #MAX_PIXELS}
+     * pixels that do not fill whole tiles, and at least a tile of output channels to fill the
+     * lanes. Decided per image, not per batch: each image is its own GEMM, so a batched run
+     * computes exactly the bits of each image run alone.
      */
     static boolean suits(Conv2d.Params p) {
         int ohw = p.outH() * p.outW();
-        return p.groups() == 1 && (long) p.n() * ohw <= MAX_PIXELS && ohw % NR != 0 && p.outC() >= NR;
+        return p.groups() == 1 && ohw <= MAX_PIXELS && ohw % NR != 0 && p.outC() >= NR;
     }
 
     /** The weights [outC, K] as the transposed GEMM's right-hand operand W^T [K, outC]. */

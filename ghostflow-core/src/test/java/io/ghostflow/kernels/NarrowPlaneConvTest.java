@@ -23,7 +23,7 @@ class NarrowPlaneConvTest {
         assertThat(NarrowPlaneConv.suits(conv(1, 256, 14, 512, 3, 2, 1))).as("resnet18 layer4 stride 2").isTrue();
         assertThat(NarrowPlaneConv.suits(conv(1, 960, 7, 160, 1, 1, 0))).as("mobilenet 7x7 projection").isTrue();
         assertThat(NarrowPlaneConv.suits(conv(1, 64, 56, 64, 3, 1, 1))).as("a wide plane").isFalse();
-        assertThat(NarrowPlaneConv.suits(conv(2, 512, 7, 512, 3, 1, 1))).as("a batch of two 7 x 7 planes").isFalse();
+        assertThat(NarrowPlaneConv.suits(conv(2, 512, 7, 512, 3, 1, 1))).as("a batch: decided per image").isTrue();
         assertThat(NarrowPlaneConv.suits(conv(1, 64, 7, NR - 1, 3, 1, 1))).as("fewer channels than lanes").isFalse();
         assertThat(NarrowPlaneConv.suits(new Conv2d.Params(1, 64, 7, 7, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2)))
                 .as("grouped").isFalse();
@@ -44,8 +44,8 @@ class NarrowPlaneConvTest {
             int w = d * (kw - 1) + 1 + r.nextInt(9);
             int pad = iter % 4 == 0 ? 0 : r.nextInt(2);
             Conv2d.Params p = iter % 5 == 0
-                    ? new Conv2d.Params(1 + r.nextInt(2), c, h, w, m, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1)
-                    : new Conv2d.Params(1 + r.nextInt(2), c, h, w, m, kh, kw, s, s, pad, r.nextInt(2), pad, r.nextInt(2),
+                    ? new Conv2d.Params(1 + r.nextInt(3), c, h, w, m, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1)
+                    : new Conv2d.Params(1 + r.nextInt(3), c, h, w, m, kh, kw, s, s, pad, r.nextInt(2), pad, r.nextInt(2),
                             d, d, 1);
             if (!NarrowPlaneConv.suits(p)) {
                 continue;
