@@ -90,6 +90,35 @@ class GemmTest {
         }
     }
 
+    /**
+     * Single-row GEMMs (a classifier on one sample) whose columns span four panels or more with a
+     * partial last one, which the one-row kernel covers in passes of four panels: every column
+     * count from 3 to 9 panels' worth, alpha and beta, K past one block, bias and ReLU, against the
+     * reference.
+     */
+    @Test
+    void singleRowsAcrossPartialPanels() {
+        Random r = new Random(5);
+        int nr = Gemm.tileColumns();
+        for (int iter = 0; iter < 40; iter++) {
+            int n = 3 * nr + 1 + r.nextInt(6 * nr);
+            int k = iter % 5 == 0 ? 600 + r.nextInt(40) : 1 + r.nextInt(300);
+            float alpha = iter % 3 == 0 ? 1f : 0.75f;
+            float beta = iter % 4 == 0 ? 0.5f : 0f;
+            float[] a = Tolerances.random(r, k);
+            float[] b = Tolerances.random(r, k * n);
+            float[] bias = Tolerances.random(r, n);
+            Epilogue epi = iter % 2 == 0 ? Epilogue.NONE : Epilogue.of(Activation.RELU).withColumnBias(bias, 0);
+            float[] c0 = Tolerances.random(r, n);
+            float[] got = c0.clone();
+            float[] ref = c0.clone();
+            Gemm.gemm(1, n, k, alpha, a, 0, k, false, Gemm.packB(b, 0, k, n, false), beta, got, 0, n, epi, 1 + iter % 2);
+            double[] abs = new double[n];
+            ReferenceGemm.gemm(1, n, k, alpha, a, 0, k, false, b, 0, n, false, beta, ref, 0, n, epi, abs);
+            compare("one row n=" + n + " k=" + k, got, ref, abs, 1, n, 0, n);
+        }
+    }
+
     /** K past the whole-K limit: packed A is laid out block by block (PackedA.blocked), also in M stripes. */
     @Test
     void deepPackedAKBlockedLayout() {
