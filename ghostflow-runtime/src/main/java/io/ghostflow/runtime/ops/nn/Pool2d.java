@@ -2,6 +2,7 @@ package io.ghostflow.runtime.ops.nn;
 
 import io.ghostflow.core.Parallel;
 import io.ghostflow.kernels.Deinterleave;
+import io.ghostflow.kernels.MaxPoolStride2;
 import io.ghostflow.kernels.ScratchFloats;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -86,6 +87,10 @@ final class Pool2d {
         int iw = g.in()[1];
         int oh = g.out()[0];
         int ow = g.out()[1];
+        boolean padded = ph != 0 || pw != 0 || g.padEnd()[0] != 0 || g.padEnd()[1] != 0;
+        if (MaxPoolStride2.suits(kh, kw, sh, sw, padded, ih, iw, oh, ow)) {
+            return MaxPoolStride2.plane(x, xo, y, yo, kh, kw, sh, ih, iw, oh, ow, limit);
+        }
         int lanes = S.length();
         // Enough framed columns for every window plus one vector of over-read, then the window maxima.
         int framed = Math.max(pw + iw, (ow - 1) * sw + kw + lanes) + lanes;

@@ -51,6 +51,30 @@ class Pool2dMaxTest {
         }
     }
 
+    /**
+     * Unpadded windows 2 or 3 wide at column stride 2 (the register kernel, MaxPoolStride2): random
+     * heights, row strides and widths from under one vector to several, 1-3 planes, 1-2 threads,
+     * against the reference; the last rows of the array take its scalar tail.
+     */
+    @RepeatedTest(60)
+    void unpaddedStride2WindowsMatchTheReference(RepetitionInfo repetition) {
+        Random random = new Random(7100L + repetition.getCurrentRepetition());
+        int kh = 1 + random.nextInt(4);
+        int kw = 2 + random.nextInt(2);
+        int sh = 1 + random.nextInt(3);
+        int ih = kh + random.nextInt(30);
+        int iw = kw + random.nextInt(80);
+        int oh = (ih - kh) / sh + 1;
+        int ow = (iw - kw) / 2 + 1;
+        Window.Geometry g = new Window.Geometry(new int[] {kh, kw}, new int[] {sh, 2}, new int[] {1, 1},
+                new int[] {0, 0}, new int[] {0, 0}, new int[] {ih, iw}, new int[] {oh, ow});
+        int planes = 1 + random.nextInt(3);
+        float[] x = PoolGeometries.values(random, planes * ih * iw);
+        float[] y = new float[planes * oh * ow];
+        Pool2d.run(true, false, x, y, planes, g, 1 + random.nextInt(2));
+        assertThat(y).as("k %dx%d stride %d,2 on %dx%d", kh, kw, sh, ih, iw).containsExactly(reference(x, planes, g));
+    }
+
     @Test
     void planesTiledExactlyByTheirWindowsRunStackedWithTheSameResults() {
         // LeNet's pools: 2x2 stride 2 on 28 x 28 (6 planes) and 10 x 10 (16 planes); then a NaN in one plane
