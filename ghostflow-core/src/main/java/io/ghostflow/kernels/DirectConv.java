@@ -3,6 +3,7 @@ package io.ghostflow.kernels;
 import io.ghostflow.core.Parallel;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -286,9 +287,18 @@ final class DirectConv {
             d0.intoArray(flat, 3 * stride + q0);
             d1.intoArray(flat, 3 * stride + q0 + L);
         }
+        // Rows out in vectors, the last one of each row masked: a System.arraycopy call per 8- to
+        // 28-float row cost more than the copying (lenet_bn 0.987 of the time, median of 200 pairs).
+        int last = (ow - 1) / L * L;
+        VectorMask<Float> tail = S.indexInRange(0, ow - last);
         for (int k = 0; k < live; k++) {
-            for (int oy = 0; oy < oh; oy++) {
-                System.arraycopy(flat, k * stride + oy * pw, y, yo + ((m0 + k) * oh + oy) * ow, ow);
+            int from = k * stride;
+            int to = yo + (m0 + k) * oh * ow;
+            for (int oy = 0; oy < oh; oy++, from += pw, to += ow) {
+                for (int c = 0; c < last; c += L) {
+                    FloatVector.fromArray(S, flat, from + c).intoArray(y, to + c);
+                }
+                FloatVector.fromArray(S, flat, from + last).intoArray(y, to + last, tail);
             }
         }
     }
