@@ -202,62 +202,66 @@ final class Winograd4Conv extends WinogradKernel {
     void outputTransform(float[] mm, int ld, int t0, int m, int th, int tw, int oh, int ow, float[] y,
                                  int plane) {
         float[] t = TMP.get(0, 36 * L);
-        int width = 4 * (tw + L);
+        // The image's tiles run flat, row after row (M holds them so): vectors of L tiles may span
+        // tile rows, so narrow planes fill the lanes (7 tiles per row on 27 x 27, 16 lanes). Row i of
+        // every tile's four output rows goes to rows[i * width + 4 * tile], then out row by row.
+        int tiles = th * tw;
+        int width = 4 * (tiles + L);
         float[] rows = TMP.get(1, 4 * width);
         int stride = outC * ld;
-        for (int ty = 0; ty < th; ty++) {
-            int at = m * ld + t0 + ty * tw;
-            for (int tx = 0; tx < tw; tx += L) {
-                int a = at + tx;
-                // A^T M, column by column: rows i = 0..3 of column j into t[(i * 6 + j) * L]
-                for (int j = 0; j < 6; j++) {
-                    FloatVector m0 = FloatVector.fromArray(S, mm, a + j * stride);
-                    FloatVector m1 = FloatVector.fromArray(S, mm, a + (6 + j) * stride);
-                    FloatVector m2 = FloatVector.fromArray(S, mm, a + (12 + j) * stride);
-                    FloatVector m3 = FloatVector.fromArray(S, mm, a + (18 + j) * stride);
-                    FloatVector m4 = FloatVector.fromArray(S, mm, a + (24 + j) * stride);
-                    FloatVector m5 = FloatVector.fromArray(S, mm, a + (30 + j) * stride);
-                    FloatVector s12 = m1.add(m2);
-                    FloatVector d12 = m1.sub(m2);
-                    FloatVector s34 = m3.add(m4);
-                    FloatVector d34 = m3.sub(m4);
-                    m0.add(s12).add(s34).intoArray(t, j * L);
-                    d12.add(d34.mul(2f)).intoArray(t, (6 + j) * L);
-                    s12.add(s34.mul(4f)).intoArray(t, (12 + j) * L);
-                    d12.add(d34.mul(8f)).add(m5).intoArray(t, (18 + j) * L);
-                }
-                // (A^T M) A, row by row: the tile's four pixels, zipped into output order
-                for (int i = 0; i < 4; i++) {
-                    int ti = i * 6 * L;
-                    FloatVector s0 = FloatVector.fromArray(S, t, ti);
-                    FloatVector s1 = FloatVector.fromArray(S, t, ti + L);
-                    FloatVector s2 = FloatVector.fromArray(S, t, ti + 2 * L);
-                    FloatVector s3 = FloatVector.fromArray(S, t, ti + 3 * L);
-                    FloatVector s4 = FloatVector.fromArray(S, t, ti + 4 * L);
-                    FloatVector s5 = FloatVector.fromArray(S, t, ti + 5 * L);
-                    FloatVector s12 = s1.add(s2);
-                    FloatVector d12 = s1.sub(s2);
-                    FloatVector s34 = s3.add(s4);
-                    FloatVector d34 = s3.sub(s4);
-                    FloatVector p0 = s0.add(s12).add(s34);
-                    FloatVector p1 = d12.add(d34.mul(2f));
-                    FloatVector p2 = s12.add(s34.mul(4f));
-                    FloatVector p3 = d12.add(d34.mul(8f)).add(s5);
-                    // zip (p0, p2) and (p1, p3), then the two results: p0 p1 p2 p3 of each tile in turn
-                    FloatVector ac0 = p0.rearrange(SPREAD_LOW).blend(p2.rearrange(SPREAD_LOW), ODD_LANES);
-                    FloatVector ac1 = p0.rearrange(SPREAD_HIGH).blend(p2.rearrange(SPREAD_HIGH), ODD_LANES);
-                    FloatVector bd0 = p1.rearrange(SPREAD_LOW).blend(p3.rearrange(SPREAD_LOW), ODD_LANES);
-                    FloatVector bd1 = p1.rearrange(SPREAD_HIGH).blend(p3.rearrange(SPREAD_HIGH), ODD_LANES);
-                    int o = i * width + 4 * tx;
-                    ac0.rearrange(SPREAD_LOW).blend(bd0.rearrange(SPREAD_LOW), ODD_LANES).intoArray(rows, o);
-                    ac0.rearrange(SPREAD_HIGH).blend(bd0.rearrange(SPREAD_HIGH), ODD_LANES).intoArray(rows, o + L);
-                    ac1.rearrange(SPREAD_LOW).blend(bd1.rearrange(SPREAD_LOW), ODD_LANES).intoArray(rows, o + 2 * L);
-                    ac1.rearrange(SPREAD_HIGH).blend(bd1.rearrange(SPREAD_HIGH), ODD_LANES).intoArray(rows, o + 3 * L);
-                }
+        int at = m * ld + t0;
+        for (int tx = 0; tx < tiles; tx += L) {
+            int a = at + tx;
+            // A^T M, column by column: rows i = 0..3 of column j into t[(i * 6 + j) * L]
+            for (int j = 0; j < 6; j++) {
+                FloatVector m0 = FloatVector.fromArray(S, mm, a + j * stride);
+                FloatVector m1 = FloatVector.fromArray(S, mm, a + (6 + j) * stride);
+                FloatVector m2 = FloatVector.fromArray(S, mm, a + (12 + j) * stride);
+                FloatVector m3 = FloatVector.fromArray(S, mm, a + (18 + j) * stride);
+                FloatVector m4 = FloatVector.fromArray(S, mm, a + (24 + j) * stride);
+                FloatVector m5 = FloatVector.fromArray(S, mm, a + (30 + j) * stride);
+                FloatVector s12 = m1.add(m2);
+                FloatVector d12 = m1.sub(m2);
+                FloatVector s34 = m3.add(m4);
+                FloatVector d34 = m3.sub(m4);
+                m0.add(s12).add(s34).intoArray(t, j * L);
+                d12.add(d34.mul(2f)).intoArray(t, (6 + j) * L);
+                s12.add(s34.mul(4f)).intoArray(t, (12 + j) * L);
+                d12.add(d34.mul(8f)).add(m5).intoArray(t, (18 + j) * L);
             }
+            // (A^T M) A, row by row: the tile's four pixels, zipped into output order
+            for (int i = 0; i < 4; i++) {
+                int ti = i * 6 * L;
+                FloatVector s0 = FloatVector.fromArray(S, t, ti);
+                FloatVector s1 = FloatVector.fromArray(S, t, ti + L);
+                FloatVector s2 = FloatVector.fromArray(S, t, ti + 2 * L);
+                FloatVector s3 = FloatVector.fromArray(S, t, ti + 3 * L);
+                FloatVector s4 = FloatVector.fromArray(S, t, ti + 4 * L);
+                FloatVector s5 = FloatVector.fromArray(S, t, ti + 5 * L);
+                FloatVector s12 = s1.add(s2);
+                FloatVector d12 = s1.sub(s2);
+                FloatVector s34 = s3.add(s4);
+                FloatVector d34 = s3.sub(s4);
+                FloatVector p0 = s0.add(s12).add(s34);
+                FloatVector p1 = d12.add(d34.mul(2f));
+                FloatVector p2 = s12.add(s34.mul(4f));
+                FloatVector p3 = d12.add(d34.mul(8f)).add(s5);
+                // zip (p0, p2) and (p1, p3), then the two results: p0 p1 p2 p3 of each tile in turn
+                FloatVector ac0 = p0.rearrange(SPREAD_LOW).blend(p2.rearrange(SPREAD_LOW), ODD_LANES);
+                FloatVector ac1 = p0.rearrange(SPREAD_HIGH).blend(p2.rearrange(SPREAD_HIGH), ODD_LANES);
+                FloatVector bd0 = p1.rearrange(SPREAD_LOW).blend(p3.rearrange(SPREAD_LOW), ODD_LANES);
+                FloatVector bd1 = p1.rearrange(SPREAD_HIGH).blend(p3.rearrange(SPREAD_HIGH), ODD_LANES);
+                int o = i * width + 4 * tx;
+                ac0.rearrange(SPREAD_LOW).blend(bd0.rearrange(SPREAD_LOW), ODD_LANES).intoArray(rows, o);
+                ac0.rearrange(SPREAD_HIGH).blend(bd0.rearrange(SPREAD_HIGH), ODD_LANES).intoArray(rows, o + L);
+                ac1.rearrange(SPREAD_LOW).blend(bd1.rearrange(SPREAD_LOW), ODD_LANES).intoArray(rows, o + 2 * L);
+                ac1.rearrange(SPREAD_HIGH).blend(bd1.rearrange(SPREAD_HIGH), ODD_LANES).intoArray(rows, o + 3 * L);
+            }
+        }
+        for (int ty = 0; ty < th; ty++) {
             int rowsHere = Math.min(4, oh - 4 * ty);
             for (int i = 0; i < rowsHere; i++) {
-                System.arraycopy(rows, i * width, y, plane + (4 * ty + i) * ow, ow);
+                System.arraycopy(rows, i * width + 4 * ty * tw, y, plane + (4 * ty + i) * ow, ow);
             }
         }
     }

@@ -239,47 +239,51 @@ final class WinogradConv extends WinogradKernel {
     @Override
     void outputTransform(float[] mm, int ld, int t0, int m, int th, int tw, int oh, int ow, float[] y,
                                  int plane) {
-        // whole vectors from the start of each tile row: lanes past its end are computed and ignored
-        float[] row0 = ROWS.get(0, 2 * (tw + L));
-        float[] row1 = ROWS.get(1, 2 * (tw + L));
+        // The image's tiles run flat, row after row (as M holds them): vectors of L tiles may span
+        // tile rows, so narrow planes fill the lanes (7 tiles per row on 13 x 13, 16 lanes); lanes
+        // past the last tile are computed and ignored. Each tile's top and bottom output rows go to
+        // row0 / row1 at 2 * tile, then out row by row.
+        int tiles = th * tw;
+        float[] row0 = ROWS.get(0, 2 * (tiles + L));
+        float[] row1 = ROWS.get(1, 2 * (tiles + L));
         int stride = outC * ld;
+        int at = m * ld + t0;
+        for (int tx = 0; tx < tiles; tx += L) {
+            int a = at + tx;
+            FloatVector m00 = FloatVector.fromArray(S, mm, a);
+            FloatVector m01 = FloatVector.fromArray(S, mm, a + stride);
+            FloatVector m02 = FloatVector.fromArray(S, mm, a + 2 * stride);
+            FloatVector m03 = FloatVector.fromArray(S, mm, a + 3 * stride);
+            FloatVector m10 = FloatVector.fromArray(S, mm, a + 4 * stride);
+            FloatVector m11 = FloatVector.fromArray(S, mm, a + 5 * stride);
+            FloatVector m12 = FloatVector.fromArray(S, mm, a + 6 * stride);
+            FloatVector m13 = FloatVector.fromArray(S, mm, a + 7 * stride);
+            FloatVector m20 = FloatVector.fromArray(S, mm, a + 8 * stride);
+            FloatVector m21 = FloatVector.fromArray(S, mm, a + 9 * stride);
+            FloatVector m22 = FloatVector.fromArray(S, mm, a + 10 * stride);
+            FloatVector m23 = FloatVector.fromArray(S, mm, a + 11 * stride);
+            FloatVector s00 = m00.add(m10).add(m20);
+            FloatVector s01 = m01.add(m11).add(m21);
+            FloatVector s02 = m02.add(m12).add(m22);
+            FloatVector s03 = m03.add(m13).add(m23);
+            FloatVector s10 = m10.sub(m20).sub(FloatVector.fromArray(S, mm, a + 12 * stride));
+            FloatVector s11 = m11.sub(m21).sub(FloatVector.fromArray(S, mm, a + 13 * stride));
+            FloatVector s12 = m12.sub(m22).sub(FloatVector.fromArray(S, mm, a + 14 * stride));
+            FloatVector s13 = m13.sub(m23).sub(FloatVector.fromArray(S, mm, a + 15 * stride));
+            // each tile's left and right pixels, zipped into output order
+            FloatVector left0 = s00.add(s01).add(s02);
+            FloatVector right0 = s01.sub(s02).sub(s03);
+            FloatVector left1 = s10.add(s11).add(s12);
+            FloatVector right1 = s11.sub(s12).sub(s13);
+            left0.rearrange(SPREAD_LOW).blend(right0.rearrange(SPREAD_LOW), ODD_LANES).intoArray(row0, 2 * tx);
+            left0.rearrange(SPREAD_HIGH).blend(right0.rearrange(SPREAD_HIGH), ODD_LANES).intoArray(row0, 2 * tx + L);
+            left1.rearrange(SPREAD_LOW).blend(right1.rearrange(SPREAD_LOW), ODD_LANES).intoArray(row1, 2 * tx);
+            left1.rearrange(SPREAD_HIGH).blend(right1.rearrange(SPREAD_HIGH), ODD_LANES).intoArray(row1, 2 * tx + L);
+        }
         for (int ty = 0; ty < th; ty++) {
-            int at = m * ld + t0 + ty * tw;
-            for (int tx = 0; tx < tw; tx += L) {
-                int a = at + tx;
-                FloatVector m00 = FloatVector.fromArray(S, mm, a);
-                FloatVector m01 = FloatVector.fromArray(S, mm, a + stride);
-                FloatVector m02 = FloatVector.fromArray(S, mm, a + 2 * stride);
-                FloatVector m03 = FloatVector.fromArray(S, mm, a + 3 * stride);
-                FloatVector m10 = FloatVector.fromArray(S, mm, a + 4 * stride);
-                FloatVector m11 = FloatVector.fromArray(S, mm, a + 5 * stride);
-                FloatVector m12 = FloatVector.fromArray(S, mm, a + 6 * stride);
-                FloatVector m13 = FloatVector.fromArray(S, mm, a + 7 * stride);
-                FloatVector m20 = FloatVector.fromArray(S, mm, a + 8 * stride);
-                FloatVector m21 = FloatVector.fromArray(S, mm, a + 9 * stride);
-                FloatVector m22 = FloatVector.fromArray(S, mm, a + 10 * stride);
-                FloatVector m23 = FloatVector.fromArray(S, mm, a + 11 * stride);
-                FloatVector s00 = m00.add(m10).add(m20);
-                FloatVector s01 = m01.add(m11).add(m21);
-                FloatVector s02 = m02.add(m12).add(m22);
-                FloatVector s03 = m03.add(m13).add(m23);
-                FloatVector s10 = m10.sub(m20).sub(FloatVector.fromArray(S, mm, a + 12 * stride));
-                FloatVector s11 = m11.sub(m21).sub(FloatVector.fromArray(S, mm, a + 13 * stride));
-                FloatVector s12 = m12.sub(m22).sub(FloatVector.fromArray(S, mm, a + 14 * stride));
-                FloatVector s13 = m13.sub(m23).sub(FloatVector.fromArray(S, mm, a + 15 * stride));
-                // each tile's left and right pixels, zipped into output order
-                FloatVector left0 = s00.add(s01).add(s02);
-                FloatVector right0 = s01.sub(s02).sub(s03);
-                FloatVector left1 = s10.add(s11).add(s12);
-                FloatVector right1 = s11.sub(s12).sub(s13);
-                left0.rearrange(SPREAD_LOW).blend(right0.rearrange(SPREAD_LOW), ODD_LANES).intoArray(row0, 2 * tx);
-                left0.rearrange(SPREAD_HIGH).blend(right0.rearrange(SPREAD_HIGH), ODD_LANES).intoArray(row0, 2 * tx + L);
-                left1.rearrange(SPREAD_LOW).blend(right1.rearrange(SPREAD_LOW), ODD_LANES).intoArray(row1, 2 * tx);
-                left1.rearrange(SPREAD_HIGH).blend(right1.rearrange(SPREAD_HIGH), ODD_LANES).intoArray(row1, 2 * tx + L);
-            }
-            System.arraycopy(row0, 0, y, plane + 2 * ty * ow, ow);
+            System.arraycopy(row0, 2 * ty * tw, y, plane + 2 * ty * ow, ow);
             if (2 * ty + 1 < oh) {
-                System.arraycopy(row1, 0, y, plane + (2 * ty + 1) * ow, ow);
+                System.arraycopy(row1, 2 * ty * tw, y, plane + (2 * ty + 1) * ow, ow);
             }
         }
     }
