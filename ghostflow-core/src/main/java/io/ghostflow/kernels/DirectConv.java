@@ -80,7 +80,7 @@ final class DirectConv {
         // output was an eighth of LeNet's samples; whole lenet_bn 0.962-0.965 of the time, median of
         // 200 paired blocks in one JVM); other epilogues run after, over the output.
         boolean fused = group != 2 && epi.fitsRowBiasClamp();
-        Epilogue inQuads = fused ? epi : Epilogue.NONE;
+        Epilogue inFlatRuns = fused ? epi : Epilogue.NONE;
         int groups = (p.outC() + group - 1) / group;
         int work = p.n() * groups;
         long macsPerGroup = (long) group * p.outH() * p.outW() * p.c() * p.kH() * p.kW();
@@ -96,10 +96,10 @@ final class DirectConv {
                 int m0 = (item % groups) * group;
                 int yo = yOff + n * p.outC() * p.outH() * p.outW();
                 if (group == 8 && p.outC() - m0 > 4) {
-                    octet(p, w, pad, y, yo, m0, inQuads);
+                    octet(p, w, pad, y, yo, m0, inFlatRuns);
                 } else if (group != 2) {
                     // a last group of at most four channels: half the multiply-adds of an octet
-                    quad(p, w, pad, y, yo, m0, inQuads);
+                    quad(p, w, pad, y, yo, m0, inFlatRuns);
                 } else {
                     pair(p, w, pad, y, yo, m0);
                 }
