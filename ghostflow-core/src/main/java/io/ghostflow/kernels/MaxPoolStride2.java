@@ -24,9 +24,15 @@ public final class MaxPoolStride2 {
     private MaxPoolStride2() {
     }
 
-    /** Whether this kernel pools the given geometry: undilated, unpadded, windows 2 or 3 wide at stride 2, all inside. */
+    /**
+     * Whether this kernel pools the given geometry: undilated, unpadded, windows 2 or 3 wide at
+     * stride 2, all inside; 16 lanes or more. With 8-lane vectors (emulated here with
+     * -XX:MaxVectorSize=32 on an AVX-512 machine) C2 compiled this method with its vector calls
+     * left to the Vector API's Java fallback, 33-100 MB allocated per squeezenet1_1 run, so
+     * narrower vectors keep the separable path.
+     */
     public static boolean suits(int kh, int kw, int sh, int sw, boolean padded, int ih, int iw, int oh, int ow) {
-        return !padded && sw == 2 && (kw == 2 || kw == 3) && kh >= 1 && sh >= 1 && oh > 0 && ow > 0
+        return L >= 16 && !padded && sw == 2 && (kw == 2 || kw == 3) && kh >= 1 && sh >= 1 && oh > 0 && ow > 0
                 && (long) (oh - 1) * sh + kh <= ih && (long) (ow - 1) * sw + kw <= iw;
     }
 

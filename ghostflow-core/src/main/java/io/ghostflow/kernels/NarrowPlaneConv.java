@@ -31,11 +31,12 @@ final class NarrowPlaneConv {
      * Whether p runs better transposed: one group, output planes of at most {@link #MAX_PIXELS}
      * pixels that do not fill whole tiles, and at least a tile of output channels to fill the
      * lanes. Decided per image, not per batch: each image is its own GEMM, so a batched run
-     * computes exactly the bits of each image run alone.
+     * computes exactly the bits of each image run alone. Only with 32-column tiles (AVX-512), where
+     * it was measured: with 16 columns a 7 x 7 plane is three full tiles and one column.
      */
     static boolean suits(Conv2d.Params p) {
         int ohw = p.outH() * p.outW();
-        return p.groups() == 1 && ohw <= MAX_PIXELS && ohw % NR != 0 && p.outC() >= NR;
+        return NR >= 32 && p.groups() == 1 && ohw <= MAX_PIXELS && ohw % NR != 0 && p.outC() >= NR;
     }
 
     /** The weights [outC, K] as the transposed GEMM's right-hand operand W^T [K, outC]. */
