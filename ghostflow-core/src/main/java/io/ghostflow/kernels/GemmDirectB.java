@@ -1,5 +1,6 @@
 package io.ghostflow.kernels;
 
+import static io.ghostflow.kernels.GemmBlocking.L;
 import static io.ghostflow.kernels.GemmBlocking.MR;
 import static io.ghostflow.kernels.GemmBlocking.NR;
 
@@ -32,9 +33,13 @@ final class GemmDirectB {
 
     /**
      * Most rows read in place: with columns outer, A is read once per column block, and from L2
-     * once it outgrows L1 (160 -> 960 on 7 x 7: 0.85x; 16 -> 96 on 112 x 112: 0.90x).
+     * once it outgrows L1. On AVX2 64 (160 -> 960 on 7 x 7: 0.85x; 16 -> 96 on 112 x 112: 0.90x);
+     * on AVX-512 (Zen 5: 48 KiB L1, 1 MiB L2) 384, which takes MobileNet's expansions up to 64 ->
+     * 384 and squeezenet1_1's: mobilenet_v2_bn 0.982-0.985 and squeezenet1_1 0.983-0.988 of the
+     * time against 64, resnet18 1.003 (medians of 40-60 paired blocks in one JVM); 640 (576-row
+     * expansions too) ran mobilenet_v2_bn 1.026x against 384.
      */
-    static final int MAX_M = Integer.getInteger("ghostflow.gemm.directMaxM", 64);
+    static final int MAX_M = Integer.getInteger("ghostflow.gemm.directMaxM", L >= 16 ? 384 : 64);
 
     private GemmDirectB() {
     }
