@@ -2,6 +2,8 @@ package io.ghostflow.kernels;
 
 import static io.ghostflow.kernels.GemmBlocking.NR;
 
+import java.util.Arrays;
+
 /**
  * Convolutions whose output plane is small against the register tile: resnet18's 7 x 7 layers
  * have 49 pixels per channel, one full 32-column tile and a second one half empty on AVX-512.
@@ -81,7 +83,7 @@ final class NarrowPlaneConv {
                     for (int oy = 0; oy < oh; oy++, d += ow) {
                         int iy = oy * p.strideH() + ky * p.dilationH() - p.padTop();
                         if (iy < 0 || iy >= p.h()) {
-                            java.util.Arrays.fill(cols, d, d + ow, 0f);
+                            Arrays.fill(cols, d, d + ow, 0f);
                             continue;
                         }
                         int src = plane + iy * p.w();
