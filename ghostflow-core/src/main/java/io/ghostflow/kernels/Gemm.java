@@ -43,9 +43,18 @@ public final class Gemm {
     /** Packs op(B) [K, N] (B stored [K, N] with row stride ldb, or [N, K] if transB). */
     public static PackedB packB(float[] b, int offset, int ldb, int k, int n, boolean transB) {
         checkDims("packB", k, n);
-        float[] data = new float[PackedB.panels(n) * NR * Math.max(k, 0)];
-        GemmPacking.packB(b, offset, ldb, transB, n, 0, k, 0, n, data, 0, k * NR);
-        return new PackedB(k, n, data);
+        int panels = PackedB.panels(n);
+        float[] data = new float[panels * NR * Math.max(k, 0)];
+        boolean blocked = k > WHOLE_K_MAX;
+        if (!blocked) {
+            GemmPacking.packB(b, offset, ldb, transB, n, 0, k, 0, n, data, 0, k * NR);
+        } else {
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                GemmPacking.packB(b, offset, ldb, transB, n, pc, kc, 0, n, data, pc * panels * NR, kc * NR);
+            }
+        }
+        return new PackedB(k, n, data, blocked);
     }
 
     /** {@link #packB(float[], int, int, int, int, boolean)} for a dense matrix (ldb = N, or K if transB). */
@@ -235,7 +244,7 @@ public final class Gemm {
                 GemmPacking.packB(b.raw, b.off, b.ld, b.trans, n, 0, k, j0, nc, data, q0 * NR * k, k * NR);
             }
         });
-        return new Operand(null, 0, 0, false, null, new PackedB(k, n, data), null, b);
+        return new Operand(null, 0, 0, false, null, new PackedB(k, n, data, false), null, b);
     }
 
     /**
@@ -317,7 +326,12 @@ public final class Gemm {
                 float[] bArr;
                 int bBase;
                 int bStride;
-                if (b.packedB != null) {
+                if (b.packedB != null && b.packedB.blocked) {
+                    // K > WHOLE_K_MAX, so kcMax == KC here: the layout's blocks are these blocks.
+                    bArr = b.packedB.data;
+                    bStride = kc * NR;
+                    bBase = pc * PackedB.panels(b.packedB.n) * NR + (bPanel0 + jc / NR) * bStride;
+                } else if (b.packedB != null) {
                     bArr = b.packedB.data;
                     bStride = k * NR;
                     bBase = (bPanel0 + jc / NR) * bStride + pc * NR;
@@ -365,12 +379,7 @@ public final class Gemm {
                     GemmMacroKernel blk = scratch.block;
                     blk.set(kc, alpha, beta, first, last, inRegisters, aArr, aBase, aStride, bArr, bBase, bStride,
                             c, cOff + ic * ldc + jc, ldc, ic, jc, epi, tile);
-                    // Rows outer, columns inner: the A micro-panel stays in L1, the B block in L2, and
-                    // consecutive tiles of C are adjacent in memory (prefetch-friendly, no strided misses).
-                    // BLIS's order (columns outer) was 0.97-0.93x of this on whole models.
-                    for (int ir = 0; ir < mc; ir += MR) {
-                        blk.rowPanel(ir, mc, nc, edge, narrowRows, quadRows);
-                    }
+                    blk.block(mc, nc, edge, narrowRows, quadRows);
                 }
             }
         }

@@ -20,6 +20,7 @@ final class GemmBlocking {
      * at 1024^3 (223 against 208 GFLOP/s), but the fused paths (bias and clamp in registers,
      * convolutions reading activations in place, strided convolutions) exist for 4 rows only, and
      * whole models ran slower with 6 (resnet18 39.8 against 22.8 ms). Kept as -Dghostflow.gemm.mr=6.
+     * With 32 registers the 4-row layouts are instead read two panels at a time ({@link GemmPairKernel}).
      */
     static final int MR = Integer.getInteger("ghostflow.gemm.mr", 4) >= 6 ? 6 : 4;
     static final int NR = 2 * L;

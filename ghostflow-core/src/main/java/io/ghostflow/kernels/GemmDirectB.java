@@ -77,15 +77,26 @@ final class GemmDirectB {
                             cOff + ir * ldc + jb, ldc);
                     continue;
                 }
+                // Two row panels per 8-row tile where both are full (GemmPairKernel): each B row read feeds 8 rows.
+                boolean pair = GemmPairKernel.ENABLED && ir + GemmPairKernel.ROWS <= rows;
                 for (int jr = jb; jr < jEnd; jr += NR) {
                     int co = cOff + ir * ldc + jr;
-                    if (inRegisters) {
+                    if (pair && inRegisters) {
+                        GemmPairKernel.kernel8SetBiasClampStrided(k, a.data, ao, ao + aStride, b, bOff + jr, ldb, c, co,
+                                ldc, alpha, rowBias, epi.biasOffset() + ir, lo, hi);
+                    } else if (pair) {
+                        GemmPairKernel.kernel8SetStrided(k, a.data, ao, ao + aStride, b, bOff + jr, ldb, c, co, ldc, alpha);
+                        epi.applyTile(c, co, ldc, ir, jr, GemmPairKernel.ROWS);
+                    } else if (inRegisters) {
                         GemmMicroKernel.kernel4SetBiasClampStrided(k, a.data, ao, b, bOff + jr, ldb, c, co, ldc, alpha,
                                 rowBias, epi.biasOffset() + ir, lo, hi);
                     } else {
                         GemmMicroKernel.kernel4SetStrided(k, a.data, ao, b, bOff + jr, ldb, c, co, ldc, alpha);
                         epi.applyTile(c, co, ldc, ir, jr, MR);
                     }
+                }
+                if (pair) {
+                    ir += MR;
                 }
             }
         }

@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the packed B panel and MR broadcasts from the packed A panel. Written out by hand (generated)
  * because C2 keeps only explicit locals in registers. Two sizes: 4 x 2 (8 accumulators) for
  * 16-register ISAs (AVX2), where 6 x 2 measurably spills under C2, and 6 x 2 (12 accumulators)
- * for 32-register ones (AVX-512).
+ * for 32-register ones (AVX-512), used only with -Dghostflow.gemm.mr=6: by default AVX-512 runs
+ * 8 x 2 tiles over pairs of 4-row panels ({@link GemmPairKernel}) where both panels are full.
  *
  * <p>The 4-row kernels on packed B step two induction variables, A's index by 4 floats and B's by
  * 2 vectors per k, so each k costs the loads, the FMAs and two adds: a loop over k that computed

@@ -434,4 +434,70 @@ class GemmTest {
             assertThat(single).as("m=%d n=%d k=%d", m, n, k).containsExactly(batched);
         }
     }
+
+    /**
+     * Row panels paired into 8-row tiles (GemmPairKernel, with 32 vector registers) give the same bits
+     * as the same rows paired differently: rows [0, 4) and [4, m) in two calls shift every pair by a
+     * panel. Pre-packed A (with B read in place for K up to GemmDirectB.MAX_K), pre-packed B (blocked by
+     * K beyond the whole-K limit) and both raw; bias and clamp in registers, residuals, alpha and beta;
+     * and against the reference.
+     */
+    @Test
+    void pairedRowPanelsEqualShiftedRowsBitForBit() {
+        Random r = new Random(41);
+        for (int iter = 0; iter < 48; iter++) {
+            int m = 8 + r.nextInt(40);
+            int n = 1 + r.nextInt(iter % 6 == 5 ? 600 : 150);
+            int k = switch (iter % 3) {
+                case 0 -> 65 + r.nextInt(GemmDirectB.MAX_K - 64);
+                case 1 -> 200 + r.nextInt(400);
+                default -> 1025 + r.nextInt(400);
+            };
+            int mode = iter % 4;
+            boolean plainC = mode == 0 || iter % 8 < 4;
+            float alpha = iter % 5 == 0 ? 0.75f : 1f;
+            float beta = plainC ? 0f : 0.5f;
+            float[] a = Tolerances.random(r, m * k);
+            float[] b = Tolerances.random(r, k * n);
+            float[] bias = Tolerances.random(r, m);
+            float[] res = Tolerances.random(r, m * n);
+            float[] c0 = Tolerances.random(r, m * n);
+            Activation act = ACTS[r.nextInt(ACTS.length)];
+            boolean residual = iter % 7 == 3;
+            float[] whole = c0.clone();
+            run(mode, 0, m, n, k, alpha, a, b, beta, whole, epilogue(act, bias, res, residual, n, 0), 1 + iter % 2);
+            float[] split = c0.clone();
+            run(mode, 0, 4, n, k, alpha, a, b, beta, split, epilogue(act, bias, res, residual, n, 0), 1);
+            run(mode, 4, m - 4, n, k, alpha, a, b, beta, split, epilogue(act, bias, res, residual, n, 4), 1 + iter % 2);
+            String what = "pairs mode=" + mode + " m=" + m + " n=" + n + " k=" + k + " beta=" + beta + " " + act;
+            assertThat(split).as(what).containsExactly(whole);
+            float[] ref = c0.clone();
+            double[] abs = new double[m * n];
+            ReferenceGemm.gemm(m, n, k, alpha, a, 0, k, false, b, 0, n, false, beta, ref, 0, n,
+                    epilogue(act, bias, res, residual, n, 0), abs);
+            for (int i = 0; i < m * n; i++) {
+                abs[i] += 2.0 + Math.abs(c0[i]); // |bias| + |residual| <= 1 each, beta * |C| <= |C|
+            }
+            compare(what, whole, ref, abs, m, n, 0, n);
+        }
+    }
+
+    /** Row bias (and optionally a residual) for rows from row0 on, as a caller computing a row slice binds them. */
+    private static Epilogue epilogue(Activation act, float[] bias, float[] res, boolean residual, int n, int row0) {
+        Epilogue e = Epilogue.of(act).withRowBias(bias, row0);
+        return residual ? e.withResidual(res, row0 * n, n) : e;
+    }
+
+    /** Rows [row0, row0 + rows) of C = alpha * A * B + beta * C in the given operand mode (0 packed A, 1 packed B, 2-3 raw). */
+    private static void run(int mode, int row0, int rows, int n, int k, float alpha, float[] a, float[] b, float beta,
+                            float[] c, Epilogue epi, int threads) {
+        switch (mode) {
+            case 0 -> Gemm.gemm(rows, n, k, alpha, Gemm.packA(a, row0 * k, rows, k, false), b, 0, n, false, beta, c,
+                    row0 * n, n, epi, threads);
+            case 1 -> Gemm.gemm(rows, n, k, alpha, a, row0 * k, k, false, Gemm.packB(b, 0, k, n, false), beta, c,
+                    row0 * n, n, epi, threads);
+            default -> Gemm.gemm(rows, n, k, alpha, a, row0 * k, k, false, b, 0, n, false, beta, c, row0 * n, n, epi,
+                    threads);
+        }
+    }
 }
