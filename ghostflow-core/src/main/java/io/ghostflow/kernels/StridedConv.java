@@ -112,10 +112,20 @@ final class StridedConv {
             int out = yo + oy * ow;
             for (int ir = 0; ir < p.outC(); ir += MR) {
                 int ao = ir * k;
+                // Two 4-channel panels per 8-row tile where both exist (GemmPairKernel): the same bits.
+                boolean pair = GemmPairKernel.ENABLED && ir + GemmPairKernel.ROWS <= p.outC();
                 for (int ch = 0; ch < chunks; ch++) {
                     int jj = Math.min(ch * NR, ow - NR);
-                    GemmMicroKernel.kernel4SetBiasClamp(k, a.data, ao, panel, ch * k * NR, y, out + ir * ohw + jj, ohw,
-                            1f, bias, biasOff + ir, lo, hi);
+                    if (pair) {
+                        GemmPairKernel.kernel8SetBiasClamp(k, a.data, ao, ao + MR * k, panel, ch * k * NR, y,
+                                out + ir * ohw + jj, ohw, 1f, bias, biasOff + ir, lo, hi);
+                    } else {
+                        GemmMicroKernel.kernel4SetBiasClamp(k, a.data, ao, panel, ch * k * NR, y, out + ir * ohw + jj,
+                                ohw, 1f, bias, biasOff + ir, lo, hi);
+                    }
+                }
+                if (pair) {
+                    ir += MR;
                 }
             }
         }
