@@ -158,6 +158,39 @@ class Pool2dMaxTest {
         }
     }
 
+    /**
+     * -inf then NaN as a window's first two taps: the generic rule takes the NaN (-inf is not a value
+     * taken), the column-max-first register kernel alone would not. Every window of a 3x3 stride-2
+     * plane in turn, so the NaN / infinity probe must see every part of the plane.
+     */
+    @Test
+    void minusInfinityThenNaNInAnyWindowGivesNaN() {
+        int ih = 11;
+        int iw = 40;
+        int oh = 5;
+        int ow = 19;
+        Window.Geometry g = new Window.Geometry(new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1},
+                new int[] {0, 0}, new int[] {0, 0}, new int[] {ih, iw}, new int[] {oh, ow});
+        float[] base = PoolGeometries.values(new Random(5), ih * iw);
+        float[] clean = reference(base, 1, g);
+        for (int w = 0; w < oh * ow; w++) {
+            float[] x = base.clone();
+            int at = (w / ow) * 2 * iw + (w % ow) * 2;
+            x[at] = Float.NEGATIVE_INFINITY;
+            x[at + 1] = Float.NaN;
+            float[] y = new float[oh * ow];
+            Pool2d.run(true, false, x, y, 1, g, 1);
+            assertThat(y[w]).as("window %d", w).isNaN();
+            for (int i = 0; i < y.length; i++) {
+                int dy = Math.abs(i / ow - w / ow);
+                int dx = Math.abs(i % ow - w % ow);
+                if (dy > 1 || dx > 1) {
+                    assertThat(y[i]).as("window %d, output %d", w, i).isEqualTo(clean[i]);
+                }
+            }
+        }
+    }
+
     private static float max3(float[] x, int at) {
         return Math.max(x[at], Math.max(x[at + 1], x[at + 2]));
     }
