@@ -5,6 +5,7 @@ import static io.ghostflow.kernels.Deinterleave.ODDS_FIRST;
 import static io.ghostflow.kernels.Deinterleave.UPPER_HALF;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -15,7 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
  * 2L columns two further on, for 3-wide windows), split into even and odd columns, and the maximum
  * of the window's first, second (and third) column from those: per input vector and row one
  * compare-and-blend, where maxima at offsets 0, 1 and 2 before the split took three (squeezenet1_1's
- * 64 x 111 x 111 pool alone, hot: 0.089 against 0.171 ms).
+ * 64 x 111 x 111 pool alone, input in cache, probe included: 0.126-0.136 against 0.171 ms; in the
+ * model its three pools 0.26 against 0.36 ms). resnet18's padded pool (one padding row and column)
+ * runs here too: 0.18-0.20 against 0.22-0.24 ms on the separable path it took before.
  * The separable path it replaces stored the column maxima and read them back shifted by one and
  * two floats, loads that overlap the stores just made and wait for them (LeNet's two pools were a
  * quarter of its run time). Ties go as there: the first row of a column, then the first column.
@@ -28,46 +31,66 @@ public final class MaxPoolStride2 {
     }
 
     /**
-     * Whether this kernel pools the given geometry: undilated, unpadded, windows 2 or 3 wide at
-     * stride 2, all inside; 16 lanes or more. With 8-lane vectors (emulated here with
-     * -XX:MaxVectorSize=32 on an AVX-512 machine) C2 compiled this method with its vector calls
-     * left to the Vector API's Java fallback, 33-100 MB allocated per squeezenet1_1 run, so
-     * narrower vectors keep the separable path.
+     * Whether this kernel pools the given geometry: undilated, windows 2 or 3 wide at column stride
+     * 2, padding of at most one row above and one column to the left (resnet's 3 x 3 stride-2 pool)
+     * and any below and to the right, every window holding at least one input; 16 lanes or more.
+     * With 8-lane vectors (emulated here with -XX:MaxVectorSize=32 on an AVX-512 machine) C2
+     * compiled this method with its vector calls left to the Vector API's Java fallback, 33-100 MB
+     * allocated per squeezenet1_1 run, so narrower vectors keep the separable path.
      */
-    public static boolean suits(int kh, int kw, int sh, int sw, boolean padded, int ih, int iw, int oh, int ow) {
-        return L >= 16 && !padded && sw == 2 && (kw == 2 || kw == 3) && kh >= 1 && sh >= 1 && oh > 0 && ow > 0
-                && (long) (oh - 1) * sh + kh <= ih && (long) (ow - 1) * sw + kw <= iw;
+    public static boolean suits(int kh, int kw, int sh, int sw, int padTop, int padLeft, int ih, int iw, int oh,
+                                int ow) {
+        return L >= 16 && sw == 2 && (kw == 2 || kw == 3) && kh >= 1 && sh >= 1 && oh > 0 && ow > 0
+                && padTop >= 0 && padTop <= 1 && padTop < kh && padLeft >= 0 && padLeft <= 1 && padLeft < kw
+                && (long) (oh - 1) * sh - padTop < ih && (long) (ow - 1) * 2 - padLeft < iw;
     }
 
     /**
-     * y[yo + oy * ow + ox] = the max of the window at (oy * sh, 2 * ox) of the plane at x[xo]
-     * (ih x iw), for a geometry that {@link #suits}. Returns false, having written nothing
-     * meaningful, if the plane holds a NaN or an infinity (the caller's generic loop decides
-     * those). A row's last vector may write up to {@code limit} (later rows, computed after).
+     * y[yo + oy * ow + ox] = the max of the window at (oy * sh - padTop, 2 * ox - padLeft) of the
+     * plane at x[xo] (ih x iw), over its taps inside the plane, for a geometry that {@link #suits}.
+     * Returns false, having written nothing meaningful, if the plane holds a NaN or an infinity (the
+     * caller's generic loop decides those). A row's last vector may write up to {@code limit}
+     * (later rows, computed after).
      */
-    public static boolean plane(float[] x, int xo, float[] y, int yo, int kh, int kw, int sh, int ih, int iw, int oh,
-                                int ow, int limit) {
-        if (Float.isNaN(probe(x, xo, ((oh - 1) * sh + kh) * iw))) {
+    public static boolean plane(float[] x, int xo, float[] y, int yo, int kh, int kw, int sh, int padTop, int padLeft,
+                                int ih, int iw, int oh, int ow, int limit) {
+        int rowsRead = Math.min(ih, (oh - 1) * sh - padTop + kh);
+        if (Float.isNaN(probe(x, xo, rowsRead * iw))) {
             return false;
         }
-        // Furthest float a vector step at column c reads: 2L + 1 columns on (at offset 2 for 3-wide windows), kh rows down.
-        int reach = (kh - 1) * iw + 2 * L + 1;
+        // From oEnd on, windows end past the row. With a padding column, output 0's window starts one
+        // float before the row: its first lane reads the previous row's last value, replaced by -inf
+        // (never taken) after the column maxima.
+        int oEnd = Math.min(ow, (iw - kw + padLeft) / 2 + 1);
+        FloatVector minusInf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         for (int oy = 0; oy < oh; oy++) {
-            int row = xo + oy * sh * iw;
+            int top = oy * sh - padTop;
+            int r0 = Math.max(0, top);
+            int rows = Math.min(ih, top + kh) - r0;
+            int row = xo + r0 * iw;
             int out = yo + oy * ow;
             int o = 0;
-            for (; o < ow && row + 2 * o + reach < x.length; o += L) {
-                int c = row + 2 * o;
+            if (row - padLeft < 0) {
+                // the array's first row: no float before it to read
+                y[out] = window(x, row, rows, -padLeft, kw, iw);
+                o = 1;
+            }
+            // Furthest float a vector step at column c reads: 2L + 1 columns on (at offset 2 for 3-wide windows).
+            int reach = (rows - 1) * iw + 2 * L + 1;
+            for (; o < oEnd && row + 2 * o - padLeft + reach < x.length; o += L) {
+                int c = row + 2 * o - padLeft;
+                VectorMask<Float> padding = VectorMask.fromLong(S, o == 0 ? padLeft : 0);
                 // Column maxima over the window rows: columns c .. c + 2L (v0, v1) and, for 3-wide
                 // windows, the same shifted by two columns (v2, v3).
                 FloatVector v0 = FloatVector.fromArray(S, x, c);
                 FloatVector v1 = FloatVector.fromArray(S, x, c + L);
-                for (int r = c + iw, end = c + kh * iw; r < end; r += iw) {
+                for (int r = c + iw, end = c + rows * iw; r < end; r += iw) {
                     FloatVector w = FloatVector.fromArray(S, x, r);
                     v0 = v0.blend(w, v0.compare(VectorOperators.LT, w));
                     w = FloatVector.fromArray(S, x, r + L);
                     v1 = v1.blend(w, v1.compare(VectorOperators.LT, w));
                 }
+                v0 = v0.blend(minusInf, padding);
                 // Window column 0 of each output is an even column, column 1 an odd one.
                 FloatVector m = v0.rearrange(EVENS_FIRST).blend(v1.rearrange(ODDS_FIRST), UPPER_HALF);
                 FloatVector odd = v0.rearrange(ODDS_FIRST).blend(v1.rearrange(EVENS_FIRST), UPPER_HALF);
@@ -75,7 +98,7 @@ public final class MaxPoolStride2 {
                 if (kw == 3) {
                     FloatVector v2 = FloatVector.fromArray(S, x, c + 2);
                     FloatVector v3 = FloatVector.fromArray(S, x, c + L + 2);
-                    for (int r = c + iw, end = c + kh * iw; r < end; r += iw) {
+                    for (int r = c + iw, end = c + rows * iw; r < end; r += iw) {
                         FloatVector w = FloatVector.fromArray(S, x, r + 2);
                         v2 = v2.blend(w, v2.compare(VectorOperators.LT, w));
                         w = FloatVector.fromArray(S, x, r + L + 2);
@@ -90,24 +113,29 @@ public final class MaxPoolStride2 {
                     m.intoArray(y, out + o, S.indexInRange(o, ow));
                 }
             }
-            // Near the end of the array: output by output, in the same order.
-            for (; o < ow; o++) {
-                y[out + o] = window(x, row + 2 * o, kh, kw, iw);
+            // Windows past the row's end, and near the end of the array: output by output, in the same order.
+            for (o = Math.min(o, oEnd); o < ow; o++) {
+                y[out + o] = window(x, row, rows, 2 * o - padLeft, kw, iw);
             }
         }
         return true;
     }
 
-    /** The window at x[c] (kh rows iw apart, kw columns): column maxima first, then across them. */
-    private static float window(float[] x, int c, int kh, int kw, int iw) {
+    /**
+     * The window of kw columns from column col (which may start left of the row or end past it) over
+     * the rows rows from x[row] (iw apart): column maxima first, then across them, inside columns only.
+     */
+    private static float window(float[] x, int row, int rows, int col, int kw, int iw) {
         float best = 0f;
-        for (int j = 0; j < kw; j++) {
-            float m = x[c + j];
-            for (int r = 1; r < kh; r++) {
-                float w = x[c + r * iw + j];
+        int j0 = Math.max(0, col);
+        int j1 = Math.min(iw, col + kw);
+        for (int j = j0; j < j1; j++) {
+            float m = x[row + j];
+            for (int r = 1; r < rows; r++) {
+                float w = x[row + r * iw + j];
                 m = m < w ? w : m;
             }
-            best = j == 0 || best < m ? m : best;
+            best = j == j0 || best < m ? m : best;
         }
         return best;
     }

@@ -87,9 +87,8 @@ final class Pool2d {
         int iw = g.in()[1];
         int oh = g.out()[0];
         int ow = g.out()[1];
-        boolean padded = ph != 0 || pw != 0 || g.padEnd()[0] != 0 || g.padEnd()[1] != 0;
-        if (MaxPoolStride2.suits(kh, kw, sh, sw, padded, ih, iw, oh, ow)) {
-            return MaxPoolStride2.plane(x, xo, y, yo, kh, kw, sh, ih, iw, oh, ow, limit);
+        if (MaxPoolStride2.suits(kh, kw, sh, sw, ph, pw, ih, iw, oh, ow)) {
+            return MaxPoolStride2.plane(x, xo, y, yo, kh, kw, sh, ph, pw, ih, iw, oh, ow, limit);
         }
         int lanes = S.length();
         // Enough framed columns for every window plus one vector of over-read, then the window maxima.
