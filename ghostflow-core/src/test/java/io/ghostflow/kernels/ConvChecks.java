@@ -32,6 +32,16 @@ final class ConvChecks {
      * output's sum of |terms|.
      */
     static void againstReference(Conv2d.Params p, Epilogue epiTemplate, Random r, int threads, double extraAbs) {
+        againstReference(p, epiTemplate, r, extraAbs, (w, x, y, epi) -> Conv2d.prepare(w, p).run(x, y, epi, threads));
+    }
+
+    /** A convolution kernel under test: y = epi(conv(x)) with weights w. */
+    interface Kernel {
+        void run(float[] w, float[] x, float[] y, Epilogue epi);
+    }
+
+    /** {@link #againstReference(Conv2d.Params, Epilogue, Random, int, double)} for one given kernel, not Conv2d's choice. */
+    static void againstReference(Conv2d.Params p, Epilogue epiTemplate, Random r, double extraAbs, Kernel kernel) {
         int cg = p.c() / p.groups();
         float[] w = Tolerances.random(r, p.outC() * cg * p.kH() * p.kW());
         float[] x = Tolerances.random(r, p.n() * p.c() * p.h() * p.w());
@@ -48,7 +58,7 @@ final class ConvChecks {
         }
         float[] got = new float[outSize];
         float[] ref = new float[outSize];
-        Conv2d.prepare(w, p).run(x, got, epi, threads);
+        kernel.run(w, x, got, epi);
         double[] abs = new double[outSize];
         ReferenceConv2d.run(p, w, x, ref, epi, abs);
         for (int i = 0; i < abs.length; i++) {

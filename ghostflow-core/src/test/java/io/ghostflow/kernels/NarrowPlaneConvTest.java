@@ -58,4 +58,35 @@ class NarrowPlaneConvTest {
         }
         assertThat(taken).as("shapes that took the transposed GEMM").isGreaterThan(30);
     }
+
+    /**
+     * Stride 1 with output planes the input's size (resnet18's 7 x 7 layers): the im2col as shifted
+     * planes, for every split of the padding between the two sides, kernels up to 5 wide and planes
+     * down to one row or column.
+     */
+    @Test
+    void samePaddedPlanesMatchTheReference() {
+        assumeTrue(NR >= 32, "the transposed GEMM is used with 32-column tiles only");
+        Random r = new Random(47);
+        for (int iter = 0; iter < 40; iter++) {
+            int kh = 1 + r.nextInt(5);
+            int kw = 1 + r.nextInt(5);
+            int h = 1 + r.nextInt(8);
+            int w = 1 + r.nextInt(Math.min(8, 64 / h));
+            int top = r.nextInt(kh);
+            int left = r.nextInt(kw);
+            Conv2d.Params p = new Conv2d.Params(1 + r.nextInt(2), 1 + r.nextInt(12), h, w, NR + r.nextInt(NR), kh, kw,
+                    1, 1, top, left, kh - 1 - top, kw - 1 - left, 1, 1, 1);
+            assertThat(p.outH()).isEqualTo(h);
+            assertThat(p.outW()).isEqualTo(w);
+            if (h * w % NR == 0 || kh * kw == 1) {
+                continue;
+            }
+            assertThat(NarrowPlaneConv.suits(p)).isTrue();
+            int threads = 1 + iter % 2;
+            // NarrowPlaneConv itself: Conv2d gives planes this small to DirectConv when the work is small.
+            ConvChecks.againstReference(p, ConvChecks.randomEpilogue(r, iter), r, 0.0,
+                    (wt, x, y, epi) -> NarrowPlaneConv.run(p, NarrowPlaneConv.pack(wt, 0, p), x, 0, y, 0, epi, threads));
+        }
+    }
 }
