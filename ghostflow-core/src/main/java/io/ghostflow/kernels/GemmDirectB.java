@@ -18,8 +18,14 @@ import static io.ghostflow.kernels.GemmBlocking.NR;
  * in the packed path's single-block kernels, so results are bit-identical to it.
  */
 final class GemmDirectB {
-    /** Deepest K read in place (a strip of 192 rows of 64 bytes is 12 KiB, well within L1; 384 - 960 ran 0.90-0.98x). */
-    static final int MAX_K = Integer.getInteger("ghostflow.gemm.directMaxK", 192);
+    /**
+     * Deepest K read in place. On AVX2 192 (a strip of 192 rows of 64 bytes is 12 KiB, well within
+     * L1; 384 - 960 ran 0.90-0.98x). On AVX-512, with 8-row pair tiles, up to the whole-K limit of
+     * packed A (1024): resnet18 0.993, mobilenet_v2_bn 0.987, squeezenet1_1 0.985 of the time against
+     * 192 (medians of 30 paired blocks in one JVM), and CpuTimeGemm's 64 x 3136 x 576 in the
+     * convolution layout 93-95% of peak against 69-82% with B packed per block.
+     */
+    static final int MAX_K = Integer.getInteger("ghostflow.gemm.directMaxK", L >= 16 ? 1024 : 192);
 
     /**
      * Floats of B per column block (64 KiB, in L2): each of B's K rows is then read as one run of
