@@ -111,7 +111,7 @@ final class Winograd4Conv extends WinogradKernel {
         float[] t = TMP.get(0, 36 * L);
         int stride = c * ld;
         for (int image = 0; image < p.n(); image++) {
-            splitPlane(p, x, xOff + (image * p.c() + ch) * p.h() * p.w(), rows, q, phases);
+            splitPlane(p, x, xOff + (image * p.c() + ch) * p.h() * p.w(), rows, q, tw + 1, phases);
             int base = ch * ld + image * th * tw;
             for (int ty = 0; ty < th; ty++) {
                 int r0 = 4 * ty;
@@ -168,9 +168,12 @@ final class Winograd4Conv extends WinogradKernel {
 
     /**
      * The rows of one channel's plane that the tile grid reads, zero-padded, each split into its
-     * columns mod 4: phases[(r * 4 + ph) * q + i] = padded (r, 4i + ph), for i < q.
+     * columns mod 4: phases[(r * 4 + ph) * q + i] = padded (r, 4i + ph), for i < used (the entries
+     * that live tiles read: tx and tx + 1 for tx < tw). Entries from used to q are left as they are:
+     * only the garbage lanes past a row's last tile read them. Splitting all q entries (L + 2 spare
+     * ones for those lanes) did twice the work on 56 x 56 planes and three times on 28 x 28.
      */
-    private static void splitPlane(Conv2d.Params p, float[] x, int plane, int rows, int q, float[] phases) {
+    private static void splitPlane(Conv2d.Params p, float[] x, int plane, int rows, int q, int used, float[] phases) {
         int h = p.h();
         int w = p.w();
         float[] row = ROW.get(0, 4 * q);
@@ -182,14 +185,14 @@ final class Winograd4Conv extends WinogradKernel {
                 java.util.Arrays.fill(phases, dst, dst + 4 * q, 0f);
                 continue;
             }
-            java.util.Arrays.fill(row, 0, 4 * q, 0f);
+            java.util.Arrays.fill(row, 0, 4 * used, 0f);
             int left = p.padLeft();
-            int n = Math.max(0, Math.min(w, 4 * q - left));
+            int n = Math.max(0, Math.min(w, 4 * used - left));
             System.arraycopy(x, plane + iy * w, row, left, n);
             // columns mod 2, then each half mod 2 again: evens -> phases 0 and 2, odds -> 1 and 3
-            Deinterleave.split(row, 0, 2 * q, half, 0, half, 2 * q);
-            Deinterleave.split(half, 0, q, phases, dst, phases, dst + 2 * q);
-            Deinterleave.split(half, 2 * q, q, phases, dst + q, phases, dst + 3 * q);
+            Deinterleave.split(row, 0, 2 * used, half, 0, half, 2 * used);
+            Deinterleave.split(half, 0, used, phases, dst, phases, dst + 2 * q);
+            Deinterleave.split(half, 2 * used, used, phases, dst + q, phases, dst + 3 * q);
         }
     }
 
