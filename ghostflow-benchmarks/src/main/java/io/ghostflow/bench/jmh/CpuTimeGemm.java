@@ -14,6 +14,9 @@ import java.util.Random;
  * (cache interference still is). Arguments: shapes "MxNxK" (default 1024x1024x1024). Each shape is
  * measured twice: with B pre-packed (a MatMul/Gemm node's weights) and with A pre-packed and B packed per
  * run, the layout of a convolution (weights [M = out channels, K], activations [K, N = pixels]).
+ * With {@code -Dgemm.copies=N} the pre-packed operand is rotated through N copies, so that with
+ * enough of them (their size times N well above the L3) it comes from memory as a model's weights
+ * do on every run; the default 1 measures it in cache.
  * Run: java --add-modules jdk.incubator.vector -cp target/classes:target/lib/* io.ghostflow.bench.jmh.CpuTimeGemm
  */
 public final class CpuTimeGemm {
@@ -50,12 +53,19 @@ public final class CpuTimeGemm {
             for (int i = 0; i < b.length; i++) {
                 b[i] = r.nextFloat() - 0.5f;
             }
-            PackedB pb = Gemm.packB(b, 0, k, n, false);
-            PackedA pa = Gemm.packA(a, 0, m, k, false);
-            report(shape + " (B packed)", m, n, k, peakBest,
-                    () -> Gemm.gemm(m, n, k, a, 0, k, false, pb, c, 0, n, Epilogue.NONE, 1));
-            report(shape + " (A packed, conv layout)", m, n, k, peakBest,
-                    () -> Gemm.gemm(m, n, k, 1f, pa, b, 0, n, false, 0f, c, 0, n, Epilogue.NONE, 1));
+            int copies = Math.max(1, Integer.getInteger("gemm.copies", 1));
+            PackedB[] pb = new PackedB[copies];
+            PackedA[] pa = new PackedA[copies];
+            for (int q = 0; q < copies; q++) {
+                pb[q] = Gemm.packB(b, 0, k, n, false);
+                pa[q] = Gemm.packA(a, 0, m, k, false);
+            }
+            String cold = copies == 1 ? "" : ", " + copies + " copies";
+            int[] turn = {0};
+            report(shape + " (B packed" + cold + ")", m, n, k, peakBest,
+                    () -> Gemm.gemm(m, n, k, a, 0, k, false, pb[turn[0]++ % copies], c, 0, n, Epilogue.NONE, 1));
+            report(shape + " (A packed, conv layout" + cold + ")", m, n, k, peakBest,
+                    () -> Gemm.gemm(m, n, k, 1f, pa[turn[0]++ % copies], b, 0, n, false, 0f, c, 0, n, Epilogue.NONE, 1));
         }
     }
 
