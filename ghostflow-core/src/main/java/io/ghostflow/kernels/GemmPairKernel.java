@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorOperators;
  *
  * <p>Each output is the same FMA chain over k as in {@link GemmMicroKernel}'s 4-row kernel of the
  * same name, followed by the same store operations, so results are bit-identical to it (and a batch
- * to its single images, whichever rows happen to be paired). Written out (generated) for the same
+ * to its single images, whichever rows happen to be paired). Written out, one copy per variant, for the same
  * reasons as the 4-row kernels: C2 keeps only explicit locals in registers, and a vector crossing a
  * call it does not inline is boxed.
  */

@@ -10,15 +10,16 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Max pooling with windows 2 or 3 columns wide at column stride 2, all inside the plane (no
- * padding): LeNet's 2 x 2 and squeezenet1_1's 3 x 3 pools. Each vector of L outputs is computed
+ * Max pooling with windows 2 or 3 columns wide at column stride 2, inside the plane or with one
+ * padding row above and one column to the left (windows clipped at the bottom and right):
+ * LeNet's 2 x 2, squeezenet1_1's and resnet18's 3 x 3 pools. Each vector of L outputs is computed
  * in registers from the input: the column maxima of the window rows over 2L columns (and over the
  * 2L columns two further on, for 3-wide windows), split into even and odd columns, and the maximum
  * of the window's first, second (and third) column from those: per input vector and row one
  * compare-and-blend, where maxima at offsets 0, 1 and 2 before the split took three (squeezenet1_1's
  * 64 x 111 x 111 pool alone, input in cache, probe included: 0.126-0.136 against 0.171 ms; in the
- * model its three pools 0.26 against 0.36 ms). resnet18's padded pool (one padding row and column)
- * runs here too: 0.18-0.20 against 0.22-0.24 ms on the separable path it took before.
+ * model its three pools 0.26 against 0.36 ms; resnet18's pool 0.18-0.20 against 0.22-0.24 ms on
+ * the separable path it took before).
  * The separable path it replaces stored the column maxima and read them back shifted by one and
  * two floats, loads that overlap the stores just made and wait for them (LeNet's two pools were a
  * quarter of its run time). Ties go as there: the first row of a column, then the first column.
