@@ -92,8 +92,8 @@ final class NarrowPlaneConv {
                     int d = row * oh * ow;
                     int dx = kx * p.dilationW() - p.padLeft();
                     int sw = p.strideW();
-                    // Output columns [lo, hi) read inside the row; the rest are padding. Bounds per tap,
-                    // not per element: the per-element test made this loop 4% of resnet18's samples.
+                    // Output columns [lo, hi) read inside the row; the rest are padding: bounds per tap, not
+                    // a test per element (strided layers; same-size ones take shiftedPlanes).
                     int lo = Math.min(ow, dx >= 0 ? 0 : (-dx + sw - 1) / sw);
                     int hi = Math.max(lo, Math.min(ow, dx >= p.w() ? 0 : (p.w() - 1 - dx) / sw + 1));
                     for (int oy = 0; oy < oh; oy++, d += ow) {
