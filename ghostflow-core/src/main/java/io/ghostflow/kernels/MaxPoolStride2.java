@@ -62,7 +62,8 @@ public final class MaxPoolStride2 {
         // From oEnd on, windows end past the row. With a padding column, output 0's window starts one
         // float before the row: its first lane reads the previous row's last value, replaced by -inf
         // (never taken) after the column maxima.
-        int oEnd = Math.min(ow, (iw - kw + padLeft) / 2 + 1);
+        // (floor division: a row narrower than the window has no such output)
+        int oEnd = Math.max(0, Math.min(ow, Math.floorDiv(iw - kw + padLeft, 2) + 1));
         FloatVector minusInf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         for (int oy = 0; oy < oh; oy++) {
             int top = oy * sh - padTop;

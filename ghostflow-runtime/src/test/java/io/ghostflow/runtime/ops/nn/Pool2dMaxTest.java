@@ -191,6 +191,42 @@ class Pool2dMaxTest {
         }
     }
 
+    /**
+     * Planes narrower or shorter than the window (windows clipped by the end padding, with and
+     * without a padding row and column in front), 40 planes so that the array is long enough for
+     * the vector path and a window reading past its row would see the next row's values: against
+     * the reference. (Found the output count of rows narrower than the window rounded toward zero.)
+     */
+    @Test
+    void planesSmallerThanTheWindowMatchTheReference() {
+        Random random = new Random(11);
+        for (int kh = 1; kh <= 3; kh++) {
+            for (int kw = 2; kw <= 3; kw++) {
+                for (int ph = 0; ph <= Math.min(1, kh - 1); ph++) {
+                    for (int pw = 0; pw <= 1; pw++) {
+                        for (int ih = 1; ih <= 3; ih++) {
+                            for (int iw = 1; iw <= 3; iw++) {
+                                int oh = Math.max(1, (ih + ph - 1) / 2 + 1);
+                                int ow = Math.max(1, (iw + pw - 1) / 2 + 1);
+                                int padBottom = Math.max(0, (oh - 1) * 2 + kh - ph - ih);
+                                int padRight = Math.max(0, (ow - 1) * 2 + kw - pw - iw);
+                                Window.Geometry g = new Window.Geometry(new int[] {kh, kw}, new int[] {2, 2},
+                                        new int[] {1, 1}, new int[] {ph, pw}, new int[] {padBottom, padRight},
+                                        new int[] {ih, iw}, new int[] {oh, ow});
+                                int planes = 40;
+                                float[] x = PoolGeometries.values(random, planes * ih * iw);
+                                float[] y = new float[planes * oh * ow];
+                                Pool2d.run(true, false, x, y, planes, g, 1);
+                                assertThat(y).as("%dx%d window, pads %d/%d, plane %dx%d", kh, kw, ph, pw, ih, iw)
+                                        .containsExactly(reference(x, planes, g));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private static float max3(float[] x, int at) {
         return Math.max(x[at], Math.max(x[at + 1], x[at + 2]));
     }
