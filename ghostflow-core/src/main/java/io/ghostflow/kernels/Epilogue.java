@@ -145,6 +145,16 @@ public final class Epilogue {
         return isIdentity() || fitsRowBiasClamp();
     }
 
+    /**
+     * True when the epilogue is at most a per-row bias, a residual and ReLU / Clip: what a kernel
+     * storing whole rows applies with {@link #rowBias}, {@link #residual} and the clamp bounds.
+     */
+    boolean atMostRowBiasResidualClamp() {
+        Activation.Kind kind = activation.kind();
+        return biasMode != BiasMode.PER_COLUMN
+                && (kind == Activation.Kind.NONE || kind == Activation.Kind.RELU || kind == Activation.Kind.CLIP);
+    }
+
     /** The per-row bias array, or null. */
     float[] rowBias() {
         return biasMode == BiasMode.PER_ROW ? bias : null;

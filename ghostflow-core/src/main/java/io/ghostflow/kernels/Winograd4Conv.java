@@ -205,7 +205,7 @@ final class Winograd4Conv extends WinogradKernel {
      */
     @Override
     void outputTransform(float[] mm, int ld, int t0, int m, int th, int tw, int oh, int ow, float[] y,
-                                 int plane, float bias, float lo, float hi) {
+                                 int plane, float bias, float[] res, int resOff, int resStep, float lo, float hi) {
         float[] t = TMP.get(0, 36 * L);
         // The image's tiles run flat, row after row (M holds them so): vectors of L tiles may span
         // tile rows, so narrow planes fill the lanes (7 tiles per row on 27 x 27, 16 lanes). Row i of
@@ -266,7 +266,8 @@ final class Winograd4Conv extends WinogradKernel {
         for (int ty = 0; ty < th; ty++) {
             int rowsHere = Math.min(4, oh - 4 * ty);
             for (int i = 0; i < rowsHere; i++) {
-                storeRow(rows, i * width + 4 * ty * tw, y, plane + (4 * ty + i) * ow, ow, bias, lo, hi);
+                storeRow(rows, i * width + 4 * ty * tw, y, plane + (4 * ty + i) * ow, ow, bias, res,
+                        resOff + ((4 * ty + i) * ow) * resStep, resStep, lo, hi);
             }
         }
     }

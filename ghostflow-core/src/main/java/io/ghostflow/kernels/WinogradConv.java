@@ -238,7 +238,7 @@ final class WinogradConv extends WinogradKernel {
      */
     @Override
     void outputTransform(float[] mm, int ld, int t0, int m, int th, int tw, int oh, int ow, float[] y,
-                                 int plane, float bias, float lo, float hi) {
+                                 int plane, float bias, float[] res, int resOff, int resStep, float lo, float hi) {
         // The image's tiles run flat, row after row (as M holds them): vectors of L tiles may span
         // tile rows, so narrow planes fill the lanes (7 tiles per row on 13 x 13, 16 lanes); lanes
         // past the last tile are computed and ignored. Each tile's top and bottom output rows go to
@@ -281,9 +281,11 @@ final class WinogradConv extends WinogradKernel {
             left1.rearrange(SPREAD_HIGH).blend(right1.rearrange(SPREAD_HIGH), ODD_LANES).intoArray(row1, 2 * tx + L);
         }
         for (int ty = 0; ty < th; ty++) {
-            storeRow(row0, 2 * ty * tw, y, plane + 2 * ty * ow, ow, bias, lo, hi);
+            storeRow(row0, 2 * ty * tw, y, plane + 2 * ty * ow, ow, bias, res, resOff + (2 * ty * ow) * resStep, resStep,
+                    lo, hi);
             if (2 * ty + 1 < oh) {
-                storeRow(row1, 2 * ty * tw, y, plane + (2 * ty + 1) * ow, ow, bias, lo, hi);
+                storeRow(row1, 2 * ty * tw, y, plane + (2 * ty + 1) * ow, ow, bias, res,
+                        resOff + ((2 * ty + 1) * ow) * resStep, resStep, lo, hi);
             }
         }
     }

@@ -75,12 +75,16 @@ abstract class WinogradKernel {
         for (int image = 0; image < p.n(); image++) {
             perImage[image] = e.withResidualRowsAhead(image * outC);
         }
-        // A bias and ReLU / Clip at most go into the output transform's stores; anything else (a
-        // residual, other activations) is a pass over each plane after it.
-        boolean inStores = e.atMostRowBiasClamp();
+        // A bias, a residual and ReLU / Clip at most go into the output transform's stores; other
+        // activations (and column biases) are a pass over each plane after it.
+        boolean inStores = e.atMostRowBiasResidualClamp();
         float[] bias = inStores ? e.rowBias() : null;
         float lo = inStores ? e.clampLow() : Float.NEGATIVE_INFINITY;
         float hi = inStores ? e.clampHigh() : Float.POSITIVE_INFINITY;
+        // Absent, the residual is read as -0 (an exact identity) from a row of them, at step 0.
+        boolean residual = inStores && e.residual() != null;
+        float[] res = residual ? e.residual() : NEG_ZEROS;
+        int resStep = residual ? 1 : 0;
         Parallel.forRangeBalanced(threads, p.n() * outC, (w0, w1) -> {
             for (int i = w0; i < w1; i++) {
                 int image = i / outC;
@@ -88,7 +92,9 @@ abstract class WinogradKernel {
                 int plane = yOff + (image * outC + m) * oh * ow;
                 // x + -0f == x for every x: no bias adds nothing
                 float b = bias == null ? -0f : bias[e.biasOffset() + m];
-                outputTransform(mm, ld, image * th * tw, m, th, tw, oh, ow, y, plane, b, lo, hi);
+                // residual[off + row * ld + pixel], row m of this image's [outC, OH * OW]
+                int resOff = residual ? perImage[image].residualOffset() + m * e.residualLd() : 0;
+                outputTransform(mm, ld, image * th * tw, m, th, tw, oh, ow, y, plane, b, res, resOff, resStep, lo, hi);
                 if (!inStores) {
                     perImage[image].apply(y, plane, oh * ow, m, 0, 1, oh * ow);
                 }
@@ -118,26 +124,39 @@ abstract class WinogradKernel {
 
     /** Output channel m of one image (its tiles start at t0 in M): the output transform, clipped to OH x OW. */
     abstract void outputTransform(float[] mm, int ld, int t0, int m, int th, int tw, int oh, int ow, float[] y,
-                                  int plane, float bias, float lo, float hi);
+                                  int plane, float bias, float[] res, int resOff, int resStep, float lo, float hi);
+
+    /** A residual row of -0: the exact identity of addition, read at step 0 where there is no residual. */
+    private static final float[] NEG_ZEROS = negativeZeros(L);
+
+    private static float[] negativeZeros(int n) {
+        float[] z = new float[n];
+        java.util.Arrays.fill(z, -0f);
+        return z;
+    }
 
     /**
-     * y[d + j] = clamp(src[s + j] + bias, lo, hi) for j < n: an output row stored with the bias and
-     * clamp of {@link Epilogue}'s row pass (x + bias, then the compare-and-blend clamp; with bias -0
-     * and infinite bounds an exact copy), so the bits are those of a separate pass. That pass over
-     * every output plane was 3% of squeezenet1_1's samples; in the stores: squeezenet1_1 0.980-0.981,
-     * resnet18 0.993 of the time (medians of 40-60 paired blocks in one JVM). With the rows' ragged
-     * ends element by element instead of one masked vector, squeezenet1_1 ran 1.066x.
+     * y[d + j] = clamp(src[s + j] + bias + res[r + j * resStep], lo, hi) for j < n: an output row
+     * stored with the bias, residual and clamp of {@link Epilogue}'s row pass ((x + bias) + residual,
+     * then the compare-and-blend clamp; with bias -0, residual -0 and infinite bounds an exact copy),
+     * so the bits are those of a separate pass. That pass over every output plane was 3% of
+     * squeezenet1_1's samples; bias and clamp in the stores: squeezenet1_1 0.980-0.981, resnet18 0.993
+     * of the time (medians of 40-60 paired blocks in one JVM), the residual too: resnet18 0.994-0.997;
+     * with the rows' ragged ends element by element instead of one masked vector, squeezenet1_1 ran 1.066x.
      */
-    static void storeRow(float[] src, int s, float[] y, int d, int n, float bias, float lo, float hi) {
+    static void storeRow(float[] src, int s, float[] y, int d, int n, float bias, float[] res, int r, int resStep,
+                         float lo, float hi) {
         int j = 0;
         for (int bound = GemmBlocking.S.loopBound(n); j < bound; j += L) {
-            FloatVector v = FloatVector.fromArray(GemmBlocking.S, src, s + j).add(bias);
+            FloatVector v = FloatVector.fromArray(GemmBlocking.S, src, s + j).add(bias)
+                    .add(FloatVector.fromArray(GemmBlocking.S, res, r + j * resStep));
             v.blend(lo, v.compare(VectorOperators.LT, lo)).blend(hi, v.compare(VectorOperators.GT, hi)).intoArray(y, d + j);
         }
         if (j < n) {
             // The ragged end as one masked vector: rows of 13, 27 or 55 outputs are mostly tail.
             VectorMask<Float> live = GemmBlocking.S.indexInRange(j, n);
-            FloatVector v = FloatVector.fromArray(GemmBlocking.S, src, s + j, live).add(bias);
+            FloatVector v = FloatVector.fromArray(GemmBlocking.S, src, s + j, live).add(bias)
+                    .add(FloatVector.fromArray(GemmBlocking.S, res, r + j * resStep, live));
             v.blend(lo, v.compare(VectorOperators.LT, lo)).blend(hi, v.compare(VectorOperators.GT, hi))
                     .intoArray(y, d + j, live);
         }
