@@ -20,7 +20,7 @@ public final class Epilogue {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** Stands for an absent bias or residual: two vectors of -0, the exact identity of addition. */
-    private static final float[] NEG_ZEROS = negativeZeros(2 * L);
+    static final float[] NEG_ZEROS = negativeZeros(2 * L);
 
     private final BiasMode biasMode;
     private final float[] bias;

@@ -81,9 +81,9 @@ abstract class WinogradKernel {
         float[] bias = inStores ? e.rowBias() : null;
         float lo = inStores ? e.clampLow() : Float.NEGATIVE_INFINITY;
         float hi = inStores ? e.clampHigh() : Float.POSITIVE_INFINITY;
-        // Absent, the residual is read as -0 (an exact identity) from a row of them, at step 0.
+        // Absent, the residual is read as -0 (an exact identity) from Epilogue's row of them, at step 0.
         boolean residual = inStores && e.residual() != null;
-        float[] res = residual ? e.residual() : NEG_ZEROS;
+        float[] res = residual ? e.residual() : Epilogue.NEG_ZEROS;
         int resStep = residual ? 1 : 0;
         Parallel.forRangeBalanced(threads, p.n() * outC, (w0, w1) -> {
             for (int i = w0; i < w1; i++) {
@@ -126,14 +126,6 @@ abstract class WinogradKernel {
     abstract void outputTransform(float[] mm, int ld, int t0, int m, int th, int tw, int oh, int ow, float[] y,
                                   int plane, float bias, float[] res, int resOff, int resStep, float lo, float hi);
 
-    /** A residual row of -0: the exact identity of addition, read at step 0 where there is no residual. */
-    private static final float[] NEG_ZEROS = negativeZeros(L);
-
-    private static float[] negativeZeros(int n) {
-        float[] z = new float[n];
-        java.util.Arrays.fill(z, -0f);
-        return z;
-    }
 
     /**
      * y[d + j] = clamp(src[s + j] + bias + res[r + j * resStep], lo, hi) for j < n: an output row
