@@ -197,6 +197,12 @@ public final class Conv2d {
         return packed != null && packed.length == 1 ? packed[0] : null;
     }
 
+    /** Whether {@link #run} with epilogue e takes {@link StridedConv} (the checks before it in the same order). */
+    boolean runsStrided(Epilogue e) {
+        return p.outH() > 0 && p.outW() > 0 && p.n > 0 && !p.isDepthwise() && !(directWeights != null && DirectConv.suits(p))
+                && packed != null && !SubsampledPointwise.suits(p) && StridedConv.suits(p, packed[0], e);
+    }
+
     /**
      * The same packed weights for other input geometry (batch, spatial size, strides, pads,
      * dilations): weights depend only on outC, C, groups and the kernel size, so a session packs

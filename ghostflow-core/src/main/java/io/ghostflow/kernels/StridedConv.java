@@ -47,22 +47,27 @@ final class StridedConv {
     /** y[yOff ..] = epi(conv(x[xOff ..])) for p with {@link #suits}; x is [N, C, H, W], y [N, outC, OH, OW]. */
     static void run(Conv2d.Params p, PackedA a, float[] x, int xOff, float[] y, int yOff, Epilogue epi, int threads) {
         Geometry g = new Geometry(p);
-        float[] phases = PHASES.get(0, g.imageFloats());
         int oh = p.outH();
         int ohw = oh * p.outW();
-        int planeWork = g.hp() * g.wq() * g.sw();
         for (int n = 0; n < p.n(); n++) {
-            int xo = xOff + n * p.c() * p.h() * p.w();
-            // The split is serial work over the whole input: channels over the threads too (2 threads:
-            // the 3x3 stems 0.95-0.97 of the time, in one JVM alternating with a serial split).
-            Parallel.forRange(threads, p.c(), Math.max(1, 16384 / planeWork), (c0, c1) -> split(p, g, x, xo, phases, c0, c1));
+            float[] phases = phases(p, g, x, xOff + n * p.c() * p.h() * p.w(), threads);
             int yo = yOff + n * p.outC() * ohw;
-            Parallel.forRange(threads, oh, 1, (r0, r1) -> rows(p, g, a, phases, y, yo, epi, r0, r1));
+            Parallel.forRange(threads, oh, 1, (r0, r1) -> rows(p, g, a, phases, y, yo, ohw, epi, r0, r1));
         }
     }
 
+    /** The stride phases of the image at x[xo], in the calling thread's scratch (read by all threads after). */
+    static float[] phases(Conv2d.Params p, Geometry g, float[] x, int xo, int threads) {
+        float[] phases = PHASES.get(0, g.imageFloats());
+        int planeWork = g.hp() * g.wq() * g.sw();
+        // The split is serial work over the whole input: channels over the threads too (2 threads:
+        // the 3x3 stems 0.95-0.97 of the time, in one JVM alternating with a serial split).
+        Parallel.forRange(threads, p.c(), Math.max(1, 16384 / planeWork), (c0, c1) -> split(p, g, x, xo, phases, c0, c1));
+        return phases;
+    }
+
     /** Sizes of one image's phases: hp padded rows of wq columns per (channel, phase), c * sw of them. */
-    private record Geometry(int c, int sw, int hp, int wq) {
+    record Geometry(int c, int sw, int hp, int wq) {
         Geometry(Conv2d.Params p) {
             this(p.c(), p.strideW(), (p.outH() - 1) * p.strideH() + p.kH(), p.outW() + (p.kW() - 1) / p.strideW());
         }
@@ -76,12 +81,14 @@ final class StridedConv {
         }
     }
 
-    /** Output rows [r0, r1) of one image, 4 channels by 16 columns at a time. */
-    private static void rows(Conv2d.Params p, Geometry g, PackedA a, float[] phases, float[] y, int yo, Epilogue epi,
-                             int r0, int r1) {
+    /**
+     * Output rows [r0, r1) of one image, 4 channels by 16 columns at a time: row oy of channel m at
+     * y[yo + m * planeStride + oy * ow] (planeStride is OH * OW for whole planes, less for a band of rows).
+     */
+    static void rows(Conv2d.Params p, Geometry g, PackedA a, float[] phases, float[] y, int yo, int planeStride,
+                     Epilogue epi, int r0, int r1) {
         int k = p.c() * p.kH() * p.kW();
         int ow = p.outW();
-        int ohw = p.outH() * ow;
         int sw = p.strideW();
         int[] taps = TAPS.get();
         float[] panel = PANEL.get(0, (ow + NR - 1) / NR * k * NR);
@@ -118,10 +125,10 @@ final class StridedConv {
                     int jj = Math.min(ch * NR, ow - NR);
                     if (pair) {
                         GemmPairKernel.kernel8SetBiasClamp(k, a.data, ao, ao + MR * k, panel, ch * k * NR, y,
-                                out + ir * ohw + jj, ohw, 1f, bias, biasOff + ir, lo, hi);
+                                out + ir * planeStride + jj, planeStride, 1f, bias, biasOff + ir, lo, hi);
                     } else {
-                        GemmMicroKernel.kernel4SetBiasClamp(k, a.data, ao, panel, ch * k * NR, y, out + ir * ohw + jj,
-                                ohw, 1f, bias, biasOff + ir, lo, hi);
+                        GemmMicroKernel.kernel4SetBiasClamp(k, a.data, ao, panel, ch * k * NR, y, out + ir * planeStride + jj,
+                                planeStride, 1f, bias, biasOff + ir, lo, hi);
                     }
                 }
                 if (pair) {

@@ -13,6 +13,7 @@ import io.ghostflow.runtime.optimize.passes.ConstantFolding;
 import io.ghostflow.runtime.optimize.passes.ConvActivationFusion;
 import io.ghostflow.runtime.optimize.passes.ConvConcatFusion;
 import io.ghostflow.runtime.optimize.passes.ConvBatchNormFolding;
+import io.ghostflow.runtime.optimize.passes.ConvMaxPoolFusion;
 import io.ghostflow.runtime.optimize.passes.ConvResidualFusion;
 import io.ghostflow.runtime.optimize.passes.DeadNodeElimination;
 import io.ghostflow.runtime.optimize.passes.DepthwisePointwiseFusion;
@@ -69,7 +70,8 @@ public final class GraphOptimizer {
                 new EliminateNoOps(),
                 new DeadNodeElimination(),
                 new ConvConcatFusion(),
-                new DepthwisePointwiseFusion());
+                new DepthwisePointwiseFusion(),
+                new ConvMaxPoolFusion());
     }
 
     public static Model optimize(Model model, SessionOptions options) {

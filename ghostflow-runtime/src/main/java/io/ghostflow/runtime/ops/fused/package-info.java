@@ -14,6 +14,9 @@
  *     residual) whose output only the pointwise FusedConv (that output, Wp, Bp, Z?) reads; the
  *     depthwise's attributes stored as {@code d_<name>}, the pointwise's as {@code p_<name>}, B the
  *     empty name when absent. The result is the second convolution's, computed in bands of rows.</li>
+ * <li>{@code ConvMaxPool(X, W, B?)}: a FusedConv (X, W, B; no residual) whose output only a 2-D
+ *     MaxPool (one output) reads; the convolution's attributes stored as {@code c_<name>}, the
+ *     pool's as {@code p_<name>}. The result is the pool's, computed in bands of rows.</li>
  * <li>{@code FusedGemm(A, B, C?)}: ONNX Gemm (transA, transB, alpha, beta) then the activation.</li>
  * <li>{@code FusedMatMul(A, B, bias?, Z?)}: MatMul of A (any rank) by a 2-D B, plus a bias of
  *     length N, plus Z (residual, broadcastable to the product; the optimizer only emits it with

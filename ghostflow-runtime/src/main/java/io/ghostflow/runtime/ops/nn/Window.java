@@ -9,7 +9,7 @@ import io.ghostflow.runtime.graph.Node;
  * strides, dilations, pads, auto_pad, ceil_mode), and the output-size arithmetic that turns
  * them into concrete begin pads and output extents for one input shape.
  */
-final class Window {
+public final class Window {
     final long[] kernel;
     final long[] strides;
     final long[] dilations;
@@ -17,7 +17,7 @@ final class Window {
     final String autoPad;
     final boolean ceilMode;
 
-    Window(Node node, boolean ceilAllowed) {
+    public Window(Node node, boolean ceilAllowed) {
         this.kernel = node.getInts("kernel_shape", null);
         this.strides = node.getInts("strides", null);
         this.dilations = node.getInts("dilations", null);
@@ -38,7 +38,7 @@ final class Window {
     }
 
     /** Resolved geometry for one input: per spatial dim the kernel, stride, dilation, begin pad, input and output size. */
-    record Geometry(int[] k, int[] s, int[] d, int[] padBegin, int[] padEnd, int[] in, int[] out) {
+    public record Geometry(int[] k, int[] s, int[] d, int[] padBegin, int[] padEnd, int[] in, int[] out) {
         int kernelSize() {
             return prod(k);
         }
@@ -65,7 +65,7 @@ final class Window {
     }
 
     /** Geometry for a forward window (Conv, pools) over spatial sizes {@code in}; {@code kernelDims} from W when not an attribute. */
-    Geometry forward(int[] in, int[] kernelDims, String op) {
+    public Geometry forward(int[] in, int[] kernelDims, String op) {
         int nd = in.length;
         int[] k = kernelDims != null ? kernelDims : ints(kernel, nd, -1, op, "kernel_shape");
         int[] s = ints(strides, nd, 1, op, "strides");
