@@ -28,6 +28,16 @@ final class DepthwiseRows {
 
     /** y[yOff + (ch * (r1 - r0) + r - r0) * OW + c] = output (ch, r, c) of the image at x[xOff], r0 <= r < r1 (p.n() unused). */
     static void rows(Conv2d.Params p, float[] w, float[] x, int xOff, Epilogue epi, int r0, int r1, float[] y, int yOff) {
+        rows(p, w, x, xOff, p.h() * p.w(), 0, epi, r0, r1, y, yOff);
+    }
+
+    /**
+     * {@link #rows} over input rows held apart from the image: input row r of channel ch at
+     * x[xOff + ch * chStride + (r - rowBase) * W], for the rows of the image the band reads
+     * (those outside the image are padding and not read).
+     */
+    static void rows(Conv2d.Params p, float[] w, float[] x, int xOff, int chStride, int rowBase, Epilogue epi, int r0,
+                     int r1, float[] y, int yOff) {
         int sH = p.strideH();
         int rows = r1 - r0;
         int ow = p.outW();
@@ -49,10 +59,10 @@ final class DepthwiseRows {
             int b1 = Math.min(c, b0 + batch);
             for (int ch = b0; ch < b1; ch++) {
                 if (phased) {
-                    copyBandPhases(x, xOff + ch * p.h() * p.w(), p.h(), p.w(), p.padLeft(), firstRow, bandRows, pad,
+                    copyBandPhases(x, xOff + ch * chStride - rowBase * p.w(), p.h(), p.w(), p.padLeft(), firstRow, bandRows, pad,
                             (ch - b0) * stride, half);
                 } else {
-                    copyBand(x, xOff + ch * p.h() * p.w(), p.h(), p.w(), firstRow, bandRows, pad,
+                    copyBand(x, xOff + ch * chStride - rowBase * p.w(), p.h(), p.w(), firstRow, bandRows, pad,
                             (ch - b0) * stride + p.padLeft(), pw);
                 }
             }

@@ -18,6 +18,7 @@ import io.ghostflow.runtime.optimize.passes.ConvResidualFusion;
 import io.ghostflow.runtime.optimize.passes.DeadNodeElimination;
 import io.ghostflow.runtime.optimize.passes.DepthwisePointwiseFusion;
 import io.ghostflow.runtime.optimize.passes.DynamicQuantMatMulEpilogueFusion;
+import io.ghostflow.runtime.optimize.passes.ExpandDepthwisePointwiseFusion;
 import io.ghostflow.runtime.optimize.passes.DynamicQuantMatMulFusion;
 import io.ghostflow.runtime.optimize.passes.EliminateNoOps;
 import io.ghostflow.runtime.optimize.passes.GeluFusion;
@@ -71,6 +72,7 @@ public final class GraphOptimizer {
                 new DeadNodeElimination(),
                 new ConvConcatFusion(),
                 new DepthwisePointwiseFusion(),
+                new ExpandDepthwisePointwiseFusion(),
                 new ConvMaxPoolFusion());
     }
 

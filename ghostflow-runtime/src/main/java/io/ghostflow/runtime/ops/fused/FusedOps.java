@@ -28,6 +28,7 @@ public final class FusedOps {
         r.register(DOMAIN, "ConvConcat", 1, ConvConcat::create);
         r.register(DOMAIN, "DepthwisePointwiseConv", 1, DepthwisePointwiseConv::create);
         r.register(DOMAIN, "ConvMaxPool", 1, ConvMaxPool::create);
+        r.register(DOMAIN, "ExpandDepthwisePointwiseConv", 1, ExpandDepthwisePointwiseConv::create);
         r.register(DOMAIN, "FusedGemm", 1, (node, cfg) -> {
             boolean ta = node.getInt("transA", 0) != 0, tb = node.getInt("transB", 0) != 0;
             float alpha = node.getFloat("alpha", 1f), beta = node.getFloat("beta", 1f);

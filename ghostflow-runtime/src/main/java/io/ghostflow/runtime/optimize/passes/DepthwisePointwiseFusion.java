@@ -76,12 +76,12 @@ public final class DepthwisePointwiseFusion extends LoopPass {
         return (long) shape[1] * shape[2] * shape[3] <= DepthwisePointwise.MIN_OUTPUT_FLOATS;
     }
 
-    private static boolean isConv(Node n) {
+    static boolean isConv(Node n) {
         return Fused.is(n, "Conv") || Fused.isFused(n, "FusedConv");
     }
 
     /** 1x1, one group, stride 1, no padding, constant float weights. */
-    private static boolean pointwise(Node n, GraphIndex idx) {
+    static boolean pointwise(Node n, GraphIndex idx) {
         Tensor w = idx.constant(n.input(1));
         return ConvActivationFusion.is2d(n, idx) && w.dim(2) == 1 && w.dim(3) == 1 && n.getInt("group", 1) == 1
                 && allEqual(n.getInts("strides", new long[] {1, 1}), 1) && allEqual(n.getInts("pads", new long[4]), 0)
