@@ -66,10 +66,11 @@ final class NarrowPlaneConv {
             int yo = yOff + n * p.outC() * ohw;
             if (epi.atMostRowBiasClamp()) {
                 float[] bias = epi.rowBias();
-                transposeBiasClamp(result, ohw, p.outC(), y, yo, bias, bias == null ? 0 : epi.biasOffset(),
+                TransposeBlocks.biasClamp(result, ohw, p.outC(), y, yo, bias, bias == null ? 0 : epi.biasOffset(),
                         epi.clampLow(), epi.clampHigh());
             } else {
-                transpose(result, ohw, p.outC(), y, yo);
+                TransposeBlocks.biasClamp(result, ohw, p.outC(), y, yo, null, 0, Float.NEGATIVE_INFINITY,
+                        Float.POSITIVE_INFINITY);
                 epi.withResidualRowsAhead(n * p.outC()).apply(y, yo, ohw, 0, 0, p.outC(), ohw);
             }
         }
@@ -161,34 +162,6 @@ final class NarrowPlaneConv {
                         }
                     }
                 }
-            }
-        }
-    }
-
-    /**
-     * {@link #transpose} with a per-channel bias (none: null) and a clamp in the same pass, the
-     * operations of {@link Epilogue}'s row pass (x + bias, or x + -0, an exact identity; then the
-     * clamp), so the same bits. The separate pass over the output cost about as much as the
-     * transpose: with both, 5% of mobilenet_v2_bn's samples for its 7 x 7 pointwise layers.
-     */
-    private static void transposeBiasClamp(float[] t, int rows, int cols, float[] y, int yo, float[] bias, int biasOff,
-                                           float lo, float hi) {
-        for (int m = 0; m < cols; m++) {
-            int d = yo + m * rows;
-            float b = bias == null ? -0f : bias[biasOff + m];
-            for (int r = 0; r < rows; r++) {
-                float v = t[r * cols + m] + b;
-                y[d + r] = v < lo ? lo : v > hi ? hi : v;
-            }
-        }
-    }
-
-    /** y[yo + m * rows + r] = t[r * cols + m]: the [pixels, channels] result into NCHW. */
-    private static void transpose(float[] t, int rows, int cols, float[] y, int yo) {
-        for (int m = 0; m < cols; m++) {
-            int d = yo + m * rows;
-            for (int r = 0; r < rows; r++) {
-                y[d + r] = t[r * cols + m];
             }
         }
     }
