@@ -9,8 +9,10 @@ import io.ghostflow.core.Parallel;
  * per-thread buffer, the depthwise reads them from there ({@link DepthwiseRows}) into a second
  * one and the projection GEMM reads that ({@link DepthwisePointwise}'s half). Unfused, the
  * expansion's output (4.8 MB in mobilenet_v2's block 2, 1.8 MB in block 3) goes to memory last
- * touched a run earlier and the depthwise reads it back from there. Consecutive bands share
- * 3 - stride expanded rows, which stay in the buffer (moved to its top) instead of being
+ * touched a run earlier and the depthwise reads it back from there. The first convolution may
+ * also be a network's stem that {@link StridedConv} runs (mobilenet_v2's 3 -> 32 channels at
+ * stride 2, 1.6 MB, feeding block 1): its rows come from {@link StridedConv#rows}. Consecutive
+ * bands share 3 - stride input rows, which stay in the buffer (moved to its top) instead of being
  * recomputed. Every output is the three unfused kernels' (same FMA chains, same epilogues), bit
  * for bit.
  */
@@ -33,19 +35,21 @@ public final class ExpandDepthwisePointwise {
      */
     public static boolean suits(Conv2d ex, Epilogue exEpi, Conv2d dw, Epilogue dwEpi, Conv2d pw) {
         Conv2d.Params e = ex.params();
-        return block(ex, exEpi, dw, dwEpi, pw) && (long) e.outC() * e.h() * e.w() > DepthwisePointwise.MIN_OUTPUT_FLOATS;
+        return block(ex, exEpi, dw, dwEpi, pw)
+                && (long) e.outC() * e.outH() * e.outW() > DepthwisePointwise.MIN_OUTPUT_FLOATS;
     }
 
     /**
      * Whether the kernel can run the three: ex a pointwise convolution with packed weights and a
-     * register epilogue, producing exactly dw's input, and dw, pw a pair that {@link DepthwisePointwise#pair}s.
+     * register epilogue, or one that {@link StridedConv} runs (a network's stem), producing exactly
+     * dw's input, and dw, pw a pair that {@link DepthwisePointwise#pair}s.
      */
     static boolean block(Conv2d ex, Epilogue exEpi, Conv2d dw, Epilogue dwEpi, Conv2d pw) {
         Conv2d.Params e = ex.params();
         Conv2d.Params d = dw.params();
-        return e.isPointwise() && e.groups() == 1 && ex.packedSingleGroup() != null && exEpi.atMostRowBiasClamp()
-                && e.n() == d.n() && e.outC() == d.c() && e.h() == d.h() && e.w() == d.w()
-                && DepthwisePointwise.pair(dw, dwEpi, pw);
+        boolean pointwise = e.isPointwise() && e.groups() == 1 && ex.packedSingleGroup() != null && exEpi.atMostRowBiasClamp();
+        return (pointwise || ex.runsStrided(exEpi)) && e.n() == d.n() && e.outC() == d.c() && e.outH() == d.h()
+                && e.outW() == d.w() && DepthwisePointwise.pair(dw, dwEpi, pw);
     }
 
     /** y = pwEpi(pw(dwEpi(dw(exEpi(ex(x)))))) for convolutions that {@link #suits}; y is [N, pw's outC, OH, OW]. */
@@ -56,10 +60,12 @@ public final class ExpandDepthwisePointwise {
 
     /**
      * {@link #run} for any {@link #block}, with bands of about inputFloats floats of expanded rows
-     * and at most outputFloats of depthwise output (at least one row).
+     * and at most outputFloats of depthwise output (at least one row). Image by image: a strided
+     * first convolution splits each image into its stride phases first, which all bands read.
      */
     static void run(Conv2d ex, Epilogue exEpi, Conv2d dw, Epilogue dwEpi, Conv2d pw, Epilogue pwEpi, float[] x, float[] y,
                     int threads, int inputFloats, int outputFloats) {
+        Conv2d.Params e = ex.params();
         Conv2d.Params d = dw.params();
         int sh = d.strideH();
         int c = d.c();
@@ -69,18 +75,27 @@ public final class ExpandDepthwisePointwise {
         int byOutput = outputFloats / (c * d.outW());
         int band = Math.max(1, Math.min(d.outH(), Math.min(byInput, byOutput)));
         int bands = (d.outH() + band - 1) / band;
-        Parallel.forRangeBalanced(threads, d.n() * bands, (j0, j1) -> bands(ex, exEpi, dw, dwEpi, pw, pwEpi, x, y, band,
-                bands, j0, j1));
+        StridedConv.Geometry g = e.isPointwise() ? null : new StridedConv.Geometry(e);
+        for (int n = 0; n < d.n(); n++) {
+            int image = n;
+            float[] phases = g == null ? null : StridedConv.phases(e, g, x, n * e.c() * e.h() * e.w(), threads);
+            Parallel.forRangeBalanced(threads, bands, (j0, j1) -> bands(ex, exEpi, g, phases, dw, dwEpi, pw, pwEpi, x, y,
+                    image, band, j0, j1));
+        }
     }
 
-    /** Bands [j0, j1) of the batch (image j / bands, output rows from j % bands * band), one thread. */
-    private static void bands(Conv2d ex, Epilogue exEpi, Conv2d dw, Epilogue dwEpi, Conv2d pw, Epilogue pwEpi, float[] x,
-                              float[] y, int band, int bands, int j0, int j1) {
+    /**
+     * Bands [j0, j1) of image n (output rows from j * band), one thread. The first convolution is
+     * pointwise (g null: a GEMM over the input rows) or strided (its rows from the image's phases).
+     */
+    private static void bands(Conv2d ex, Epilogue exEpi, StridedConv.Geometry g, float[] phases, Conv2d dw, Epilogue dwEpi,
+                              Conv2d pw, Epilogue pwEpi, float[] x, float[] y, int n, int band, int j0, int j1) {
+        Conv2d.Params e = ex.params();
         Conv2d.Params d = dw.params();
         int h = d.h();
         int w = d.w();
         int c = d.c();
-        int k = ex.params().c();
+        int k = e.c();
         int oh = d.outH();
         int ow = d.outW();
         int ohw = oh * ow;
@@ -92,34 +107,33 @@ public final class ExpandDepthwisePointwise {
         PackedA exWeights = ex.packedSingleGroup();
         PackedA pwWeights = pw.packedSingleGroup();
         float[] dwWeights = dw.raw();
-        // Input rows [have0, have1) of image haveImage are in the buffer, row have0 at its top.
-        int haveImage = -1;
+        Epilogue pwImage = pwEpi.withResidualRowsAhead(n * m);
+        // Input rows [have0, have1) are in the buffer, row have0 at its top.
         int have0 = 0;
         int have1 = 0;
         for (int j = j0; j < j1; j++) {
-            int n = j / bands;
-            int r0 = j % bands * band;
+            int r0 = j * band;
             int r1 = Math.min(oh, r0 + band);
             int i0 = Math.max(0, r0 * sh - d.padTop());
             int i1 = Math.min(h, (r1 - 1) * sh - d.padTop() + 3);
-            int kept = n == haveImage ? Math.max(0, have1 - Math.max(i0, have0)) : 0;
+            int kept = Math.max(0, have1 - Math.max(i0, have0));
             if (kept > 0) {
                 for (int ch = 0; ch < c; ch++) {
                     System.arraycopy(expanded, ch * plane + (i0 - have0) * w, expanded, ch * plane, kept * w);
                 }
             }
-            if (i1 > i0 + kept) {
-                int cols = (i1 - i0 - kept) * w;
-                Gemm.gemm(c, cols, k, 1f, exWeights, x, (n * k * h + i0 + kept) * w, h * w, false, 0f, expanded, kept * w,
-                        plane, exEpi, 1);
+            if (i1 > i0 + kept && g != null) {
+                StridedConv.rows(e, g, exWeights, phases, expanded, -i0 * w, plane, exEpi, i0 + kept, i1);
+            } else if (i1 > i0 + kept) {
+                Gemm.gemm(c, (i1 - i0 - kept) * w, k, 1f, exWeights, x, (n * k * h + i0 + kept) * w, h * w, false, 0f,
+                        expanded, kept * w, plane, exEpi, 1);
             }
-            haveImage = n;
             have0 = i0;
             have1 = i1;
             DepthwiseRows.rows(d, dwWeights, expanded, 0, plane, i0, dwEpi, r0, r1, depthwise, 0);
             int cols = (r1 - r0) * ow;
-            Epilogue e = pwEpi.withResidualRowsAhead(n * m).shifted(0, r0 * ow);
-            Gemm.gemm(m, cols, c, 1f, pwWeights, depthwise, 0, cols, false, 0f, y, n * m * ohw + r0 * ow, ohw, e, 1);
+            Gemm.gemm(m, cols, c, 1f, pwWeights, depthwise, 0, cols, false, 0f, y, n * m * ohw + r0 * ow, ohw,
+                    pwImage.shifted(0, r0 * ow), 1);
         }
     }
 }

@@ -29,6 +29,10 @@ class ExpandDepthwisePointwiseTest {
         Block block5 = Block.block(32, 192, 28, 1, 32);
         assertThat(block5.suits(relu6)).isFalse();
         assertThat(ExpandDepthwisePointwise.block(block5.ex, relu6, block5.dw, relu6, block5.pw)).isTrue();
+        // mobilenet_v2's stem (3 -> 32 x 112 x 112 at stride 2) feeding block 1's pair
+        Conv2d stem = Conv2d.prepare(new float[32 * 27], new Conv2d.Params(1, 3, 224, 224, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1));
+        Block b1 = Block.block(32, 32, 112, 1, 16);
+        assertThat(ExpandDepthwisePointwise.suits(stem, relu6, b1.dw, relu6, b1.pw)).isTrue();
         // an expansion with a sigmoid, or one that is not pointwise, or not over exactly the depthwise input
         Block b = Block.block(16, 96, 112, 2, 24);
         assertThat(ExpandDepthwisePointwise.suits(b.ex, Epilogue.of(Activation.SIGMOID), b.dw, relu6, b.pw)).isFalse();
@@ -83,6 +87,48 @@ class ExpandDepthwisePointwiseTest {
             ExpandDepthwisePointwise.run(ex, exEpi, dw, dwEpi, pw, pwEpi, x, got, 1 + iter % 2, inputFloats, outputFloats);
             assertThat(got).as("%s, bands of %d / %d floats", d, inputFloats, outputFloats).containsExactly(want);
         }
+    }
+
+    /** A strided, shallow first convolution (a stem, as StridedConv runs it) in place of the expansion. */
+    @Test
+    void randomStemsThenPairsEqualTheSeparateConvolutionsBitForBit() {
+        Random r = new Random(54);
+        int taken = 0;
+        for (int iter = 0; iter < 60; iter++) {
+            int n = 1 + r.nextInt(2);
+            int k = 1 + r.nextInt(4);
+            int c = 4 * (1 + r.nextInt(8));
+            int m = 1 + r.nextInt(20);
+            int kernel = 1 + 2 * r.nextInt(3);
+            int side = 2 * Gemm.tileColumns() + r.nextInt(40);
+            Conv2d.Params e = new Conv2d.Params(n, k, side, side + r.nextInt(9), c, kernel, kernel, 1 + r.nextInt(2), 2,
+                    kernel / 2, kernel / 2, kernel / 2, kernel / 2, 1, 1, 1);
+            int sh = 1 + r.nextInt(2);
+            Conv2d.Params d = depthwise(n, c, e.outH(), e.outW(), sh, 1 + r.nextInt(2), 1);
+            int ohw = d.outH() * d.outW();
+            Conv2d ex = Conv2d.prepare(Tolerances.random(r, c * k * kernel * kernel), e);
+            Conv2d dw = Conv2d.prepare(Tolerances.random(r, c * 9), d);
+            Conv2d pw = Conv2d.prepare(Tolerances.random(r, m * c), pointwise(n, c, d.outH(), d.outW(), m));
+            Epilogue exEpi = Epilogue.of(Activation.relu6()).withRowBias(Tolerances.random(r, c), 0);
+            Epilogue dwEpi = Epilogue.of(Activation.RELU).withRowBias(Tolerances.random(r, c), 0);
+            Epilogue pwEpi = Epilogue.NONE.withRowBias(Tolerances.random(r, m), 0);
+            if (!ExpandDepthwisePointwise.block(ex, exEpi, dw, dwEpi, pw)) {
+                continue;
+            }
+            taken++;
+            float[] x = Tolerances.random(r, n * k * e.h() * e.w());
+            float[] stem = new float[n * c * e.outH() * e.outW()];
+            float[] mid = new float[n * c * ohw];
+            float[] want = new float[n * m * ohw];
+            ex.run(x, stem, exEpi, 1);
+            dw.run(stem, mid, dwEpi, 1);
+            pw.run(mid, want, pwEpi, 1);
+            int inputFloats = iter % 4 == 0 ? 1 : c * e.outW() * (1 + r.nextInt(2 * e.outH()));
+            float[] got = new float[want.length];
+            ExpandDepthwisePointwise.run(ex, exEpi, dw, dwEpi, pw, pwEpi, x, got, 1 + iter % 2, inputFloats, 1 << 20);
+            assertThat(got).as("%s then %s, bands of %d floats", e, d, inputFloats).containsExactly(want);
+        }
+        assertThat(taken).as("stems the kernel took").isGreaterThan(jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length() >= 8 ? 20 : 0);
     }
 
     @Test

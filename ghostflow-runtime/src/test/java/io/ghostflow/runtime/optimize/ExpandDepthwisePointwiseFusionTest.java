@@ -30,7 +30,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * MobileNet's inverted-residual block: a pointwise expansion (bias, ReLU6) whose output only a
  * DepthwisePointwiseConv reads becomes one ExpandDepthwisePointwiseConv when the expanded tensor
- * outgrows L2 (48 x 80 x 80 floats here), with the separate nodes' results bit for bit.
+ * outgrows L2 (48 x 80 x 80 floats here), with the separate nodes' results bit for bit; so does
+ * a strided stem in the expansion's place.
  */
 class ExpandDepthwisePointwiseFusionTest {
     private static final int K = 8;
@@ -78,6 +79,26 @@ class ExpandDepthwisePointwiseFusionTest {
         Model strided = block("batch", SIDE + 1, 2, 16, false);
         assertThat(G.ops(optimized(strided, true))).containsExactly("ExpandDepthwisePointwiseConv");
         G.assertSameBits(optimized(strided, false), optimized(strided, true), input(batch, SIDE + 1));
+    }
+
+    /** MobileNet's stem (3 -> 32 channels, 3x3 at stride 2) in the expansion's place, feeding block 1's pair. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void stemThenPairBecomesOneNodeWithTheSameBits(int batch) {
+        G g = new G().input("x", "batch", 3, 200, 200);
+        g.weights("ws", 32, 3, 3, 3).weights("bs", 32).weights("wd", 32, 1, 3, 3).weights("bd", 32).weights("wp", 16, 32, 1, 1)
+                .weights("bp", 16);
+        g.node("Conv", List.of("x", "ws", "bs"), "s0", Attribute.of("kernel_shape", new long[] {3, 3}),
+                Attribute.of("pads", new long[] {1, 1, 1, 1}), Attribute.of("strides", new long[] {2, 2}));
+        g.scalar("lo", 0).scalar("hi", 6).node("Clip", List.of("s0", "lo", "hi"), "s");
+        g.node("Conv", List.of("s", "wd", "bd"), "d0", Attribute.of("kernel_shape", new long[] {3, 3}),
+                Attribute.of("pads", new long[] {1, 1, 1, 1}), Attribute.of("group", 32L));
+        g.node("Clip", List.of("d0", "lo", "hi"), "d");
+        g.node("Conv", List.of("d", "wp", "bp"), "y", Attribute.of("kernel_shape", new long[] {1, 1}));
+        Model m = g.output("y").model();
+        assertThat(G.ops(optimized(m, false))).containsExactly("FusedConv", "DepthwisePointwiseConv");
+        assertThat(G.ops(optimized(m, true))).containsExactly("ExpandDepthwisePointwiseConv");
+        G.assertSameBits(optimized(m, false), optimized(m, true), G.feed("x", G.random(new Random(4), 1, batch, 3, 200, 200)));
     }
 
     @Test

@@ -16,13 +16,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code ExpandDepthwisePointwiseConv(X, We, Be, Wd, Bd, Wp, Bp, Z?)}: a pointwise FusedConv (X, We,
- * Be; the expansion) whose output only a DepthwisePointwiseConv (that output, Wd, Bd, Wp, Bp, Z?)
- * reads, as one node that computes MobileNet's whole inverted-residual block band of rows by band
- * of rows ({@link ExpandDepthwisePointwise}), so the expanded tensor is never stored whole. The
- * expansion's attributes are stored with the prefix {@code e_}, the depthwise's and pointwise's as
- * in DepthwisePointwiseConv ({@code d_}, {@code p_}). Every output is the unfused nodes', bit for
- * bit; runs that leave the constant-weight case run their kernels one after the other.
+ * {@code ExpandDepthwisePointwiseConv(X, We, Be, Wd, Bd, Wp, Bp, Z?)}: a FusedConv (X, We, Be; no
+ * residual) whose output only a DepthwisePointwiseConv (that output, Wd, Bd, Wp, Bp, Z?) reads, as
+ * one node that computes MobileNet's whole inverted-residual block band of rows by band of rows
+ * ({@link ExpandDepthwisePointwise}), so the expanded tensor is never stored whole. The first
+ * convolution is the block's pointwise expansion or the network's stem (shallow, strided). Its
+ * attributes are stored with the prefix {@code e_}, the depthwise's and pointwise's as in
+ * DepthwisePointwiseConv ({@code d_}, {@code p_}). Every output is the unfused nodes', bit for
+ * bit; runs that leave the constant-weight case or the banded kernel's geometry run the kernels
+ * one after the other.
  */
 public final class ExpandDepthwisePointwiseConv {
     public static final String EXPAND = "e_";

@@ -14,9 +14,9 @@
  *     residual) whose output only the pointwise FusedConv (that output, Wp, Bp, Z?) reads; the
  *     depthwise's attributes stored as {@code d_<name>}, the pointwise's as {@code p_<name>}, B the
  *     empty name when absent. The result is the second convolution's, computed in bands of rows.</li>
- * <li>{@code ExpandDepthwisePointwiseConv(X, We, Be, Wd, Bd, Wp, Bp, Z?)}: a pointwise FusedConv (X,
- *     We, Be; no residual) whose output only a DepthwisePointwiseConv (that output, Wd, Bd, Wp, Bp,
- *     Z?) reads; the expansion's attributes stored as {@code e_<name>}, the pair's as in
+ * <li>{@code ExpandDepthwisePointwiseConv(X, We, Be, Wd, Bd, Wp, Bp, Z?)}: a FusedConv (X, We, Be;
+ *     no residual; a pointwise expansion or a strided stem) whose output only a DepthwisePointwiseConv
+ *     (that output, Wd, Bd, Wp, Bp, Z?) reads; the expansion's attributes stored as {@code e_<name>}, the pair's as in
  *     DepthwisePointwiseConv. The result is the pair's, the whole block computed in bands of rows.</li>
  * <li>{@code ConvMaxPool(X, W, B?)}: a FusedConv (X, W, B; no residual) whose output only a 2-D
  *     MaxPool (one output) reads; the convolution's attributes stored as {@code c_<name>}, the

@@ -72,7 +72,7 @@ public final class ConvMaxPoolFusion extends LoopPass {
      * One group, columns strided, undilated, at most {@link StridedConvMaxPool#MAX_CONV_DEPTH} taps per
      * output, constant float weights, and an activation the banded kernel applies (ReLU / Clip).
      */
-    private static boolean stridedConv(Node c, GraphIndex idx) {
+    static boolean stridedConv(Node c, GraphIndex idx) {
         if (!ConvActivationFusion.is2d(c, idx)) {
             return false;
         }

@@ -20,8 +20,10 @@ import java.util.Map;
  * (MobileNet's inverted-residual blocks) -> ExpandDepthwisePointwiseConv, which runs the whole
  * block in bands of rows so that the expanded tensor stays in L2 (mobilenet_v2's blocks 2 and 3:
  * 4.8 and 1.8 MB written to memory and read back per run); expansions known to fit L2 stay apart.
- * Runs after DepthwisePointwiseFusion; the expansion's attributes keep their names behind the
- * prefix {@code e_}, the pair's keep theirs.
+ * A network's stem (a shallow strided convolution, as ConvMaxPoolFusion takes) in the expansion's
+ * place goes the same way (mobilenet_v2's stem and block 1). Runs after DepthwisePointwiseFusion;
+ * the first convolution's attributes keep their names behind the prefix {@code e_}, the pair's keep
+ * theirs.
  */
 public final class ExpandDepthwisePointwiseFusion extends LoopPass {
     @Override
@@ -41,7 +43,8 @@ public final class ExpandDepthwisePointwiseFusion extends LoopPass {
         }
         Node e = idx.producer(n.input(0));
         if (!DepthwisePointwiseFusion.isConv(e) || e.outputs().size() != 1 || e.inputs().size() > 3
-                || !DepthwisePointwiseFusion.pointwise(e, idx) || e.hasInput(2) && idx.constant(e.input(2)) == null
+                || !(DepthwisePointwiseFusion.pointwise(e, idx) || ConvMaxPoolFusion.stridedConv(e, idx))
+                || e.hasInput(2) && idx.constant(e.input(2)) == null
                 || !registerEpilogue(Fused.activation(e).kind()) || Fused.notFloat(ctx, e.input(0))
                 || fitsL2(ctx.shapes().shape(e.output(0)))) {
             return false;
