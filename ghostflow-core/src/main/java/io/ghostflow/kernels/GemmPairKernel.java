@@ -252,6 +252,70 @@ final class GemmPairKernel {
         v71.blend(lo, v71.compare(VectorOperators.LT, lo)).blend(hi, v71.compare(VectorOperators.GT, hi)).intoArray(c, co + 7 * ldc + L);
     }
 
+    /**
+     * {@link #kernel8SetBiasClamp} one vector wide, B rows {@code bStep} apart: a row's last columns
+     * when they fill at most one vector (stems with 111 or 112 output columns: three full tiles and
+     * 15 or 16 columns, which a full tile computed as 32, half of them again). Eight accumulators,
+     * as many as the two FMA pipes keep in flight; each sum is the same FMA chain and epilogue as
+     * the full tile's, so the bits are the same.
+     */
+    static void kernel8HalfSetBiasClamp(int kc, float[] a, int ao, int ao2, float[] b, int bo, int bStep, float[] c, int co,
+            int ldc, float alpha, float[] bias, int biasOff, float lo, float hi) {
+        FloatVector c0 = FloatVector.zero(S);
+        FloatVector c1 = FloatVector.zero(S);
+        FloatVector c2 = FloatVector.zero(S);
+        FloatVector c3 = FloatVector.zero(S);
+        FloatVector c4 = FloatVector.zero(S);
+        FloatVector c5 = FloatVector.zero(S);
+        FloatVector c6 = FloatVector.zero(S);
+        FloatVector c7 = FloatVector.zero(S);
+        int ap2 = ao2;
+        int bp = bo;
+        for (int ap = ao, aEnd = ao + 4 * kc; ap < aEnd; ap += 4, ap2 += 4, bp += bStep) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            c0 = FloatVector.broadcast(S, a[ap + 0]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[ap + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[ap + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[ap + 3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[ap2 + 0]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[ap2 + 1]).fma(b0, c5);
+            c6 = FloatVector.broadcast(S, a[ap2 + 2]).fma(b0, c6);
+            c7 = FloatVector.broadcast(S, a[ap2 + 3]).fma(b0, c7);
+        }
+        float rb0 = bias == null ? 0f : bias[biasOff + 0];
+        float rb1 = bias == null ? 0f : bias[biasOff + 1];
+        float rb2 = bias == null ? 0f : bias[biasOff + 2];
+        float rb3 = bias == null ? 0f : bias[biasOff + 3];
+        float rb4 = bias == null ? 0f : bias[biasOff + 4];
+        float rb5 = bias == null ? 0f : bias[biasOff + 5];
+        float rb6 = bias == null ? 0f : bias[biasOff + 6];
+        float rb7 = bias == null ? 0f : bias[biasOff + 7];
+        FloatVector v0 = c0.mul(alpha);
+        v0 = v0.add(rb0);
+        v0.blend(lo, v0.compare(VectorOperators.LT, lo)).blend(hi, v0.compare(VectorOperators.GT, hi)).intoArray(c, co + 0 * ldc);
+        FloatVector v1 = c1.mul(alpha);
+        v1 = v1.add(rb1);
+        v1.blend(lo, v1.compare(VectorOperators.LT, lo)).blend(hi, v1.compare(VectorOperators.GT, hi)).intoArray(c, co + 1 * ldc);
+        FloatVector v2 = c2.mul(alpha);
+        v2 = v2.add(rb2);
+        v2.blend(lo, v2.compare(VectorOperators.LT, lo)).blend(hi, v2.compare(VectorOperators.GT, hi)).intoArray(c, co + 2 * ldc);
+        FloatVector v3 = c3.mul(alpha);
+        v3 = v3.add(rb3);
+        v3.blend(lo, v3.compare(VectorOperators.LT, lo)).blend(hi, v3.compare(VectorOperators.GT, hi)).intoArray(c, co + 3 * ldc);
+        FloatVector v4 = c4.mul(alpha);
+        v4 = v4.add(rb4);
+        v4.blend(lo, v4.compare(VectorOperators.LT, lo)).blend(hi, v4.compare(VectorOperators.GT, hi)).intoArray(c, co + 4 * ldc);
+        FloatVector v5 = c5.mul(alpha);
+        v5 = v5.add(rb5);
+        v5.blend(lo, v5.compare(VectorOperators.LT, lo)).blend(hi, v5.compare(VectorOperators.GT, hi)).intoArray(c, co + 5 * ldc);
+        FloatVector v6 = c6.mul(alpha);
+        v6 = v6.add(rb6);
+        v6.blend(lo, v6.compare(VectorOperators.LT, lo)).blend(hi, v6.compare(VectorOperators.GT, hi)).intoArray(c, co + 6 * ldc);
+        FloatVector v7 = c7.mul(alpha);
+        v7 = v7.add(rb7);
+        v7.blend(lo, v7.compare(VectorOperators.LT, lo)).blend(hi, v7.compare(VectorOperators.GT, hi)).intoArray(c, co + 7 * ldc);
+    }
+
     /** {@link #kernel8Set} over B rows {@code bStep} apart (B read in place); {@link GemmMicroKernel#kernel4SetStrided}. */
     static void kernel8SetStrided(int kc, float[] a, int ao, int ao2, float[] b, int bo, int bStep, float[] c, int co, int ldc,
             float alpha) {

@@ -117,13 +117,20 @@ final class StridedConv {
                 }
             }
             int out = yo + oy * ow;
+            // A last chunk of at most one vector of new columns (ow = 111 or 112): the 8-row tiles take
+            // only its second vector, the columns up to the row's end (GemmPairKernel.kernel8HalfSetBiasClamp).
+            int rem = ow % NR;
+            boolean halfLast = rem > 0 && rem <= L;
             for (int ir = 0; ir < p.outC(); ir += MR) {
                 int ao = ir * k;
                 // Two 4-channel panels per 8-row tile where both exist (GemmPairKernel): the same bits.
                 boolean pair = GemmPairKernel.ENABLED && ir + GemmPairKernel.ROWS <= p.outC();
                 for (int ch = 0; ch < chunks; ch++) {
                     int jj = Math.min(ch * NR, ow - NR);
-                    if (pair) {
+                    if (pair && halfLast && ch == chunks - 1) {
+                        GemmPairKernel.kernel8HalfSetBiasClamp(k, a.data, ao, ao + MR * k, panel, ch * k * NR + L, NR, y,
+                                out + ir * planeStride + ow - L, planeStride, 1f, bias, biasOff + ir, lo, hi);
+                    } else if (pair) {
                         GemmPairKernel.kernel8SetBiasClamp(k, a.data, ao, ao + MR * k, panel, ch * k * NR, y,
                                 out + ir * planeStride + jj, planeStride, 1f, bias, biasOff + ir, lo, hi);
                     } else {
