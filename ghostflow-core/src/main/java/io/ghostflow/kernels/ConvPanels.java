@@ -28,6 +28,24 @@ final class ConvPanels {
     /** Per input row: whether any output row's tap reads it. */
     private final boolean[] rowRead;
     private static final ScratchFloats SPLIT = new ScratchFloats(1);
+    /** Per thread: a panel's runs (lane, image, output row, output column), at most one per lane. */
+    private static final ThreadLocal<int[]> RUNS = ThreadLocal.withInitial(() -> new int[4 * NR]);
+    /**
+     * Floats before and after the split rows: a masked load of a run starts up to a panel before its
+     * first value (and a masked load not wholly inside the array checks its lanes in the Java
+     * fallback), and a full panel's copies read up to a panel past a run's last value.
+     */
+    private static final int SPLIT_MARGIN = NR + 2 * L;
+    /**
+     * Column stride 2: each split row is [zeros, even columns, zeros, odd columns, zeros], each part
+     * {@code part} floats apart with {@code zeros} zeros ahead of it (at least the half-columns a tap
+     * reaches into the padding, plus one), so that a run's copy reads the padding as zeros.
+     */
+    private final int zeros;
+    private final int part;
+    private final int splitRow;
+    /** Per k: offset of the tap's channel in the split rows. */
+    private final int[] splitPlaneOff;
 
     /** Tables for one group of {@code channels} input channels. */
     ConvPanels(Conv2d.Params p, int channels) {
@@ -44,7 +62,11 @@ final class ConvPanels {
                 }
             }
         }
+        zeros = Math.max(p.padLeft(), p.padRight()) / 2 + 2;
+        part = (p.w() + 1) / 2 + 2 * zeros;
+        splitRow = 2 * part;
         int kk = channels * p.kH() * p.kW();
+        splitPlaneOff = new int[kk];
         planeOff = new int[kk];
         rowShift = new int[kk];
         colShift = new int[kk];
@@ -52,6 +74,7 @@ final class ConvPanels {
             for (int kh = 0; kh < p.kH(); kh++) {
                 for (int kw = 0; kw < p.kW(); kw++, k++) {
                     planeOff[k] = c * p.h() * p.w();
+                    splitPlaneOff[k] = c * p.h() * splitRow;
                     rowShift[k] = kh * p.dilationH() - p.padTop();
                     colShift[k] = kw * p.dilationW() - p.padLeft();
                 }
@@ -72,22 +95,24 @@ final class ConvPanels {
         }
         int images = imageStride == 0 ? 1 : p.n();
         float[] split = splitColumns(x, xOff, imageStride, images, threads);
-        int splitStride = imageStride == 0 ? 0 : channels * p.h() * p.w();
+        int splitStride = imageStride == 0 ? 0 : channels * p.h() * splitRow;
         return (k0, kc, j0, nc, dst, dOff, panelStride) -> pack(x, xOff, imageStride, split, k0, kc, j0, nc, dst, dOff,
                 panelStride, splitStride);
     }
 
     /**
-     * Row by row: columns 0, 2, 4, ... then 1, 3, 5, ...; the same layout as x otherwise
-     * ([image][channel][row]). Rows no tap reads (every other one for a 1x1 stride-2
+     * Row by row: [zeros, columns 0, 2, 4, .., zeros, columns 1, 3, 5, .., zeros] ({@link #zeros},
+     * {@link #part}); the same layout as x otherwise ([image][channel][row]), after
+     * {@link #SPLIT_MARGIN} floats. Rows no tap reads (every other one for a 1x1 stride-2
      * convolution) are skipped; the rows of a batch are split over the threads.
      */
     private float[] splitColumns(float[] x, int xOff, int imageStride, int images, int threads) {
         int h = p.h();
         int w = p.w();
         int evens = (w + 1) / 2;
-        int plane = channels * h * w;
-        float[] split = SPLIT.get(0, images * plane);
+        int odds = w / 2;
+        int plane = channels * h * splitRow;
+        float[] split = SPLIT.get(0, images * plane + 2 * SPLIT_MARGIN);
         int rows = images * channels * h;
         Parallel.forRange(threads, rows, 256, (r0, r1) -> {
             for (int rr = r0; rr < r1; rr++) {
@@ -97,10 +122,15 @@ final class ConvPanels {
                 int n = rr / (channels * h);
                 int r = rr - n * channels * h;
                 int src = xOff + n * imageStride + r * w;
-                int dst = n * plane + r * w;
-                Deinterleave.split(x, src, w / 2, split, dst, split, dst + evens);
+                int row = SPLIT_MARGIN + n * plane + r * splitRow;
+                int even = row + zeros;
+                int odd = row + part + zeros;
+                Arrays.fill(split, row, even, 0f);
+                Arrays.fill(split, even + evens, odd, 0f);
+                Arrays.fill(split, odd + odds, row + splitRow, 0f);
+                Deinterleave.split(x, src, odds, split, even, split, odd);
                 if ((w & 1) != 0) {
-                    split[dst + evens - 1] = x[src + w - 1];
+                    split[even + evens - 1] = x[src + w - 1];
                 }
             }
         });
@@ -114,6 +144,10 @@ final class ConvPanels {
             int base = dOff + q * panelStride;
             int first = j0 + q * NR;
             int width = Math.min(NR, nc - q * NR);
+            if (split != null && width == NR && kc > 1) {
+                splitPanel(x, xOff, imageStride, split, splitStride, k0, kc, first, dst, base);
+                continue;
+            }
             if (width < NR) {
                 Arrays.fill(dst, base, base + kc * NR, 0f);
             }
@@ -133,6 +167,64 @@ final class ConvPanels {
                 }
                 t += len;
             }
+        }
+    }
+
+    /**
+     * A full panel (pixels first .. first + NR) over split rows, tap by tap: each run of the panel
+     * (its pixels within one output row) is two plain vector copies from the zero-framed split row,
+     * or two vectors of zeros for a row in the padding, stored from its first lane on. Lanes past
+     * the run get the row's next values, which the panel's next run (or the next tap's first run)
+     * overwrites, runs and taps going in order; the last tap's row, whose overflow would leave the
+     * panel, takes the masked copies of {@link #vectorSegment}. No masks, blends or bounds per run
+     * otherwise: the masked copies were about a third of resnet18's stride-2 3x3 convolutions
+     * (28- and 14-pixel output rows: every panel holds two or three runs).
+     */
+    private void splitPanel(float[] x, int xOff, int imageStride, float[] split, int splitStride, int k0, int kc, int first,
+                            float[] dst, int base) {
+        int[] runs = RUNS.get();
+        int ohw = oh * ow;
+        int count = 0;
+        for (int t = 0; t < NR; count++) {
+            int j = first + t;
+            int image = j / ohw;
+            int pix = j - image * ohw;
+            int oy = pix / ow;
+            int ox = pix - oy * ow;
+            runs[4 * count] = t;
+            runs[4 * count + 1] = image;
+            runs[4 * count + 2] = oy;
+            runs[4 * count + 3] = ox;
+            t += Math.min(NR - t, ow - ox);
+        }
+        int h = p.h();
+        int sH = p.strideH();
+        FloatVector zero = FloatVector.zero(S);
+        for (int kr = 0; kr < kc - 1; kr++) {
+            int k = k0 + kr;
+            int out = base + kr * NR;
+            // column 2 * ox + colShift is half-column ox + (colShift >> 1) of the even or odd part
+            int tap = SPLIT_MARGIN + splitPlaneOff[k] + ((colShift[k] & 1) != 0 ? part : 0) + zeros + (colShift[k] >> 1);
+            for (int r = 0; r < count; r++) {
+                int o = out + runs[4 * r];
+                int iy = runs[4 * r + 2] * sH + rowShift[k];
+                if (iy < 0 || iy >= h) {
+                    zero.intoArray(dst, o);
+                    zero.intoArray(dst, o + L);
+                    continue;
+                }
+                int src = tap + runs[4 * r + 1] * splitStride + iy * splitRow + runs[4 * r + 3];
+                FloatVector.fromArray(S, split, src).intoArray(dst, o);
+                FloatVector.fromArray(S, split, src + L).intoArray(dst, o + L);
+            }
+        }
+        int last = base + (kc - 1) * NR;
+        for (int r = 0; r < count; r++) {
+            int t = runs[4 * r];
+            int len = (r + 1 < count ? runs[4 * (r + 1)] : NR) - t;
+            int image = runs[4 * r + 1];
+            vectorSegment(x, xOff + image * imageStride, split, image * splitStride, k0 + kc - 1, 1, runs[4 * r + 2],
+                    runs[4 * r + 3], len, dst, last, t);
         }
     }
 
@@ -178,7 +270,7 @@ final class ConvPanels {
                 // column ix + 2i sits at half-index (ix >> 1) + i of the row's even or odd part
                 src = split;
                 boolean odd = (ix & 1) != 0;
-                from = splitImg + planeOff[k] + iy * w + (odd ? evens : 0);
+                from = SPLIT_MARGIN + splitImg + splitPlaneOff[k] + iy * splitRow + (odd ? part : 0) + zeros;
                 start = ix >> 1;
                 count = odd ? w / 2 : evens;
             }

@@ -54,7 +54,12 @@ public final class Deinterleave {
         return VectorShuffle.fromArray(S, lanes, 0);
     }
 
-    /** even[e + i] = x[s + 2i] and odd[o + i] = x[s + 2i + 1] for i < pairs (reads x[s, s + 2 * pairs)). */
+    /**
+     * even[e + i] = x[s + 2i] and odd[o + i] = x[s + 2i + 1] for i < pairs (reads x[s, s + 2 * pairs));
+     * x must not be even or odd. With at least L pairs, the last ones go as one more vector step
+     * ending at the last pair (rewriting some of the previous step's values with the same ones):
+     * rows of 28 pairs (resnet18's 56-wide planes) spent most of their split in the scalar tail.
+     */
     static void split(float[] x, int s, int pairs, float[] even, int e, float[] odd, int o) {
         int i = 0;
         for (; i + L <= pairs; i += L) {
@@ -62,6 +67,14 @@ public final class Deinterleave {
             FloatVector b = FloatVector.fromArray(S, x, s + 2 * i + L);
             a.rearrange(EVENS_FIRST).blend(b.rearrange(ODDS_FIRST), UPPER_HALF).intoArray(even, e + i);
             a.rearrange(ODDS_FIRST).blend(b.rearrange(EVENS_FIRST), UPPER_HALF).intoArray(odd, o + i);
+        }
+        if (i < pairs && pairs >= L) {
+            i = pairs - L;
+            FloatVector a = FloatVector.fromArray(S, x, s + 2 * i);
+            FloatVector b = FloatVector.fromArray(S, x, s + 2 * i + L);
+            a.rearrange(EVENS_FIRST).blend(b.rearrange(ODDS_FIRST), UPPER_HALF).intoArray(even, e + i);
+            a.rearrange(ODDS_FIRST).blend(b.rearrange(EVENS_FIRST), UPPER_HALF).intoArray(odd, o + i);
+            i = pairs;
         }
         for (; i < pairs; i++) {
             even[e + i] = x[s + 2 * i];
