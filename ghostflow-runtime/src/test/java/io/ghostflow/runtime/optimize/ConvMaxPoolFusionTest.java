@@ -6,15 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ghostflow.core.ErrorCode;
 import io.ghostflow.core.GhostFlowException;
 import io.ghostflow.runtime.graph.Attribute;
-import io.ghostflow.runtime.graph.Dim;
-import io.ghostflow.runtime.graph.Graph;
 import io.ghostflow.runtime.graph.Model;
 import io.ghostflow.runtime.graph.Node;
-import io.ghostflow.runtime.graph.ValueInfo;
-import io.ghostflow.runtime.graph.ValueType;
 import io.ghostflow.runtime.optimize.passes.ConvActivationFusion;
 import io.ghostflow.runtime.optimize.passes.ConvMaxPoolFusion;
-import io.ghostflow.tensor.DType;
 import io.ghostflow.tensor.Tensor;
 import io.ghostflow.tensor.Value;
 import java.util.ArrayList;
@@ -128,12 +123,7 @@ class ConvMaxPoolFusionTest {
     @Test
     void leavesOtherPairs() {
         // the convolution's output also a graph output
-        Model m = model("batch", 67, 16, SQUEEZENET);
-        Graph g = m.graph();
-        List<ValueInfo> outs = new ArrayList<>(g.outputs());
-        outs.add(new ValueInfo("c", ValueType.tensor(DType.FLOAT, null)));
-        Model alsoOutput = new Model(new Graph(g.name(), g.nodes(), g.inputs(), outs, g.initializers(), Map.of()), m.opsets(), 8,
-                "test", "", Map.of(), null);
+        Model alsoOutput = G.alsoOutput(model("batch", 67, 16, SQUEEZENET), "c");
         assertThat(G.ops(optimized(alsoOutput, true))).containsExactly("FusedConv", "MaxPool");
         // stride-1 convolution (not a stem), pool 4 wide, pool with column stride 1, convolution too deep (32 x 7 x 7)
         assertThat(G.ops(optimized(model(1, 40, 8, new Stem(3, 3, 1, 1, 3, 3, 2, 0, false)), true)))
@@ -154,8 +144,8 @@ class ConvMaxPoolFusionTest {
     @Test
     void fedWeightsTakeTheSeparateNodes() {
         Model plain = model("batch", 67, 16, SQUEEZENET);
-        Model fused = withWeightInput(optimized(plain, true));
-        Model separate = withWeightInput(optimized(plain, false));
+        Model fused = G.withInput(optimized(plain, true), "w", 16, 3, 3, 3);
+        Model separate = G.withInput(optimized(plain, false), "w", 16, 3, 3, 3);
         Map<String, Value> feeds = new HashMap<>(input(1, 3, 67));
         feeds.put("w", G.random(new Random(9), 0.5, 16, 3, 3, 3));
         G.assertSameBits(separate, fused, feeds);
@@ -166,12 +156,9 @@ class ConvMaxPoolFusionTest {
     @Test
     void malformedNodeIsAClearError() {
         Model fused = optimized(model("batch", 67, 16, SQUEEZENET), true);
-        Graph g = fused.graph();
-        Node n = g.nodes().get(0);
-        List<Node> nodes = List.of(new Node(n.name(), n.opType(), n.domain(), List.of("x", "w", "b", "b"), n.outputs(),
-                n.attributes()));
-        Model broken = new Model(new Graph(g.name(), nodes, g.inputs(), g.outputs(), g.initializers(), Map.of()), fused.opsets(), 8,
-                "test", "", Map.of(), null);
+        Node n = fused.graph().nodes().get(0);
+        Model broken = G.withNodes(fused, List.of(new Node(n.name(), n.opType(), n.domain(), List.of("x", "w", "b", "b"),
+                n.outputs(), n.attributes())));
         assertThatThrownBy(() -> G.runEngine(broken, input(1, 3, 67)))
                 .isInstanceOfSatisfying(GhostFlowException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_GRAPH))
                 .hasMessageContaining(n.name()).hasMessageContaining("X, W and an optional B");
@@ -187,9 +174,7 @@ class ConvMaxPoolFusionTest {
             }
             nodes.add(n);
         }
-        Graph g = m.graph();
-        return new Model(new Graph(g.name(), nodes, g.inputs(), g.outputs(), g.initializers(), Map.of()), m.opsets(), 8, "test",
-                "", Map.of(), null);
+        return G.withNodes(m, nodes);
     }
 
     private static Model withIndices(Model m) {
@@ -200,16 +185,7 @@ class ConvMaxPoolFusionTest {
             }
             nodes.add(n);
         }
-        Graph g = m.graph();
-        return new Model(new Graph(g.name(), nodes, g.inputs(), g.outputs(), g.initializers(), Map.of()), m.opsets(), 8, "test",
-                "", Map.of(), null);
+        return G.withNodes(m, nodes);
     }
 
-    private static Model withWeightInput(Model m) {
-        Graph g = m.graph();
-        List<ValueInfo> inputs = new ArrayList<>(g.inputs());
-        inputs.add(new ValueInfo("w", ValueType.tensor(DType.FLOAT, List.of(Dim.of(16), Dim.of(3), Dim.of(3), Dim.of(3)))));
-        return new Model(new Graph(g.name(), g.nodes(), inputs, g.outputs(), g.initializers(), Map.of()), m.opsets(), 8, "test",
-                "", Map.of(), null);
-    }
 }

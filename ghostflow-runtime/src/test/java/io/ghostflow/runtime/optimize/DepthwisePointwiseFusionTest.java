@@ -6,17 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ghostflow.core.ErrorCode;
 import io.ghostflow.core.GhostFlowException;
 import io.ghostflow.runtime.graph.Attribute;
-import io.ghostflow.runtime.graph.Dim;
-import io.ghostflow.runtime.graph.Graph;
 import io.ghostflow.runtime.graph.Model;
 import io.ghostflow.runtime.graph.Node;
-import io.ghostflow.runtime.graph.ValueInfo;
-import io.ghostflow.runtime.graph.ValueType;
 import io.ghostflow.runtime.optimize.passes.ConvActivationFusion;
 import io.ghostflow.runtime.optimize.passes.ConvResidualFusion;
 import io.ghostflow.runtime.optimize.passes.DepthwisePointwiseFusion;
-import io.ghostflow.tensor.DType;
-import io.ghostflow.tensor.Tensor;
 import io.ghostflow.tensor.Value;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -102,12 +96,7 @@ class DepthwisePointwiseFusionTest {
 
     @Test
     void leavesDepthwiseOutputsReadElsewhereAndOtherKernels() {
-        Model m = block("batch", SIDE, 1, 8, true, false);
-        Graph g = m.graph();
-        List<ValueInfo> outs = new ArrayList<>(g.outputs());
-        outs.add(new ValueInfo("d", ValueType.tensor(DType.FLOAT, null)));
-        Model alsoOutput = new Model(new Graph(g.name(), g.nodes(), g.inputs(), outs, g.initializers(), Map.of()), m.opsets(), 8,
-                "test", "", Map.of(), null);
+        Model alsoOutput = G.alsoOutput(block("batch", SIDE, 1, 8, true, false), "d");
         assertThat(G.ops(optimized(alsoOutput, true))).containsExactly("FusedConv", "Conv");
 
         G five = new G().input("x", "batch", C, SIDE, SIDE);
@@ -130,8 +119,8 @@ class DepthwisePointwiseFusionTest {
     @Test
     void fedWeightsTakeTheSeparateConvolutions() {
         Model plain = block("batch", SIDE, 1, 8, true, false);
-        Model fused = withWeightInput(optimized(plain, true));
-        Model convs = withWeightInput(optimized(plain, false));
+        Model fused = G.withInput(optimized(plain, true), "wp", 8, C, 1, 1);
+        Model convs = G.withInput(optimized(plain, false), "wp", 8, C, 1, 1);
         Map<String, Value> feeds = new HashMap<>(input(1, SIDE));
         feeds.put("wp", G.random(new Random(9), 0.5, 8, C, 1, 1));
         G.assertSameBits(convs, fused, feeds);
@@ -141,22 +130,12 @@ class DepthwisePointwiseFusionTest {
     @Test
     void malformedNodeIsAClearError() {
         Model fused = optimized(block("batch", SIDE, 1, 8, true, false), true);
-        Graph g = fused.graph();
-        Node n = g.nodes().get(0);
-        List<Node> nodes = List.of(new Node(n.name(), n.opType(), n.domain(), n.inputs().subList(0, 4), n.outputs(),
-                n.attributes()));
-        Model broken = new Model(new Graph(g.name(), nodes, g.inputs(), g.outputs(), g.initializers(), Map.of()), fused.opsets(), 8,
-                "test", "", Map.of(), null);
+        Node n = fused.graph().nodes().get(0);
+        Model broken = G.withNodes(fused, List.of(new Node(n.name(), n.opType(), n.domain(), n.inputs().subList(0, 4), n.outputs(),
+                n.attributes())));
         assertThatThrownBy(() -> G.runEngine(broken, input(1, SIDE)))
                 .isInstanceOfSatisfying(GhostFlowException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_GRAPH))
                 .hasMessageContaining(n.name()).hasMessageContaining("Wd, Bd, Wp, Bp");
     }
 
-    private static Model withWeightInput(Model m) {
-        Graph g = m.graph();
-        List<ValueInfo> inputs = new ArrayList<>(g.inputs());
-        inputs.add(new ValueInfo("wp", ValueType.tensor(DType.FLOAT, List.of(Dim.of(8), Dim.of(C), Dim.of(1), Dim.of(1)))));
-        return new Model(new Graph(g.name(), g.nodes(), inputs, g.outputs(), g.initializers(), Map.of()), m.opsets(), 8, "test",
-                "", Map.of(), null);
-    }
 }

@@ -142,6 +142,36 @@ final class G {
         }
     }
 
+    /** m with its graph's nodes, inputs and outputs replaced (initializers and opsets kept). */
+    static Model rebuilt(Model m, List<Node> nodes, List<ValueInfo> inputs, List<ValueInfo> outputs) {
+        Graph g = m.graph();
+        return new Model(new Graph(g.name(), nodes, inputs, outputs, g.initializers(), Map.of()), m.opsets(), 8, "test", "",
+                Map.of(), null);
+    }
+
+    /** m with its nodes replaced. */
+    static Model withNodes(Model m, List<Node> nodes) {
+        return rebuilt(m, nodes, m.graph().inputs(), m.graph().outputs());
+    }
+
+    /** m with the value {@code name} a graph output as well. */
+    static Model alsoOutput(Model m, String name) {
+        List<ValueInfo> outs = new ArrayList<>(m.graph().outputs());
+        outs.add(new ValueInfo(name, ValueType.tensor(DType.FLOAT, null)));
+        return rebuilt(m, m.graph().nodes(), m.graph().inputs(), outs);
+    }
+
+    /** m with a float graph input {@code name} of the given shape: callers may then override that initializer. */
+    static Model withInput(Model m, String name, int... shape) {
+        List<Dim> dims = new ArrayList<>();
+        for (int d : shape) {
+            dims.add(Dim.of(d));
+        }
+        List<ValueInfo> inputs = new ArrayList<>(m.graph().inputs());
+        inputs.add(new ValueInfo(name, ValueType.tensor(DType.FLOAT, dims)));
+        return rebuilt(m, m.graph().nodes(), inputs, m.graph().outputs());
+    }
+
     static Map<String, Value> feed(String name, Tensor t) {
         return Map.of(name, t);
     }
