@@ -65,19 +65,23 @@ public final class DepthwisePointwiseConv {
             if (y == x || y == zv) {
                 y = new float[y.length];
             }
-            Epilogue dwEpi = dw.epilogue(null, 0);
-            Epilogue pwEpi = pw.epilogue(zv, ohw);
-            if (DepthwisePointwise.suits(convD, dwEpi, convP)) {
-                DepthwisePointwise.run(convD, dwEpi, convP, pwEpi, x, y, ctx.threads());
-            } else {
-                // Depthwise outputs that fit L2 (and other kernels): the two convolutions apart, the
-                // intermediate in per-thread scratch so that repeated runs allocate nothing.
-                float[] mid = MID.get(0, q.n() * q.outC() * ohw);
-                convD.run(x, 0, mid, 0, dwEpi, ctx.threads());
-                convP.run(mid, 0, y, 0, pwEpi, ctx.threads());
-            }
+            run(convD, dw.epilogue(null, 0), convP, pw.epilogue(zv, ohw), x, y, ctx.threads());
             return new Value[] {Tensor.of(y, os)};
         };
+    }
+
+    /** y = pwEpi(convP(dwEpi(convD(x)))), bound convolutions that chain: in bands when the pair suits, else apart. */
+    static void run(Conv2d convD, Epilogue dwEpi, Conv2d convP, Epilogue pwEpi, float[] x, float[] y, int threads) {
+        if (DepthwisePointwise.suits(convD, dwEpi, convP)) {
+            DepthwisePointwise.run(convD, dwEpi, convP, pwEpi, x, y, threads);
+        } else {
+            // Depthwise outputs that fit L2 (and other kernels): the two convolutions apart, the
+            // intermediate in per-thread scratch so that repeated runs allocate nothing.
+            Conv2d.Params q = convD.params();
+            float[] mid = MID.get(0, q.n() * q.outC() * q.outH() * q.outW());
+            convD.run(x, 0, mid, 0, dwEpi, threads);
+            convP.run(mid, 0, y, 0, pwEpi, threads);
+        }
     }
 
     /** The two FusedConv kernels one after the other: for runs that leave the packed case. */

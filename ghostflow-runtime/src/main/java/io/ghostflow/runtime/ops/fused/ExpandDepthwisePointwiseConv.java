@@ -3,6 +3,7 @@ package io.ghostflow.runtime.ops.fused;
 import io.ghostflow.kernels.Conv2d;
 import io.ghostflow.kernels.Epilogue;
 import io.ghostflow.kernels.ExpandDepthwisePointwise;
+import io.ghostflow.kernels.ScratchFloats;
 import io.ghostflow.runtime.graph.Attribute;
 import io.ghostflow.runtime.graph.Node;
 import io.ghostflow.runtime.ops.OpConfig;
@@ -30,6 +31,8 @@ public final class ExpandDepthwisePointwiseConv {
     public static final String EXPAND = "e_";
     /** Inputs of the expansion (X, We, Be) ahead of the DepthwisePointwiseConv's others. */
     private static final int EXPAND_INPUTS = 3;
+    /** The expanded tensor when the block runs apart (per thread, reused from run to run). */
+    private static final ScratchFloats EXPANDED = new ScratchFloats(1);
 
     private ExpandDepthwisePointwiseConv() {
     }
@@ -69,9 +72,6 @@ public final class ExpandDepthwisePointwiseConv {
             Epilogue exEpi = exp.epilogue(null, 0);
             Epilogue dwEpi = dw.epilogue(null, 0);
             Epilogue pwEpi = pw.epilogue(z == null ? null : z.floats(), ohw);
-            if (!ExpandDepthwisePointwise.suits(convE, exEpi, convD, dwEpi, convP)) {
-                return separate.run(ctx, in);
-            }
             float[] x = ((Tensor) in[0]).floats();
             float[] zv = z == null ? null : z.floats();
             float[] y = ctx.floatBuffer(os[0] * os[1] * ohw);
@@ -79,12 +79,25 @@ public final class ExpandDepthwisePointwiseConv {
             if (y == x || y == zv) {
                 y = new float[y.length];
             }
-            ExpandDepthwisePointwise.run(convE, exEpi, convD, dwEpi, convP, pwEpi, x, y, ctx.threads());
+            if (ExpandDepthwisePointwise.suits(convE, exEpi, convD, dwEpi, convP)) {
+                ExpandDepthwisePointwise.run(convE, exEpi, convD, dwEpi, convP, pwEpi, x, y, ctx.threads());
+            } else {
+                // Expansions that fit L2 (and other kernels): the expansion whole into per-thread
+                // scratch, then the pair, with the weights packed here (not a second time by the
+                // separate nodes' kernels).
+                Conv2d.Params e = convE.params();
+                float[] expanded = EXPANDED.get(0, e.n() * e.outC() * e.outH() * e.outW());
+                convE.run(x, 0, expanded, 0, exEpi, ctx.threads());
+                DepthwisePointwiseConv.run(convD, dwEpi, convP, pwEpi, expanded, y, ctx.threads());
+            }
             return new Value[] {Tensor.of(y, os)};
         };
     }
 
-    /** The expansion's FusedConv kernel, then the DepthwisePointwiseConv kernel: for runs that leave the packed case. */
+    /**
+     * The expansion's FusedConv kernel, then the DepthwisePointwiseConv kernel: for runs that leave
+     * the packed case (built on first use: it packs the weights again).
+     */
     private static OpKernel separately(Node ex, Node rest, OpConfig cfg) {
         OpKernel first = FusedOps.fusedConv(ex, cfg);
         OpKernel second = DepthwisePointwiseConv.create(rest, cfg);
