@@ -3,7 +3,6 @@ package io.ghostflow.runtime.ops.fused;
 import io.ghostflow.kernels.Conv2d;
 import io.ghostflow.kernels.Epilogue;
 import io.ghostflow.kernels.StridedConvMaxPool;
-import io.ghostflow.runtime.graph.Attribute;
 import io.ghostflow.runtime.graph.Node;
 import io.ghostflow.runtime.ops.OpConfig;
 import io.ghostflow.runtime.ops.OpKernel;
@@ -11,9 +10,7 @@ import io.ghostflow.runtime.ops.nn.Window;
 import io.ghostflow.runtime.ops.tensor.Data;
 import io.ghostflow.tensor.Tensor;
 import io.ghostflow.tensor.Value;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code ConvMaxPool(X, W, B?)}: a FusedConv (X, W, B; no residual) whose output only a 2-D
@@ -99,14 +96,7 @@ public final class ConvMaxPool {
 
     /** The pool as the MaxPool node it was, reading the convolution's output. */
     static Node pool(Node node) {
-        Map<String, Attribute> attrs = new LinkedHashMap<>();
-        for (Attribute a : node.attributes().values()) {
-            if (a.name().startsWith(POOL)) {
-                String n = a.name().substring(POOL.length());
-                attrs.put(n, new Attribute(n, a.type(), a.value(), a.refName()));
-            }
-        }
         return new Node(node.name() + "/pool", "MaxPool", "", List.of(node.output(0) + "/conv"), List.of(node.output(0)),
-                attrs);
+                FusedOps.unprefixed(node, POOL));
     }
 }

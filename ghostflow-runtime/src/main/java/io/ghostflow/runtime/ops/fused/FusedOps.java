@@ -133,6 +133,16 @@ public final class FusedOps {
      * dropped), the given inputs without trailing empty names, one output.
      */
     static Node fusedConvPart(Node node, String prefix, List<String> given, String name, String output) {
+        Map<String, Attribute> attrs = unprefixed(node, prefix);
+        List<String> inputs = new ArrayList<>(given);
+        while (!inputs.isEmpty() && inputs.get(inputs.size() - 1).isEmpty()) {
+            inputs.remove(inputs.size() - 1);
+        }
+        return new Node(name, "FusedConv", DOMAIN, inputs, List.of(output), attrs);
+    }
+
+    /** The attributes of node stored behind {@code prefix}, under their names without it. */
+    static Map<String, Attribute> unprefixed(Node node, String prefix) {
         Map<String, Attribute> attrs = new HashMap<>();
         for (Attribute a : node.attributes().values()) {
             if (a.name().startsWith(prefix)) {
@@ -140,11 +150,7 @@ public final class FusedOps {
                 attrs.put(n, new Attribute(n, a.type(), a.value(), a.refName()));
             }
         }
-        List<String> inputs = new ArrayList<>(given);
-        while (!inputs.isEmpty() && inputs.get(inputs.size() - 1).isEmpty()) {
-            inputs.remove(inputs.size() - 1);
-        }
-        return new Node(name, "FusedConv", DOMAIN, inputs, List.of(output), attrs);
+        return attrs;
     }
 
     /** Builds a node in the fused domain. */

@@ -5,7 +5,6 @@ import io.ghostflow.runtime.SessionOptions.OptimizationLevel;
 import io.ghostflow.runtime.graph.Attribute;
 import io.ghostflow.runtime.graph.Graph;
 import io.ghostflow.runtime.graph.Node;
-import io.ghostflow.runtime.ops.fused.Activation;
 import io.ghostflow.runtime.ops.fused.ConvMaxPool;
 import io.ghostflow.runtime.ops.fused.FusedOps;
 import io.ghostflow.runtime.optimize.GraphIndex;
@@ -64,7 +63,7 @@ public final class ConvMaxPoolFusion extends LoopPass {
         long[] pads = n.getInts("pads", new long[4]);
         String autoPad = n.getString("auto_pad", "NOTSET");
         return k != null && k.length == 2 && s.length == 2 && pads.length == 4 && (k[1] == 2 || k[1] == 3) && s[1] == 2
-                && k[0] >= s[0] && allEqual(n.getInts("dilations", new long[] {1, 1}), 1) && pads[0] <= 1 && pads[1] <= 1
+                && k[0] >= s[0] && Fused.allEqual(n.getInts("dilations", new long[] {1, 1}), 1) && pads[0] <= 1 && pads[1] <= 1
                 && (autoPad.equals("NOTSET") || autoPad.equals("VALID"));
     }
 
@@ -78,19 +77,9 @@ public final class ConvMaxPoolFusion extends LoopPass {
         }
         Tensor w = idx.constant(c.input(1));
         long[] s = c.getInts("strides", new long[] {1, 1});
-        Activation.Kind act = Fused.activation(c).kind();
         return c.getInt("group", 1) == 1 && s.length == 2 && s[1] >= 2
-                && allEqual(c.getInts("dilations", new long[] {1, 1}), 1)
+                && Fused.allEqual(c.getInts("dilations", new long[] {1, 1}), 1)
                 && (long) w.dim(1) * w.dim(2) * w.dim(3) <= StridedConvMaxPool.MAX_CONV_DEPTH
-                && (act == Activation.Kind.NONE || act == Activation.Kind.RELU || act == Activation.Kind.CLIP);
-    }
-
-    private static boolean allEqual(long[] values, long v) {
-        for (long x : values) {
-            if (x != v) {
-                return false;
-            }
-        }
-        return true;
+                && Fused.registerActivation(c);
     }
 }

@@ -66,10 +66,10 @@ public final class DepthwisePointwiseFusion extends LoopPass {
     }
 
     /**
-     * True when the depthwise output's shape is known and an image of it fits L2: the kernel would
-     * run the pair apart anyway ({@link DepthwisePointwise#suits}), so the nodes stay apart.
+     * True when an [N, C, H, W] tensor's shape is known and an image of it fits L2: the banded
+     * kernels run their convolutions apart then ({@link DepthwisePointwise#suits}), so the nodes stay apart.
      */
-    private static boolean fitsL2(int[] shape) {
+    static boolean fitsL2(int[] shape) {
         if (shape == null || shape.length != 4) {
             return false;
         }
@@ -84,8 +84,8 @@ public final class DepthwisePointwiseFusion extends LoopPass {
     static boolean pointwise(Node n, GraphIndex idx) {
         Tensor w = idx.constant(n.input(1));
         return ConvActivationFusion.is2d(n, idx) && w.dim(2) == 1 && w.dim(3) == 1 && n.getInt("group", 1) == 1
-                && allEqual(n.getInts("strides", new long[] {1, 1}), 1) && allEqual(n.getInts("pads", new long[4]), 0)
-                && allEqual(n.getInts("dilations", new long[] {1, 1}), 1)
+                && Fused.allEqual(n.getInts("strides", new long[] {1, 1}), 1) && Fused.allEqual(n.getInts("pads", new long[4]), 0)
+                && Fused.allEqual(n.getInts("dilations", new long[] {1, 1}), 1)
                 && (n.getString("auto_pad", "NOTSET").equals("NOTSET") || n.getString("auto_pad", "").equals("VALID"));
     }
 
@@ -93,15 +93,6 @@ public final class DepthwisePointwiseFusion extends LoopPass {
     private static boolean depthwise3x3(Node d, GraphIndex idx) {
         Tensor w = idx.constant(d.input(1));
         return ConvActivationFusion.is2d(d, idx) && w.dim(1) == 1 && w.dim(2) == 3 && w.dim(3) == 3
-                && d.getInt("group", 1) == w.dim(0) && allEqual(d.getInts("dilations", new long[] {1, 1}), 1);
-    }
-
-    private static boolean allEqual(long[] values, long v) {
-        for (long x : values) {
-            if (x != v) {
-                return false;
-            }
-        }
-        return true;
+                && d.getInt("group", 1) == w.dim(0) && Fused.allEqual(d.getInts("dilations", new long[] {1, 1}), 1);
     }
 }

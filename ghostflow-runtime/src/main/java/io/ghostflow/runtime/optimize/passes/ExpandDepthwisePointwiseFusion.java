@@ -1,11 +1,9 @@
 package io.ghostflow.runtime.optimize.passes;
 
-import io.ghostflow.kernels.DepthwisePointwise;
 import io.ghostflow.runtime.SessionOptions.OptimizationLevel;
 import io.ghostflow.runtime.graph.Attribute;
 import io.ghostflow.runtime.graph.Graph;
 import io.ghostflow.runtime.graph.Node;
-import io.ghostflow.runtime.ops.fused.Activation;
 import io.ghostflow.runtime.ops.fused.ExpandDepthwisePointwiseConv;
 import io.ghostflow.runtime.ops.fused.FusedOps;
 import io.ghostflow.runtime.optimize.GraphIndex;
@@ -45,8 +43,8 @@ public final class ExpandDepthwisePointwiseFusion extends LoopPass {
         if (!DepthwisePointwiseFusion.isConv(e) || e.outputs().size() != 1 || e.inputs().size() > 3
                 || !(DepthwisePointwiseFusion.pointwise(e, idx) || ConvMaxPoolFusion.stridedConv(e, idx))
                 || e.hasInput(2) && idx.constant(e.input(2)) == null
-                || !registerEpilogue(Fused.activation(e).kind()) || Fused.notFloat(ctx, e.input(0))
-                || fitsL2(ctx.shapes().shape(e.output(0)))) {
+                || !Fused.registerActivation(e) || Fused.notFloat(ctx, e.input(0))
+                || DepthwisePointwiseFusion.fitsL2(ctx.shapes().shape(e.output(0)))) {
             return false;
         }
         List<String> inputs = new ArrayList<>();
@@ -63,15 +61,5 @@ public final class ExpandDepthwisePointwiseFusion extends LoopPass {
         g.nodes().remove(e);
         ctx.useFusedDomain();
         return true;
-    }
-
-    private static boolean registerEpilogue(Activation.Kind kind) {
-        return kind == Activation.Kind.NONE || kind == Activation.Kind.RELU || kind == Activation.Kind.CLIP;
-    }
-
-    /** True when the expanded tensor's shape is known and an image of it fits L2: the kernel would run the block apart. */
-    private static boolean fitsL2(int[] shape) {
-        return shape != null && shape.length == 4
-                && (long) shape[1] * shape[2] * shape[3] <= DepthwisePointwise.MIN_OUTPUT_FLOATS;
     }
 }

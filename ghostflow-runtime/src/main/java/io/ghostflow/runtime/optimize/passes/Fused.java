@@ -45,6 +45,22 @@ final class Fused {
         }
     }
 
+    /** True when every value is v (an attribute such as strides or dilations). */
+    static boolean allEqual(long[] values, long v) {
+        for (long x : values) {
+            if (x != v) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True when n's activation (none on a standard node) is one the kernels apply in registers: none, ReLU, Clip. */
+    static boolean registerActivation(Node n) {
+        Activation.Kind kind = activation(n).kind();
+        return kind == Activation.Kind.NONE || kind == Activation.Kind.RELU || kind == Activation.Kind.CLIP;
+    }
+
     static void setActivation(Node n, Activation a) {
         a.writeTo(n.attributes());
     }
