@@ -116,12 +116,7 @@ public final class ExpandDepthwisePointwise {
             int r1 = Math.min(oh, r0 + band);
             int i0 = Math.max(0, r0 * sh - d.padTop());
             int i1 = Math.min(h, (r1 - 1) * sh - d.padTop() + 3);
-            int kept = Math.max(0, have1 - Math.max(i0, have0));
-            if (kept > 0) {
-                for (int ch = 0; ch < c; ch++) {
-                    System.arraycopy(expanded, ch * plane + (i0 - have0) * w, expanded, ch * plane, kept * w);
-                }
-            }
+            int kept = RowBand.keep(expanded, c, plane, w, have0, have1, i0);
             if (i1 > i0 + kept && g != null) {
                 StridedConv.rows(e, g, exWeights, phases, expanded, -i0 * w, plane, exEpi, i0 + kept, i1);
             } else if (i1 > i0 + kept) {

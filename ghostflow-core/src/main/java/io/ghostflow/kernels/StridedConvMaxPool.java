@@ -76,12 +76,7 @@ public final class StridedConvMaxPool {
             int b1 = Math.min(o1, b0 + BAND_POOL_ROWS);
             int r0 = Math.max(0, b0 * sh - pool.padTop());
             int r1 = Math.min(p.outH(), (b1 - 1) * sh - pool.padTop() + pool.kh());
-            int kept = Math.max(0, have1 - Math.max(r0, have0));
-            if (kept > 0) {
-                for (int m = 0; m < p.outC(); m++) {
-                    System.arraycopy(band, m * plane + (r0 - have0) * ow, band, m * plane, kept * ow);
-                }
-            }
+            int kept = RowBand.keep(band, p.outC(), plane, ow, have0, have1, r0);
             StridedConv.rows(p, g, a, phases, band, -r0 * ow, plane, epi, r0 + kept, r1);
             have0 = r0;
             have1 = r1;
