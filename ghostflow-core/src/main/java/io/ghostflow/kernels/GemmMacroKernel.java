@@ -83,7 +83,10 @@ final class GemmMacroKernel {
      */
     void block(int mc, int nc, int edge, int narrowRows, int quadRows) {
         for (int ir = 0; ir < mc; ir += MR) {
-            if (pairs(ir, mc)) {
+            if (pairs(ir, mc) && mc - ir == GemmPairKernel.ROWS + 1) {
+                rowPanelNine(ir, mc, nc, edge, narrowRows, quadRows);
+                ir += 2 * MR;
+            } else if (pairs(ir, mc)) {
                 rowPanelPair(ir, mc, nc, edge, narrowRows, quadRows);
                 ir += MR;
             } else {
@@ -116,6 +119,33 @@ final class GemmMacroKernel {
         }
         rowPanel(ir, mc, nc, edge, narrowRows, quadRows, full);
         rowPanel(ir + MR, mc, nc, edge, narrowRows, quadRows, full);
+    }
+
+    /**
+     * The last nine rows of the block (a pair and the first row of the next panel) across the full
+     * column tiles in 9-row tiles ({@link GemmPairKernel#kernel9Set} / {@code kernel9Add}), then each panel's remaining
+     * columns as {@link #rowPanel} does them.
+     */
+    private void rowPanelNine(int ir, int mc, int nc, int edge, int narrowRows, int quadRows) {
+        int jEnd = ir < narrowRows ? nc - edge : nc;
+        int full = jEnd / NR * NR;
+        int ao = aBase + (ir / MR) * aStride;
+        for (int jr = 0; jr < full; jr += NR) {
+            int bo = bBase + (jr / NR) * bStride;
+            int co = cBase + ir * ldc + jr;
+            if (first && beta == 0f) {
+                GemmPairKernel.kernel9Set(kc, a, ao, ao + aStride, ao + 2 * aStride, b, bo, c, co, ldc, alpha);
+            } else {
+                GemmPairKernel.kernel9Add(kc, a, ao, ao + aStride, ao + 2 * aStride, b, bo, c, co, ldc, alpha,
+                        first ? beta : 1f);
+            }
+            if (last) {
+                epi.applyTile(c, co, ldc, row0 + ir, col0 + jr, GemmPairKernel.ROWS + 1);
+            }
+        }
+        rowPanel(ir, mc, nc, edge, narrowRows, quadRows, full);
+        rowPanel(ir + MR, mc, nc, edge, narrowRows, quadRows, full);
+        rowPanel(ir + 2 * MR, mc, nc, edge, narrowRows, quadRows, full);
     }
 
     /** One full 8-row tile at (ir, jr): the row panels at ir and ir + MR, with its epilogue after the last K block. */
@@ -268,6 +298,10 @@ final class GemmMacroKernel {
      */
     private static void mergeEdge(float[] tile, int rowStep, int colStep, float[] c, int co, int ldc, int mr, int nr,
                                   float alpha, float beta, boolean first) {
+        if (colStep == 1) {
+            GemmMicroKernel.mergeRows(tile, rowStep, c, co, ldc, mr, nr, alpha, beta, first);
+            return;
+        }
         for (int r = 0; r < mr; r++) {
             int t = r * rowStep;
             int d = co + r * ldc;

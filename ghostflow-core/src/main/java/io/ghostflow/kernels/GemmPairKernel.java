@@ -153,6 +153,145 @@ final class GemmPairKernel {
         c71.mul(alpha).add(FloatVector.fromArray(S, c, co + 7 * ldc + L).mul(cs)).intoArray(c, co + 7 * ldc + L);
     }
 
+    /**
+     * {@link #kernel8Set} with a ninth row, the first of the panel at {@code ao3}: an odd plane's
+     * pixels as rows (49, 169, 729 and 3025 are all 1 more than a multiple of 8) leave one row after
+     * the pairs, and that row alone streamed the whole B block from L2 for 1 / 8 of the work (49 x 512
+     * x 4608 with B pre-packed ran at 76% of peak against 85% for 48 rows). 18 accumulators, two B
+     * vectors and a broadcast fit the 32 registers; every row is the same FMA chain and store as in
+     * the 4- and 8-row kernels.
+     */
+    static void kernel9Set(int kc, float[] a, int ao, int ao2, int ao3, float[] b, int bo, float[] c, int co, int ldc,
+            float alpha) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        FloatVector c80 = FloatVector.zero(S), c81 = FloatVector.zero(S);
+        int ap2 = ao2;
+        int ap3 = ao3;
+        int bp = bo;
+        for (int ap = ao, aEnd = ao + 4 * kc; ap < aEnd; ap += 4, ap2 += 4, ap3 += 4, bp += 2 * L) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ap + 0]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[ap + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[ap + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[ap + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[ap2 + 0]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[ap2 + 1]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, a[ap2 + 2]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, a[ap2 + 3]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+            FloatVector a8 = FloatVector.broadcast(S, a[ap3 + 0]);
+            c80 = a8.fma(b0, c80);
+            c81 = a8.fma(b1, c81);
+        }
+        c00.mul(alpha).intoArray(c, co + 0 * ldc);
+        c01.mul(alpha).intoArray(c, co + 0 * ldc + L);
+        c10.mul(alpha).intoArray(c, co + 1 * ldc);
+        c11.mul(alpha).intoArray(c, co + 1 * ldc + L);
+        c20.mul(alpha).intoArray(c, co + 2 * ldc);
+        c21.mul(alpha).intoArray(c, co + 2 * ldc + L);
+        c30.mul(alpha).intoArray(c, co + 3 * ldc);
+        c31.mul(alpha).intoArray(c, co + 3 * ldc + L);
+        c40.mul(alpha).intoArray(c, co + 4 * ldc);
+        c41.mul(alpha).intoArray(c, co + 4 * ldc + L);
+        c50.mul(alpha).intoArray(c, co + 5 * ldc);
+        c51.mul(alpha).intoArray(c, co + 5 * ldc + L);
+        c60.mul(alpha).intoArray(c, co + 6 * ldc);
+        c61.mul(alpha).intoArray(c, co + 6 * ldc + L);
+        c70.mul(alpha).intoArray(c, co + 7 * ldc);
+        c71.mul(alpha).intoArray(c, co + 7 * ldc + L);
+        c80.mul(alpha).intoArray(c, co + 8 * ldc);
+        c81.mul(alpha).intoArray(c, co + 8 * ldc + L);
+    }
+
+    /** {@link #kernel9Set} storing c = alpha * acc + cs * c; {@link #kernel8Add}. */
+    static void kernel9Add(int kc, float[] a, int ao, int ao2, int ao3, float[] b, int bo, float[] c, int co, int ldc,
+            float alpha, float cs) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        FloatVector c80 = FloatVector.zero(S), c81 = FloatVector.zero(S);
+        int ap2 = ao2;
+        int ap3 = ao3;
+        int bp = bo;
+        for (int ap = ao, aEnd = ao + 4 * kc; ap < aEnd; ap += 4, ap2 += 4, ap3 += 4, bp += 2 * L) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ap + 0]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[ap + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[ap + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[ap + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[ap2 + 0]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[ap2 + 1]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, a[ap2 + 2]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, a[ap2 + 3]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+            FloatVector a8 = FloatVector.broadcast(S, a[ap3 + 0]);
+            c80 = a8.fma(b0, c80);
+            c81 = a8.fma(b1, c81);
+        }
+        c00.mul(alpha).add(FloatVector.fromArray(S, c, co + 0 * ldc).mul(cs)).intoArray(c, co + 0 * ldc);
+        c01.mul(alpha).add(FloatVector.fromArray(S, c, co + 0 * ldc + L).mul(cs)).intoArray(c, co + 0 * ldc + L);
+        c10.mul(alpha).add(FloatVector.fromArray(S, c, co + 1 * ldc).mul(cs)).intoArray(c, co + 1 * ldc);
+        c11.mul(alpha).add(FloatVector.fromArray(S, c, co + 1 * ldc + L).mul(cs)).intoArray(c, co + 1 * ldc + L);
+        c20.mul(alpha).add(FloatVector.fromArray(S, c, co + 2 * ldc).mul(cs)).intoArray(c, co + 2 * ldc);
+        c21.mul(alpha).add(FloatVector.fromArray(S, c, co + 2 * ldc + L).mul(cs)).intoArray(c, co + 2 * ldc + L);
+        c30.mul(alpha).add(FloatVector.fromArray(S, c, co + 3 * ldc).mul(cs)).intoArray(c, co + 3 * ldc);
+        c31.mul(alpha).add(FloatVector.fromArray(S, c, co + 3 * ldc + L).mul(cs)).intoArray(c, co + 3 * ldc + L);
+        c40.mul(alpha).add(FloatVector.fromArray(S, c, co + 4 * ldc).mul(cs)).intoArray(c, co + 4 * ldc);
+        c41.mul(alpha).add(FloatVector.fromArray(S, c, co + 4 * ldc + L).mul(cs)).intoArray(c, co + 4 * ldc + L);
+        c50.mul(alpha).add(FloatVector.fromArray(S, c, co + 5 * ldc).mul(cs)).intoArray(c, co + 5 * ldc);
+        c51.mul(alpha).add(FloatVector.fromArray(S, c, co + 5 * ldc + L).mul(cs)).intoArray(c, co + 5 * ldc + L);
+        c60.mul(alpha).add(FloatVector.fromArray(S, c, co + 6 * ldc).mul(cs)).intoArray(c, co + 6 * ldc);
+        c61.mul(alpha).add(FloatVector.fromArray(S, c, co + 6 * ldc + L).mul(cs)).intoArray(c, co + 6 * ldc + L);
+        c70.mul(alpha).add(FloatVector.fromArray(S, c, co + 7 * ldc).mul(cs)).intoArray(c, co + 7 * ldc);
+        c71.mul(alpha).add(FloatVector.fromArray(S, c, co + 7 * ldc + L).mul(cs)).intoArray(c, co + 7 * ldc + L);
+        c80.mul(alpha).add(FloatVector.fromArray(S, c, co + 8 * ldc).mul(cs)).intoArray(c, co + 8 * ldc);
+        c81.mul(alpha).add(FloatVector.fromArray(S, c, co + 8 * ldc + L).mul(cs)).intoArray(c, co + 8 * ldc + L);
+    }
+
     /** Bias per row and clamp in registers before the store; {@link GemmMicroKernel#kernel4SetBiasClamp}. */
     static void kernel8SetBiasClamp(int kc, float[] a, int ao, int ao2, float[] b, int bo, float[] c, int co, int ldc,
             float alpha, float[] bias, int biasOff, float lo, float hi) {
