@@ -69,11 +69,11 @@ public final class Gemm {
         float[] data = new float[panels * MR * Math.max(k, 0)];
         boolean blocked = k > WHOLE_K_MAX;
         if (!blocked) {
-            GemmPacking.packA(a, offset, lda, transA, m, 0, m, 0, k, data, 0, k * MR);
+            GemmPacking.packA(a, offset, lda, transA, m, 0, m, 0, k, data, 0, k * MR, false);
         } else {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                GemmPacking.packA(a, offset, lda, transA, m, 0, m, pc, kc, data, pc * panels * MR, kc * MR);
+                GemmPacking.packA(a, offset, lda, transA, m, 0, m, pc, kc, data, pc * panels * MR, kc * MR, false);
             }
         }
         return new PackedA(m, k, data, blocked);
@@ -374,7 +374,7 @@ public final class Gemm {
                         aArr = scratch.a;
                         aStride = kc * MR;
                         aBase = 0;
-                        GemmPacking.packA(a.raw, a.off, a.ld, a.trans, m, ic, mc, pc, kc, aArr, 0, aStride);
+                        GemmPacking.packA(a.raw, a.off, a.ld, a.trans, m, ic, mc, pc, kc, aArr, 0, aStride, true);
                     }
                     GemmMacroKernel blk = scratch.block;
                     blk.set(kc, alpha, beta, first, last, inRegisters, aArr, aBase, aStride, bArr, bBase, bStride,

@@ -19,10 +19,13 @@ final class GemmPacking {
     /**
      * Packs rows [i0, i0 + mc) and depth [k0, k0 + kc) of op(A) into MR-row panels of stride
      * {@code panelStride} floats starting at dst[dOff]; element (r, k) of panel p goes to
-     * dst[dOff + p * panelStride + k * MR + r]. Rows past M are zero-filled.
+     * dst[dOff + p * panelStride + k * MR + r]. Rows past M are zero-filled. {@code vectors} false
+     * keeps the Vector API out: weights packed once at load run before the JIT has compiled anything,
+     * and the API's interpreted fallback allocates per operation (resnet18's first load in a JVM took
+     * 390 ms, the next ones 20-70 ms).
      */
     static void packA(float[] a, int aOff, int lda, boolean transA, int m, int i0, int mc, int k0, int kc,
-                      float[] dst, int dOff, int panelStride) {
+                      float[] dst, int dOff, int panelStride, boolean vectors) {
         for (int p = 0; p * MR < mc; p++) {
             int i = i0 + p * MR;
             int h = Math.min(MR, m - i);
@@ -30,7 +33,7 @@ final class GemmPacking {
             if (h < MR) {
                 Arrays.fill(dst, base, base + kc * MR, 0f);
             }
-            if (!transA && h == 4 && MR == 4) {
+            if (vectors && !transA && h == 4 && MR == 4) {
                 packFourRows(a, aOff + i * lda + k0, lda, kc, dst, base);
             } else if (!transA) {
                 for (int r = 0; r < h; r++) {

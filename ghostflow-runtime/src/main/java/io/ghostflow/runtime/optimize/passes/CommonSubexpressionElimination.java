@@ -107,13 +107,22 @@ public final class CommonSubexpressionElimination implements GraphPass {
         return sb.toString();
     }
 
+    /** Bytes up to which a tensor's content is its own key, in hex (an exact identity, no digest). */
+    private static final int LITERAL_BYTES = 512;
+
     private static String contentHash(Tensor t) {
         if (t.segment() == null) {
             return Arrays.toString(t.strings());
         }
+        byte[] bytes = t.segment().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        if (bytes.length <= LITERAL_BYTES) {
+            // The small initializers every model has: the first MessageDigest of a JVM loads the
+            // security providers, a cost paid on the first model load.
+            return java.util.HexFormat.of().formatHex(bytes);
+        }
         try {
             var md = java.security.MessageDigest.getInstance("SHA-256");
-            md.update(t.segment().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+            md.update(bytes);
             return java.util.HexFormat.of().formatHex(md.digest());
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
