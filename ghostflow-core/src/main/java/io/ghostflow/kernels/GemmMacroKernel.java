@@ -129,23 +129,28 @@ final class GemmMacroKernel {
     private void rowPanelNine(int ir, int mc, int nc, int edge, int narrowRows, int quadRows) {
         int jEnd = ir < narrowRows ? nc - edge : nc;
         int full = jEnd / NR * NR;
-        int ao = aBase + (ir / MR) * aStride;
         for (int jr = 0; jr < full; jr += NR) {
-            int bo = bBase + (jr / NR) * bStride;
-            int co = cBase + ir * ldc + jr;
-            if (first && beta == 0f) {
-                GemmPairKernel.kernel9Set(kc, a, ao, ao + aStride, ao + 2 * aStride, b, bo, c, co, ldc, alpha);
-            } else {
-                GemmPairKernel.kernel9Add(kc, a, ao, ao + aStride, ao + 2 * aStride, b, bo, c, co, ldc, alpha,
-                        first ? beta : 1f);
-            }
-            if (last) {
-                epi.applyTile(c, co, ldc, row0 + ir, col0 + jr, GemmPairKernel.ROWS + 1);
-            }
+            nineTile(ir, jr);
         }
         rowPanel(ir, mc, nc, edge, narrowRows, quadRows, full);
         rowPanel(ir + MR, mc, nc, edge, narrowRows, quadRows, full);
         rowPanel(ir + 2 * MR, mc, nc, edge, narrowRows, quadRows, full);
+    }
+
+    /** One full 9-row tile at (ir, jr), with its epilogue after the last K block. */
+    private void nineTile(int ir, int jr) {
+        int ao = aBase + (ir / MR) * aStride;
+        int bo = bBase + (jr / NR) * bStride;
+        int co = cBase + ir * ldc + jr;
+        if (first && beta == 0f) {
+            GemmPairKernel.kernel9Set(kc, a, ao, ao + aStride, ao + 2 * aStride, b, bo, c, co, ldc, alpha);
+        } else {
+            GemmPairKernel.kernel9Add(kc, a, ao, ao + aStride, ao + 2 * aStride, b, bo, c, co, ldc, alpha,
+                    first ? beta : 1f);
+        }
+        if (last) {
+            epi.applyTile(c, co, ldc, row0 + ir, col0 + jr, GemmPairKernel.ROWS + 1);
+        }
     }
 
     /** One full 8-row tile at (ir, jr): the row panels at ir and ir + MR, with its epilogue after the last K block. */
