@@ -89,9 +89,13 @@ public final class Conv2d {
     private final Lazy<WinogradKernel> winograd4;
     /** The weights transposed for {@link NarrowPlaneConv} (single-group convolutions), packed on first use. */
     private final Lazy<PackedB> transposed;
+    /** The weights transposed whole-K for {@link PixelRowsConv}, packed on first use. */
+    private final Lazy<float[]> pixelWeights;
+    /** {@link PixelRowsConv}'s offsets for this geometry, made on first use. */
+    private final Lazy<PixelRowsConv.Geometry> pixelGeometry;
 
     private Conv2d(Params p, PackedA[] packed, float[] rawWeights, float[] directWeights, Lazy<WinogradKernel> winograd,
-                   Lazy<WinogradKernel> winograd4, Lazy<PackedB> transposed) {
+                   Lazy<WinogradKernel> winograd4, Lazy<PackedB> transposed, Lazy<float[]> pixelWeights) {
         this.p = p;
         this.packed = packed;
         this.rawWeights = rawWeights;
@@ -99,6 +103,8 @@ public final class Conv2d {
         this.winograd = winograd;
         this.winograd4 = winograd4;
         this.transposed = transposed;
+        this.pixelWeights = pixelWeights;
+        this.pixelGeometry = pixelWeights != null ? new Lazy<>(() -> PixelRowsConv.Geometry.of(p)) : null;
         this.panels = p.isDepthwise() || p.isPointwise() || winograd != null ? null : new ConvPanels(p, p.c / p.groups);
     }
 
@@ -155,15 +161,17 @@ public final class Conv2d {
         if (p.isDepthwise()) {
             float[] w = new float[p.outC * kg];
             System.arraycopy(weights, offset, w, 0, w.length);
-            return new Conv2d(p, null, w, null, null, null, null);
+            return new Conv2d(p, null, w, null, null, null, null, null);
         }
         Lazy<WinogradKernel> winograd = WinogradConv.suits(p)
                 ? new Lazy<>(() -> WinogradConv.prepare(weights, offset, p.outC, p.c)) : null;
         Lazy<WinogradKernel> winograd4 = winograd != null && WINOGRAD4
                 ? new Lazy<>(() -> Winograd4Conv.prepare(weights, offset, p.outC, p.c)) : null;
         Lazy<PackedB> transposed = p.groups == 1 ? new Lazy<>(() -> NarrowPlaneConv.pack(weights, offset, p)) : null;
-        PackedA[] packed = winograd != null ? null : new PackedA[p.groups];
-        for (int g = 0; winograd == null && g < p.groups; g++) {
+        // A strided layer that PixelRowsConv takes (whatever the input size) needs no GEMM packing.
+        boolean pixelRowsOnly = (p.strideH > 1 || p.strideW > 1) && PixelRowsConv.suits(p);
+        PackedA[] packed = winograd != null || pixelRowsOnly ? null : new PackedA[p.groups];
+        for (int g = 0; packed != null && g < p.groups; g++) {
             packed[g] = Gemm.packA(weights, offset + g * mg * kg, mg, kg, false);
         }
         // Small convolutions may run direct (DirectConv.suits decides per input geometry); their weights are a few KB.
@@ -171,7 +179,8 @@ public final class Conv2d {
         if (p.groups == 1 && kg <= DirectConv.MAX_DEPTH && (long) p.outC * kg <= DIRECT_MAX_WEIGHTS) {
             direct = DirectConv.interleave(weights, offset, p.outC, kg);
         }
-        return new Conv2d(p, packed, null, direct, winograd, winograd4, transposed);
+        Lazy<float[]> pixelWeights = p.groups == 1 ? new Lazy<>(() -> PixelRowsConv.pack(weights, offset, p)) : null;
+        return new Conv2d(p, packed, null, direct, winograd, winograd4, transposed, pixelWeights);
     }
 
     public static Conv2d prepare(float[] weights, Params p) {
@@ -217,7 +226,11 @@ public final class Conv2d {
             throw GhostFlowException.shapeMismatch("Conv2d: weights were transformed for a 3x3 stride-1 convolution, not for "
                     + q);
         }
-        return q.equals(p) ? this : new Conv2d(q, packed, rawWeights, directWeights, winograd, winograd4, transposed);
+        if (packed == null && winograd == null && rawWeights == null && !PixelRowsConv.suits(q)) {
+            throw GhostFlowException.shapeMismatch("Conv2d: weights were packed for PixelRowsConv, not for " + q);
+        }
+        return q.equals(p) ? this : new Conv2d(q, packed, rawWeights, directWeights, winograd, winograd4, transposed,
+                pixelWeights);
     }
 
     public void run(float[] x, float[] y, Epilogue epi, int threads) {
@@ -242,6 +255,10 @@ public final class Conv2d {
         }
         if (packed != null && SubsampledPointwise.suits(p)) {
             SubsampledPointwise.run(p, packed[0], x, xOff, y, yOff, e, threads);
+            return;
+        }
+        if (pixelWeights != null && PixelRowsConv.suits(p)) {
+            PixelRowsConv.run(p, pixelGeometry.get(), pixelWeights.get(), x, xOff, y, yOff, e, threads);
             return;
         }
         if (packed != null && StridedConv.suits(p, packed[0], e)) {

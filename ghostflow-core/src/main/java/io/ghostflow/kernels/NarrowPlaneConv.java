@@ -63,16 +63,21 @@ final class NarrowPlaneConv {
             }
             Gemm.gemm(ohw, p.outC(), k, 1f, cols, colsOff, ohw, true, wt, 0f, result, 0, p.outC(), Epilogue.NONE,
                     threads);
-            int yo = yOff + n * p.outC() * ohw;
-            if (epi.atMostRowBiasClamp()) {
-                float[] bias = epi.rowBias();
-                TransposeBlocks.biasClamp(result, ohw, p.outC(), y, yo, bias, bias == null ? 0 : epi.biasOffset(),
-                        epi.clampLow(), epi.clampHigh());
-            } else {
-                TransposeBlocks.biasClamp(result, ohw, p.outC(), y, yo, null, 0, Float.NEGATIVE_INFINITY,
-                        Float.POSITIVE_INFINITY);
-                epi.withResidualRowsAhead(n * p.outC()).apply(y, yo, ohw, 0, 0, p.outC(), ohw);
-            }
+            store(p, result, y, yOff + n * p.outC() * ohw, epi, n);
+        }
+    }
+
+    /** Image n's y[yo ..] = epi(result^T): result [OH*OW, outC] into NCHW, with the epilogue. */
+    static void store(Conv2d.Params p, float[] result, float[] y, int yo, Epilogue epi, int n) {
+        int ohw = p.outH() * p.outW();
+        if (epi.atMostRowBiasClamp()) {
+            float[] bias = epi.rowBias();
+            TransposeBlocks.biasClamp(result, ohw, p.outC(), y, yo, bias, bias == null ? 0 : epi.biasOffset(),
+                    epi.clampLow(), epi.clampHigh());
+        } else {
+            TransposeBlocks.biasClamp(result, ohw, p.outC(), y, yo, null, 0, Float.NEGATIVE_INFINITY,
+                    Float.POSITIVE_INFINITY);
+            epi.withResidualRowsAhead(n * p.outC()).apply(y, yo, ohw, 0, 0, p.outC(), ohw);
         }
     }
 
