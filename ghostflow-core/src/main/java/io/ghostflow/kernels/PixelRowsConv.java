@@ -38,7 +38,9 @@ final class PixelRowsConv {
      * Per layer against the paths before it (one JVM each, weights rotated through 4 copies, 1 thread):
      * resnet18's stride-2 layers 64 -> 128 0.56 against 0.64 ms, 128 -> 256 0.55 against 0.72, 256 ->
      * 512 0.55 against 0.79, its 7 x 7 layers 1.22 against 1.42; Winograd's 14 x 14 and 28 x 28 layers
-     * ran 1.15-1.8x faster than this kernel, and StridedConv the 3-channel stems 1.16-1.6x.
+     * ran 1.15-1.8x faster than this kernel, and StridedConv the 3-channel stems 1.16-1.6x. A 1 x 1
+     * variant for the downsamples ran 0.8-1.2x {@link SubsampledPointwise}'s time in the model (slower
+     * on 28 x 28 outputs, faster on 7 x 7), and was dropped.
      */
     static boolean suits(Conv2d.Params p) {
         int ohw = p.outH() * p.outW();
