@@ -55,7 +55,8 @@ public final class OpProfile {
             Map<String, long[]> perOp = new LinkedHashMap<>();
             long tid = Thread.currentThread().threadId();
             long before = mx.getThreadAllocatedBytes(tid);
-            // -Dprofile.ort=true interleaves ONNX Runtime runs (as the peer bench does) to see their effect.
+            // -Dprofile.ort=true interleaves ONNX Runtime runs (as the peer bench does) to see their effect, per node too:
+            // each run then starts with the caches holding ONNX Runtime's data, not its own.
             OrtRunner ort = null;
             if (Boolean.getBoolean("profile.ort")) {
                 try {
@@ -101,6 +102,13 @@ public final class OpProfile {
                     lastCpu[1] = bytes;
                 })) {
                     r.size();
+                }
+                if (ort != null) {
+                    try {
+                        ort.run();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
                 }
             }
             long total = mx.getCurrentThreadCpuTime() - t0;
