@@ -286,6 +286,9 @@ final class GemmMacroKernel {
             if (last) {
                 epi.apply(c, co, ldc, row0 + ir - 12, col0 + jr, 16, edge);
             }
+        } else if (ir >= quadRows && ir < narrowRows && (ir & 4) != 0 && inRegisters) {
+            GemmMicroKernel.kernel8x1SetBiasClamp(kc, a, ao - aStride, ao, b, bo, c, cBase + (ir - 4) * ldc + jr, ldc, edge,
+                    alpha, rowBias, biasOffset + row0 + ir - 4, lo, hi);
         } else if (ir >= quadRows && ir < narrowRows && (ir & 4) != 0) {
             int co = cBase + (ir - 4) * ldc + jr;
             GemmMicroKernel.kernel8x1(kc, a, ao - aStride, ao, b, bo, tile);

@@ -171,6 +171,71 @@ final class GemmMicroKernel {
     }
 
     /**
+     * {@link #kernel8x1} for a first-and-last K block with a bias-and-clamp epilogue, in registers:
+     * c = clamp(alpha * acc + bias[row]) for the first {@code cols} columns of eight rows, masked
+     * stores, no tile and no merge (the narrow edges of resnet18's and mobilenet_v2's 14 x 14
+     * convolutions, N = 196, went through the tile, a merge and the generic epilogue's row passes).
+     * The same operations as {@link GemmPairKernel#kernel8SetBiasClamp}, so the same bits.
+     */
+    static void kernel8x1SetBiasClamp(int kc, float[] a, int ao, int ao2, float[] b, int bo, float[] c, int co, int ldc,
+            int cols, float alpha, float[] bias, int biasOff, float lo, float hi) {
+        FloatVector c0 = FloatVector.zero(S);
+        FloatVector c1 = FloatVector.zero(S);
+        FloatVector c2 = FloatVector.zero(S);
+        FloatVector c3 = FloatVector.zero(S);
+        FloatVector c4 = FloatVector.zero(S);
+        FloatVector c5 = FloatVector.zero(S);
+        FloatVector c6 = FloatVector.zero(S);
+        FloatVector c7 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            int ap = ao + k * 4;
+            int aq = ao2 + k * 4;
+            FloatVector bv = FloatVector.fromArray(S, b, bo + k * (2 * L));
+            c0 = FloatVector.broadcast(S, a[ap + 0]).fma(bv, c0);
+            c1 = FloatVector.broadcast(S, a[ap + 1]).fma(bv, c1);
+            c2 = FloatVector.broadcast(S, a[ap + 2]).fma(bv, c2);
+            c3 = FloatVector.broadcast(S, a[ap + 3]).fma(bv, c3);
+            c4 = FloatVector.broadcast(S, a[aq + 0]).fma(bv, c4);
+            c5 = FloatVector.broadcast(S, a[aq + 1]).fma(bv, c5);
+            c6 = FloatVector.broadcast(S, a[aq + 2]).fma(bv, c6);
+            c7 = FloatVector.broadcast(S, a[aq + 3]).fma(bv, c7);
+        }
+        VectorMask<Float> live = S.indexInRange(0, cols);
+        float rb0 = bias == null ? 0f : bias[biasOff + 0];
+        float rb1 = bias == null ? 0f : bias[biasOff + 1];
+        float rb2 = bias == null ? 0f : bias[biasOff + 2];
+        float rb3 = bias == null ? 0f : bias[biasOff + 3];
+        float rb4 = bias == null ? 0f : bias[biasOff + 4];
+        float rb5 = bias == null ? 0f : bias[biasOff + 5];
+        float rb6 = bias == null ? 0f : bias[biasOff + 6];
+        float rb7 = bias == null ? 0f : bias[biasOff + 7];
+        FloatVector v0 = c0.mul(alpha);
+        v0 = v0.add(rb0);
+        v0.blend(lo, v0.compare(VectorOperators.LT, lo)).blend(hi, v0.compare(VectorOperators.GT, hi)).intoArray(c, co + 0 * ldc, live);
+        FloatVector v1 = c1.mul(alpha);
+        v1 = v1.add(rb1);
+        v1.blend(lo, v1.compare(VectorOperators.LT, lo)).blend(hi, v1.compare(VectorOperators.GT, hi)).intoArray(c, co + 1 * ldc, live);
+        FloatVector v2 = c2.mul(alpha);
+        v2 = v2.add(rb2);
+        v2.blend(lo, v2.compare(VectorOperators.LT, lo)).blend(hi, v2.compare(VectorOperators.GT, hi)).intoArray(c, co + 2 * ldc, live);
+        FloatVector v3 = c3.mul(alpha);
+        v3 = v3.add(rb3);
+        v3.blend(lo, v3.compare(VectorOperators.LT, lo)).blend(hi, v3.compare(VectorOperators.GT, hi)).intoArray(c, co + 3 * ldc, live);
+        FloatVector v4 = c4.mul(alpha);
+        v4 = v4.add(rb4);
+        v4.blend(lo, v4.compare(VectorOperators.LT, lo)).blend(hi, v4.compare(VectorOperators.GT, hi)).intoArray(c, co + 4 * ldc, live);
+        FloatVector v5 = c5.mul(alpha);
+        v5 = v5.add(rb5);
+        v5.blend(lo, v5.compare(VectorOperators.LT, lo)).blend(hi, v5.compare(VectorOperators.GT, hi)).intoArray(c, co + 5 * ldc, live);
+        FloatVector v6 = c6.mul(alpha);
+        v6 = v6.add(rb6);
+        v6.blend(lo, v6.compare(VectorOperators.LT, lo)).blend(hi, v6.compare(VectorOperators.GT, hi)).intoArray(c, co + 6 * ldc, live);
+        FloatVector v7 = c7.mul(alpha);
+        v7 = v7.add(rb7);
+        v7.blend(lo, v7.compare(VectorOperators.LT, lo)).blend(hi, v7.compare(VectorOperators.GT, hi)).intoArray(c, co + 7 * ldc, live);
+    }
+
+    /**
      * Merges a row-major tile of raw sums (row r at t[r * rowStep]) into the live rows x cols of C as
      * the full-tile kernels do: alpha * sum stored, added to C (a later K block), or added to beta * C,
      * with the same roundings (no fused multiply-add), a masked vector per row and vector of columns.
