@@ -87,7 +87,10 @@ final class PixelRowsConv {
             if (w.framed()) {
                 src = PADDED.get(0, p.c() * w.hp() * w.wp());
                 so = 0;
-                frame(p, w, x, xo, src);
+                float[] dst = src;
+                // the copy is serial work over the whole input: channels over the threads
+                Parallel.forRange(threads, p.c(), Math.max(1, 4096 / (w.hp() * w.wp())),
+                        (c0, c1) -> frame(p, w, x, xo, dst, c0, c1));
             }
             float[] image = src;
             int io = so;
@@ -112,13 +115,13 @@ final class PixelRowsConv {
         }
     }
 
-    /** The image at x[xo] with its padding as zeros: planes of hp x wp from dst[0]. */
-    private static void frame(Conv2d.Params p, Geometry w, float[] x, int xo, float[] dst) {
+    /** Channels [c0, c1) of the image at x[xo] with its padding as zeros: planes of hp x wp from dst[0]. */
+    private static void frame(Conv2d.Params p, Geometry w, float[] x, int xo, float[] dst, int c0, int c1) {
         int hp = w.hp();
         int wp = w.wp();
         int h = p.h();
         int iw = p.w();
-        for (int c = 0; c < p.c(); c++) {
+        for (int c = c0; c < c1; c++) {
             int plane = c * hp * wp;
             Arrays.fill(dst, plane, plane + p.padTop() * wp, 0f);
             for (int r = 0; r < h; r++) {
