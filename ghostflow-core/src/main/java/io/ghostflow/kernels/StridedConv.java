@@ -59,10 +59,12 @@ final class StridedConv {
     /** The stride phases of the image at x[xo], in the calling thread's scratch (read by all threads after). */
     static float[] phases(Conv2d.Params p, Geometry g, float[] x, int xo, int threads) {
         float[] phases = PHASES.get(0, g.imageFloats());
-        int planeWork = g.hp() * g.wq() * g.sw();
-        // The split is serial work over the whole input: channels over the threads too (2 threads:
-        // the 3x3 stems 0.95-0.97 of the time, in one JVM alternating with a serial split).
-        Parallel.forRange(threads, p.c(), Math.max(1, 16384 / planeWork), (c0, c1) -> split(p, g, x, xo, phases, c0, c1));
+        int rowWork = g.wq() * g.sw();
+        // The split is serial work over the whole input: rows of every channel over the threads too (2
+        // threads: the 3x3 stems 0.95-0.97 of the time, in one JVM alternating with a serial split; by
+        // channel, a 3-channel stem went 2 + 1).
+        Parallel.forRange(threads, p.c() * g.hp(), Math.max(1, 16384 / rowWork), (i0, i1) -> split(p, g, x, xo, phases, i0,
+                i1));
         return phases;
     }
 
@@ -146,12 +148,13 @@ final class StridedConv {
     }
 
     /**
-     * Writes the stride phases of channels [c0, c1) of one image (x at xo) into phases: padded row
-     * pr of channel c, phase q, index i holds input (pr - padTop, i * sw + q - padLeft), or 0
-     * outside the image. Rows and phases no tap reads (kernels shorter or narrower than their
-     * stride: a padded 1x1 stride-2 convolution reads a quarter of its input) are left as they are.
+     * Writes padded rows [i0, i1) of one image (x at xo), counted channel by channel (hp per channel),
+     * into its stride phases: padded row pr of channel c, phase q, index i holds input (pr - padTop,
+     * i * sw + q - padLeft), or 0 outside the image. Rows and phases no tap reads (kernels shorter or
+     * narrower than their stride: a padded 1x1 stride-2 convolution reads a quarter of its input) are
+     * left as they are.
      */
-    private static void split(Conv2d.Params p, Geometry g, float[] x, int xo, float[] phases, int c0, int c1) {
+    private static void split(Conv2d.Params p, Geometry g, float[] x, int xo, float[] phases, int i0, int i1) {
         int sw = p.strideW();
         int sh = p.strideH();
         int usedPhases = Math.min(sw, p.kW());
@@ -160,31 +163,31 @@ final class StridedConv {
         int h = p.h();
         int w = p.w();
         int pl = p.padLeft();
-        for (int c = c0; c < c1; c++) {
-            for (int pr = 0; pr < hp; pr++) {
-                if (pr % sh >= p.kH()) {
+        for (int row = i0; row < i1; row++) {
+            int c = row / hp;
+            int pr = row % hp;
+            if (pr % sh >= p.kH()) {
+                continue;
+            }
+            int r = pr - p.padTop();
+            int src = xo + (c * h + r) * w;
+            for (int q = 0; q < usedPhases; q++) {
+                int dst = g.plane(c, q) + pr * wq;
+                if (r < 0 || r >= h) {
+                    Arrays.fill(phases, dst, dst + wq, 0f);
                     continue;
                 }
-                int r = pr - p.padTop();
-                int src = xo + (c * h + r) * w;
-                for (int q = 0; q < usedPhases; q++) {
-                    int dst = g.plane(c, q) + pr * wq;
-                    if (r < 0 || r >= h) {
-                        Arrays.fill(phases, dst, dst + wq, 0f);
-                        continue;
+                if (sw == 2 && q == 0) {
+                    if (usedPhases == 2) {
+                        splitPairs(x, src, w, pl, phases, dst, g.plane(c, 1) + pr * wq, wq);
+                    } else {
+                        Deinterleave.evensOfRow(x, src, w, pl, phases, dst, wq);
                     }
-                    if (sw == 2 && q == 0) {
-                        if (usedPhases == 2) {
-                            splitPairs(x, src, w, pl, phases, dst, g.plane(c, 1) + pr * wq, wq);
-                        } else {
-                            Deinterleave.evensOfRow(x, src, w, pl, phases, dst, wq);
-                        }
-                        break;
-                    }
-                    for (int i = 0; i < wq; i++) {
-                        int col = i * sw + q - pl;
-                        phases[dst + i] = col >= 0 && col < w ? x[src + col] : 0f;
-                    }
+                    break;
+                }
+                for (int i = 0; i < wq; i++) {
+                    int col = i * sw + q - pl;
+                    phases[dst + i] = col >= 0 && col < w ? x[src + col] : 0f;
                 }
             }
         }
