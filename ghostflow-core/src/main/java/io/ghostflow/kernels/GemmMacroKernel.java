@@ -83,12 +83,10 @@ final class GemmMacroKernel {
      */
     void block(int mc, int nc, int edge, int narrowRows, int quadRows) {
         for (int ir = 0; ir < mc; ir += MR) {
-            if (pairs(ir, mc) && mc - ir == GemmPairKernel.ROWS + 1) {
-                rowPanelNine(ir, mc, nc, edge, narrowRows, quadRows);
-                ir += 2 * MR;
-            } else if (pairs(ir, mc)) {
-                rowPanelPair(ir, mc, nc, edge, narrowRows, quadRows);
-                ir += MR;
+            if (pairs(ir, mc)) {
+                boolean nine = mc - ir == GemmPairKernel.ROWS + 1;
+                rowPanelGroup(ir, mc, nc, edge, narrowRows, quadRows, nine);
+                ir += nine ? 2 * MR : MR;
             } else {
                 rowPanel(ir, mc, nc, edge, narrowRows, quadRows, 0);
             }
@@ -107,34 +105,27 @@ final class GemmMacroKernel {
     }
 
     /**
-     * The row panels at ir and ir + MR (both full) across the block's full column tiles in 8-row
-     * tiles, then each panel's remaining columns as {@link #rowPanel} does them.
+     * The row panels at ir and ir + MR (both full), and with {@code nine} the first row of the panel
+     * after them (the block's last row), across the block's full column tiles in 8-row tiles
+     * ({@link GemmPairKernel}) or 9-row ones ({@link GemmPairKernel#kernel9Set} / {@code kernel9Add}),
+     * then each panel's remaining columns as {@link #rowPanel} does them.
      */
-    private void rowPanelPair(int ir, int mc, int nc, int edge, int narrowRows, int quadRows) {
+    private void rowPanelGroup(int ir, int mc, int nc, int edge, int narrowRows, int quadRows, boolean nine) {
         // ir is even in panels (pairs are taken from row 0 on) and narrowRows a multiple of 8: both panels agree.
         int jEnd = ir < narrowRows ? nc - edge : nc;
         int full = jEnd / NR * NR;
         for (int jr = 0; jr < full; jr += NR) {
-            pairTile(ir, jr);
+            if (nine) {
+                nineTile(ir, jr);
+            } else {
+                pairTile(ir, jr);
+            }
         }
         rowPanel(ir, mc, nc, edge, narrowRows, quadRows, full);
         rowPanel(ir + MR, mc, nc, edge, narrowRows, quadRows, full);
-    }
-
-    /**
-     * The last nine rows of the block (a pair and the first row of the next panel) across the full
-     * column tiles in 9-row tiles ({@link GemmPairKernel#kernel9Set} / {@code kernel9Add}), then each panel's remaining
-     * columns as {@link #rowPanel} does them.
-     */
-    private void rowPanelNine(int ir, int mc, int nc, int edge, int narrowRows, int quadRows) {
-        int jEnd = ir < narrowRows ? nc - edge : nc;
-        int full = jEnd / NR * NR;
-        for (int jr = 0; jr < full; jr += NR) {
-            nineTile(ir, jr);
+        if (nine) {
+            rowPanel(ir + 2 * MR, mc, nc, edge, narrowRows, quadRows, full);
         }
-        rowPanel(ir, mc, nc, edge, narrowRows, quadRows, full);
-        rowPanel(ir + MR, mc, nc, edge, narrowRows, quadRows, full);
-        rowPanel(ir + 2 * MR, mc, nc, edge, narrowRows, quadRows, full);
     }
 
     /** One full 9-row tile at (ir, jr), with its epilogue after the last K block. */

@@ -8,6 +8,11 @@ final class ConvChecks {
     private ConvChecks() {
     }
 
+    /** A square input and kernel with the same stride and padding on every side, one group, no dilation. */
+    static Conv2d.Params square(int n, int c, int h, int outC, int k, int s, int pad) {
+        return new Conv2d.Params(n, c, h, h, outC, k, k, s, s, pad, pad, pad, pad, 1, 1, 1);
+    }
+
     private static final Activation[] ACTIVATIONS = {Activation.NONE, Activation.RELU, Activation.relu6(), Activation.SIGMOID};
 
     /**

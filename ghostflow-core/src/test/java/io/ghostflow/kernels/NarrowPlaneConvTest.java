@@ -1,5 +1,6 @@
 package io.ghostflow.kernels;
 
+import static io.ghostflow.kernels.ConvChecks.square;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -14,19 +15,15 @@ import org.junit.jupiter.api.Test;
 class NarrowPlaneConvTest {
     private static final int NR = Gemm.tileColumns();
 
-    private static Conv2d.Params conv(int n, int c, int h, int outC, int k, int s, int pad) {
-        return new Conv2d.Params(n, c, h, h, outC, k, k, s, s, pad, pad, pad, pad, 1, 1, 1);
-    }
-
     @Test
     void smallPlanesWithEnoughChannelsGoTransposed() {
         assumeTrue(NR >= 32, "the transposed GEMM is used with 32-column tiles only");
-        assertThat(NarrowPlaneConv.suits(conv(1, 512, 7, 512, 3, 1, 1))).as("resnet18 layer4").isTrue();
-        assertThat(NarrowPlaneConv.suits(conv(1, 256, 14, 512, 3, 2, 1))).as("resnet18 layer4 stride 2").isTrue();
-        assertThat(NarrowPlaneConv.suits(conv(1, 960, 7, 160, 1, 1, 0))).as("mobilenet 7x7 projection").isTrue();
-        assertThat(NarrowPlaneConv.suits(conv(1, 64, 56, 64, 3, 1, 1))).as("a wide plane").isFalse();
-        assertThat(NarrowPlaneConv.suits(conv(2, 512, 7, 512, 3, 1, 1))).as("a batch: decided per image").isTrue();
-        assertThat(NarrowPlaneConv.suits(conv(1, 64, 7, NR - 1, 3, 1, 1))).as("fewer channels than lanes").isFalse();
+        assertThat(NarrowPlaneConv.suits(square(1, 512, 7, 512, 3, 1, 1))).as("resnet18 layer4").isTrue();
+        assertThat(NarrowPlaneConv.suits(square(1, 256, 14, 512, 3, 2, 1))).as("resnet18 layer4 stride 2").isTrue();
+        assertThat(NarrowPlaneConv.suits(square(1, 960, 7, 160, 1, 1, 0))).as("mobilenet 7x7 projection").isTrue();
+        assertThat(NarrowPlaneConv.suits(square(1, 64, 56, 64, 3, 1, 1))).as("a wide plane").isFalse();
+        assertThat(NarrowPlaneConv.suits(square(2, 512, 7, 512, 3, 1, 1))).as("a batch: decided per image").isTrue();
+        assertThat(NarrowPlaneConv.suits(square(1, 64, 7, NR - 1, 3, 1, 1))).as("fewer channels than lanes").isFalse();
         assertThat(NarrowPlaneConv.suits(new Conv2d.Params(1, 64, 7, 7, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2)))
                 .as("grouped").isFalse();
     }

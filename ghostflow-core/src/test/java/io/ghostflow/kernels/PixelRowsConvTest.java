@@ -1,5 +1,6 @@
 package io.ghostflow.kernels;
 
+import static io.ghostflow.kernels.ConvChecks.square;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -16,20 +17,16 @@ import org.junit.jupiter.api.Test;
 class PixelRowsConvTest {
     private static final int NR = Gemm.tileColumns();
 
-    private static Conv2d.Params conv(int n, int c, int h, int outC, int k, int s, int pad) {
-        return new Conv2d.Params(n, c, h, h, outC, k, k, s, s, pad, pad, pad, pad, 1, 1, 1);
-    }
-
     @Test
     void stridedAndSmallPlaneThreeByThreeLayersTakeIt() {
         assumeTrue(GemmPairKernel.ENABLED && NR == 32, "used with 32 vector registers of 16 lanes only");
-        assertThat(PixelRowsConv.suits(conv(1, 64, 56, 128, 3, 2, 1))).as("resnet18 layer2.0.conv1").isTrue();
-        assertThat(PixelRowsConv.suits(conv(1, 256, 14, 512, 3, 2, 1))).as("resnet18 layer4.0.conv1").isTrue();
-        assertThat(PixelRowsConv.suits(conv(2, 512, 7, 512, 3, 1, 1))).as("resnet18 layer4, a batch").isTrue();
-        assertThat(PixelRowsConv.suits(conv(1, 256, 14, 256, 3, 1, 1))).as("14 x 14 stride 1: Winograd").isFalse();
-        assertThat(PixelRowsConv.suits(conv(1, 3, 224, 64, 3, 2, 1))).as("a 3-channel stem").isFalse();
-        assertThat(PixelRowsConv.suits(conv(1, 64, 56, 128, 1, 2, 0))).as("pointwise").isFalse();
-        assertThat(PixelRowsConv.suits(conv(1, 64, 56, 100, 3, 2, 1))).as("a partial channel panel").isFalse();
+        assertThat(PixelRowsConv.suits(square(1, 64, 56, 128, 3, 2, 1))).as("resnet18 layer2.0.conv1").isTrue();
+        assertThat(PixelRowsConv.suits(square(1, 256, 14, 512, 3, 2, 1))).as("resnet18 layer4.0.conv1").isTrue();
+        assertThat(PixelRowsConv.suits(square(2, 512, 7, 512, 3, 1, 1))).as("resnet18 layer4, a batch").isTrue();
+        assertThat(PixelRowsConv.suits(square(1, 256, 14, 256, 3, 1, 1))).as("14 x 14 stride 1: Winograd").isFalse();
+        assertThat(PixelRowsConv.suits(square(1, 3, 224, 64, 3, 2, 1))).as("a 3-channel stem").isFalse();
+        assertThat(PixelRowsConv.suits(square(1, 64, 56, 128, 1, 2, 0))).as("pointwise").isFalse();
+        assertThat(PixelRowsConv.suits(square(1, 64, 56, 100, 3, 2, 1))).as("a partial channel panel").isFalse();
         assertThat(PixelRowsConv.suits(new Conv2d.Params(1, 64, 28, 28, 64, 3, 3, 2, 2, 1, 1, 1, 1, 2, 2, 1)))
                 .as("dilated").isFalse();
         assertThat(PixelRowsConv.suits(new Conv2d.Params(1, 64, 28, 28, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 2)))
@@ -64,8 +61,8 @@ class PixelRowsConvTest {
             int c = 22 + r.nextInt(60);
             int s = 1 + r.nextInt(2);
             int h = s == 1 ? 2 + r.nextInt(7) : 5 + r.nextInt(20);
-            Conv2d.Params p = new Conv2d.Params(1 + r.nextInt(2), c, h, h + r.nextInt(2), NR * (1 + r.nextInt(2)), 3, 3, s,
-                    s, 1, 1, 1, 1, 1, 1, 1);
+            int m = NR * (1 + r.nextInt(2));
+            Conv2d.Params p = new Conv2d.Params(1 + r.nextInt(2), c, h, h + r.nextInt(2), m, 3, 3, s, s, 1, 1, 1, 1, 1, 1, 1);
             assertThat(PixelRowsConv.suits(p)).as("%s", p).isTrue();
             taken++;
             ConvChecks.againstReference(p, ConvChecks.randomEpilogue(r, iter), r, 1 + iter % 2, 0.0);
@@ -81,12 +78,12 @@ class PixelRowsConvTest {
     void stridedLayersReboundToOtherSizes() {
         assumeTrue(GemmPairKernel.ENABLED && NR == 32, "used with 32 vector registers of 16 lanes only");
         Random r = new Random(83);
-        Conv2d.Params p = conv(1, 32, 16, NR, 3, 2, 1);
-        Conv2d.Params bigger = conv(2, 32, 21, NR, 3, 2, 1);
+        Conv2d.Params p = square(1, 32, 16, NR, 3, 2, 1);
+        Conv2d.Params bigger = square(2, 32, 21, NR, 3, 2, 1);
         ConvChecks.againstReference(bigger, Epilogue.of(Activation.RELU), r, 0.0,
                 (wt, x, y, epi) -> Conv2d.prepare(wt, p).rebind(bigger).run(x, y, epi, 2));
         Conv2d prepared = Conv2d.prepare(Tolerances.random(r, NR * 32 * 9), p);
-        assertThatThrownBy(() -> prepared.rebind(conv(1, 32, 40, NR, 3, 1, 1)))
+        assertThatThrownBy(() -> prepared.rebind(square(1, 32, 40, NR, 3, 1, 1)))
                 .isInstanceOf(io.ghostflow.core.GhostFlowException.class).hasMessageContaining("PixelRowsConv");
     }
 
@@ -95,8 +92,8 @@ class PixelRowsConvTest {
     void batchedImagesEqualTheirSingleRunsBitForBit() {
         assumeTrue(NR == 2 * GemmBlocking.L, "whole panels of two vectors");
         Random r = new Random(79);
-        Conv2d.Params one = conv(1, 30, 11, 2 * NR, 3, 2, 1);
-        Conv2d.Params three = conv(3, 30, 11, 2 * NR, 3, 2, 1);
+        Conv2d.Params one = square(1, 30, 11, 2 * NR, 3, 2, 1);
+        Conv2d.Params three = square(3, 30, 11, 2 * NR, 3, 2, 1);
         float[] w = Tolerances.random(r, one.outC() * one.c() * 9);
         float[] x = Tolerances.random(r, three.n() * three.c() * 11 * 11);
         float[] bias = Tolerances.random(r, one.outC());
