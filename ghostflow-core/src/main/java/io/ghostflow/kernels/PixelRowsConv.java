@@ -76,49 +76,50 @@ final class PixelRowsConv {
     }
 
     /** y[yOff ..] = epi(conv(x[xOff ..])) for p with {@link #suits}. */
-    static void run(Conv2d.Params p, Geometry w, float[] weights, float[] x, int xOff, float[] y, int yOff, Epilogue epi, int threads) {
+    static void run(Conv2d.Params p, Geometry g, float[] weights, float[] x, int xOff, float[] y, int yOff, Epilogue epi,
+                    int threads) {
         int ohw = p.outH() * p.outW();
         int outC = p.outC();
-        float[] result = RESULT.get(0, w.pixels().length * outC);
+        float[] result = RESULT.get(0, g.pixels().length * outC);
         for (int n = 0; n < p.n(); n++) {
             int xo = xOff + n * p.c() * p.h() * p.w();
             float[] src = x;
             int so = xo;
-            if (w.framed()) {
-                src = PADDED.get(0, p.c() * w.hp() * w.wp());
+            if (g.framed()) {
+                src = PADDED.get(0, p.c() * g.hp() * g.wp());
                 so = 0;
                 float[] dst = src;
                 // the copy is serial work over the whole input: channels over the threads
-                Parallel.forRange(threads, p.c(), Math.max(1, 4096 / (w.hp() * w.wp())),
-                        (c0, c1) -> frame(p, w, x, xo, dst, c0, c1));
+                Parallel.forRange(threads, p.c(), Math.max(1, 4096 / (g.hp() * g.wp())),
+                        (c0, c1) -> frame(p, g, x, xo, dst, c0, c1));
             }
             float[] image = src;
             int io = so;
-            Parallel.forRange(threads, outC / NR, 1, (q0, q1) -> panels(p, w, weights, image, io, result, q0, q1));
+            Parallel.forRange(threads, outC / NR, 1, (q0, q1) -> panels(p, g, weights, image, io, result, q0, q1));
             NarrowPlaneConv.store(p, result, y, yOff + n * outC * ohw, epi, n);
         }
     }
 
     /** Output channel panels [q0, q1) of every pixel tile. */
-    private static void panels(Conv2d.Params p, Geometry w, float[] b, float[] x, int xo, float[] result, int q0,
+    private static void panels(Conv2d.Params p, Geometry g, float[] b, float[] x, int xo, float[] result, int q0,
                                int q1) {
         int k = p.c() * 9;
         int outC = p.outC();
-        int plane = w.hp() * w.wp();
-        int[] px = w.pixels();
+        int plane = g.hp() * g.wp();
+        int[] px = g.pixels();
         for (int q = q0; q < q1; q++) {
             int bo = q * k * NR;
             for (int i = 0; i < px.length; i += TILE) {
-                tile3x3(p.c(), plane, w.wp(), x, xo + px[i], xo + px[i + 1], xo + px[i + 2], xo + px[i + 3],
+                tile3x3(p.c(), plane, g.wp(), x, xo + px[i], xo + px[i + 1], xo + px[i + 2], xo + px[i + 3],
                         xo + px[i + 4], xo + px[i + 5], xo + px[i + 6], b, bo, result, i * outC + q * NR, outC);
             }
         }
     }
 
     /** Channels [c0, c1) of the image at x[xo] with its padding as zeros: planes of hp x wp from dst[0]. */
-    private static void frame(Conv2d.Params p, Geometry w, float[] x, int xo, float[] dst, int c0, int c1) {
-        int hp = w.hp();
-        int wp = w.wp();
+    private static void frame(Conv2d.Params p, Geometry g, float[] x, int xo, float[] dst, int c0, int c1) {
+        int hp = g.hp();
+        int wp = g.wp();
         int h = p.h();
         int iw = p.w();
         for (int c = c0; c < c1; c++) {
