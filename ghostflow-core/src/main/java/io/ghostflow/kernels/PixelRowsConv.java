@@ -76,8 +76,8 @@ final class PixelRowsConv {
     }
 
     /** y[yOff ..] = epi(conv(x[xOff ..])) for p with {@link #suits}. */
-    static void run(Conv2d.Params p, Geometry g, float[] weights, float[] x, int xOff, float[] y, int yOff, Epilogue epi,
-                    int threads) {
+    static void run(Conv2d.Params p, Geometry g, float[] weights, float[] x, int xOff, float[] y, int yOff,
+                    Epilogue epi, int threads) {
         int ohw = p.outH() * p.outW();
         int outC = p.outC();
         float[] result = RESULT.get(0, g.pixels().length * outC);
@@ -142,8 +142,8 @@ final class PixelRowsConv {
      * so that every index is linear in the channel (the JIT checks the bounds once per call, not per
      * tap). c = the sums, pixel j's at c[co + j * ldc].
      */
-    static void tile3x3(int channels, int plane, int row, float[] x, int p0, int p1, int p2, int p3, int p4, int p5, int p6, float[] b, int bo, float[] c,
-            int co, int ldc) {
+    static void tile3x3(int channels, int plane, int row, float[] x, int p0, int p1, int p2, int p3, int p4, int p5,
+            int p6, float[] b, int bo, float[] c, int co, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
