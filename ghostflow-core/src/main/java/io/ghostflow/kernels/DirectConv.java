@@ -136,12 +136,8 @@ final class DirectConv {
         // quads read up to two vectors past the last row (outputs that are dropped)
         int size = p.c() * ph * pw + (quads(p) ? 2 * L : 0);
         float[] pad = SCRATCH.get(0, size);
-        Arrays.fill(pad, 0, size, 0f);
-        for (int c = 0; c < p.c(); c++) {
-            for (int r = 0; r < p.h(); r++) {
-                System.arraycopy(x, xo + (c * p.h() + r) * p.w(), pad, (c * ph + r + p.padTop()) * pw + p.padLeft(), p.w());
-            }
-        }
+        FramedImage.copy(p, x, xo, pad, ph, pw, 0, p.c());
+        Arrays.fill(pad, p.c() * ph * pw, size, 0f);
         return pad;
     }
 

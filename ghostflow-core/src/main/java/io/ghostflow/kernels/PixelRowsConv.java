@@ -5,7 +5,6 @@ import static io.ghostflow.kernels.GemmBlocking.NR;
 import static io.ghostflow.kernels.GemmBlocking.S;
 
 import io.ghostflow.core.Parallel;
-import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -91,7 +90,7 @@ final class PixelRowsConv {
                 float[] dst = src;
                 // the copy is serial work over the whole input: channels over the threads
                 Parallel.forRange(threads, p.c(), Math.max(1, 4096 / (g.hp() * g.wp())),
-                        (c0, c1) -> frame(p, g, x, xo, dst, c0, c1));
+                        (c0, c1) -> FramedImage.copy(p, x, xo, dst, g.hp(), g.wp(), c0, c1));
             }
             float[] image = src;
             int io = so;
@@ -113,25 +112,6 @@ final class PixelRowsConv {
                 tile3x3(p.c(), plane, g.wp(), x, xo + px[i], xo + px[i + 1], xo + px[i + 2], xo + px[i + 3],
                         xo + px[i + 4], xo + px[i + 5], xo + px[i + 6], b, bo, result, i * outC + q * NR, outC);
             }
-        }
-    }
-
-    /** Channels [c0, c1) of the image at x[xo] with its padding as zeros: planes of hp x wp from dst[0]. */
-    private static void frame(Conv2d.Params p, Geometry g, float[] x, int xo, float[] dst, int c0, int c1) {
-        int hp = g.hp();
-        int wp = g.wp();
-        int h = p.h();
-        int iw = p.w();
-        for (int c = c0; c < c1; c++) {
-            int plane = c * hp * wp;
-            Arrays.fill(dst, plane, plane + p.padTop() * wp, 0f);
-            for (int r = 0; r < h; r++) {
-                int d = plane + (p.padTop() + r) * wp;
-                Arrays.fill(dst, d, d + p.padLeft(), 0f);
-                System.arraycopy(x, xo + (c * h + r) * iw, dst, d + p.padLeft(), iw);
-                Arrays.fill(dst, d + p.padLeft() + iw, d + wp, 0f);
-            }
-            Arrays.fill(dst, plane + (p.padTop() + h) * wp, plane + hp * wp, 0f);
         }
     }
 
