@@ -261,7 +261,8 @@ public final class IntGemm {
                     }
                     tile(af, ao + r0 * k, b.data, p * k * W, k0, k1, tile, 0, W);
                     if (fc != null) {
-                        flush(tile, rows, cols, fc, at, ldc);
+                        // exact sums stored as they are (times 1)
+                        GemmMicroKernel.mergeRows(tile, W, fc, at, ldc, rows, cols, 1f, 0f, true);
                     } else {
                         flush(tile, rows, cols, ic, at, ldc, first);
                     }
@@ -335,21 +336,6 @@ public final class IntGemm {
             for (; j < cols; j++) {
                 int v = (int) tile[t + j];
                 c[o + j] = first ? v : c[o + j] + v;
-            }
-        }
-    }
-
-    /** A register tile's exact sums (rows x cols, row stride W in tile) stored as float C. */
-    private static void flush(float[] tile, int rows, int cols, float[] c, int off, int ldc) {
-        for (int r = 0; r < rows; r++) {
-            int t = r * W;
-            int o = off + r * ldc;
-            int j = 0;
-            for (; j + L <= cols; j += L) {
-                FloatVector.fromArray(F, tile, t + j).intoArray(c, o + j);
-            }
-            for (; j < cols; j++) {
-                c[o + j] = tile[t + j];
             }
         }
     }
