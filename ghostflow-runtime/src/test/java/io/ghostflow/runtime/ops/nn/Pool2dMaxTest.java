@@ -192,6 +192,72 @@ class Pool2dMaxTest {
     }
 
     /**
+     * A NaN heading a column of a window (its top row) with a larger value under it: the generic
+     * rule skips the NaN once a value is taken and takes the larger value, while the register
+     * kernel's column maximum keeps a column's first value when it is NaN and would lose the column.
+     * For every top-row tap of every window of 3x3 stride-2 planes, unpadded and with a padding row
+     * and column in front, 40 wide and 32-33 wide (16 windows end a 16-lane step exactly, so the
+     * last window's third column is read by no other step): the NaN / infinity check folded into
+     * the kernel must see every top-row column a window covers.
+     */
+    @Test
+    void aNaNHeadingAnyColumnOfAWindowKeepsTheGenericRule() {
+        for (int[] geometry : new int[][] {{0, 40}, {1, 40}, {0, 33}, {1, 32}}) {
+            int pad = geometry[0];
+            int ih = 11 - pad;
+            int iw = geometry[1];
+            int oh = 5;
+            int ow = (iw + pad - 3) / 2 + 1;
+            Window.Geometry g = new Window.Geometry(new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1},
+                    new int[] {pad, pad}, new int[] {0, 0}, new int[] {ih, iw}, new int[] {oh, ow});
+            float[] base = PoolGeometries.values(new Random(7 + pad + iw), ih * iw);
+            for (int w = 0; w < oh * ow; w++) {
+                int top = Math.max(0, (w / ow) * 2 - pad);
+                int left = (w % ow) * 2 - pad;
+                for (int c = Math.max(0, left); c < Math.min(iw, left + 3); c++) {
+                    float[] x = base.clone();
+                    x[top * iw + c] = Float.NaN;
+                    x[(top + 1) * iw + c] = 1000f;
+                    float[] y = new float[oh * ow];
+                    Pool2d.run(true, false, x, y, 1, g, 1);
+                    assertThat(y).as("pad %d, width %d, window %d, column %d", pad, iw, w, c)
+                            .containsExactly(firstTakenMax(x, g));
+                }
+            }
+        }
+    }
+
+    /** The generic loop's rule, tap by tap in row-major order: a NaN wins only before any value is taken. */
+    private static float[] firstTakenMax(float[] x, Window.Geometry g) {
+        int ih = g.in()[0];
+        int iw = g.in()[1];
+        int oh = g.out()[0];
+        int ow = g.out()[1];
+        float[] y = new float[oh * ow];
+        for (int oy = 0; oy < oh; oy++) {
+            for (int ox = 0; ox < ow; ox++) {
+                float best = Float.NEGATIVE_INFINITY;
+                boolean taken = false;
+                for (int ky = 0; ky < g.k()[0]; ky++) {
+                    for (int kx = 0; kx < g.k()[1]; kx++) {
+                        int r = oy * g.s()[0] - g.padBegin()[0] + ky;
+                        int c = ox * g.s()[1] - g.padBegin()[1] + kx;
+                        if (r >= 0 && r < ih && c >= 0 && c < iw) {
+                            float v = x[r * iw + c];
+                            if (v > best || !taken && Float.isNaN(v)) {
+                                best = v;
+                                taken = true;
+                            }
+                        }
+                    }
+                }
+                y[oy * ow + ox] = best;
+            }
+        }
+        return y;
+    }
+
+    /**
      * Planes narrower or shorter than the window (windows clipped by the end padding, with and
      * without a padding row and column in front), 40 planes so that the array is long enough for
      * the vector path and a window reading past its row would see the next row's values: against
