@@ -266,7 +266,7 @@ final class Winograd4Conv extends WinogradKernel {
         for (int ty = 0; ty < th; ty++) {
             int rowsHere = Math.min(4, oh - 4 * ty);
             for (int i = 0; i < rowsHere; i++) {
-                storeRow(rows, i * width + 4 * ty * tw, y, plane + (4 * ty + i) * ow, ow, bias, res,
+                storeRow(rows, i * width + 4 * ty * tw, y, plane + (4 * ty + i) * ow, ow, plane + oh * ow, bias, res,
                         resOff + ((4 * ty + i) * ow) * resStep, resStep, lo, hi);
             }
         }

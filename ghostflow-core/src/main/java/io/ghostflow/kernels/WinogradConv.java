@@ -281,10 +281,10 @@ final class WinogradConv extends WinogradKernel {
             left1.rearrange(SPREAD_HIGH).blend(right1.rearrange(SPREAD_HIGH), ODD_LANES).intoArray(row1, 2 * tx + L);
         }
         for (int ty = 0; ty < th; ty++) {
-            storeRow(row0, 2 * ty * tw, y, plane + 2 * ty * ow, ow, bias, res, resOff + (2 * ty * ow) * resStep, resStep,
-                    lo, hi);
+            storeRow(row0, 2 * ty * tw, y, plane + 2 * ty * ow, ow, plane + oh * ow, bias, res,
+                    resOff + (2 * ty * ow) * resStep, resStep, lo, hi);
             if (2 * ty + 1 < oh) {
-                storeRow(row1, 2 * ty * tw, y, plane + (2 * ty + 1) * ow, ow, bias, res,
+                storeRow(row1, 2 * ty * tw, y, plane + (2 * ty + 1) * ow, ow, plane + oh * ow, bias, res,
                         resOff + ((2 * ty + 1) * ow) * resStep, resStep, lo, hi);
             }
         }
