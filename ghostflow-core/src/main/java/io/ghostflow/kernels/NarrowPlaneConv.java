@@ -2,6 +2,7 @@ package io.ghostflow.kernels;
 
 import static io.ghostflow.kernels.GemmBlocking.NR;
 
+import io.ghostflow.core.Parallel;
 import java.util.Arrays;
 
 /**
@@ -63,21 +64,29 @@ final class NarrowPlaneConv {
             }
             Gemm.gemm(ohw, p.outC(), k, 1f, cols, colsOff, ohw, true, wt, 0f, result, 0, p.outC(), Epilogue.NONE,
                     threads);
-            store(p, result, y, yOff + n * p.outC() * ohw, epi, n);
+            int yo = yOff + n * p.outC() * ohw;
+            int image = n;
+            // The transpose and epilogue by channel blocks over the threads too: serial, they held up the
+            // second core on resnet18's 7 x 7 layers.
+            Parallel.forRange(threads, p.outC() / NR, 1, (q0, q1) -> store(p, result, y, yo, epi, image, q0 * NR,
+                    q1 == p.outC() / NR ? p.outC() : q1 * NR));
         }
     }
 
-    /** Image n's y[yo ..] = epi(result^T): result [OH*OW, outC] into NCHW, with the epilogue. */
-    static void store(Conv2d.Params p, float[] result, float[] y, int yo, Epilogue epi, int n) {
+    /**
+     * Image n's output channels [m0, m1) of y[yo ..] = epi(result^T): result [OH*OW, outC] into NCHW,
+     * with the epilogue. Disjoint channel ranges may be stored by different threads.
+     */
+    static void store(Conv2d.Params p, float[] result, float[] y, int yo, Epilogue epi, int n, int m0, int m1) {
         int ohw = p.outH() * p.outW();
         if (epi.atMostRowBiasClamp()) {
             float[] bias = epi.rowBias();
-            TransposeBlocks.biasClamp(result, ohw, p.outC(), y, yo, bias, bias == null ? 0 : epi.biasOffset(),
+            TransposeBlocks.biasClamp(result, ohw, p.outC(), m0, m1, y, yo, bias, bias == null ? 0 : epi.biasOffset(),
                     epi.clampLow(), epi.clampHigh());
         } else {
-            TransposeBlocks.biasClamp(result, ohw, p.outC(), y, yo, null, 0, Float.NEGATIVE_INFINITY,
+            TransposeBlocks.biasClamp(result, ohw, p.outC(), m0, m1, y, yo, null, 0, Float.NEGATIVE_INFINITY,
                     Float.POSITIVE_INFINITY);
-            epi.withResidualRowsAhead(n * p.outC()).apply(y, yo, ohw, 0, 0, p.outC(), ohw);
+            epi.withResidualRowsAhead(n * p.outC()).apply(y, yo + m0 * ohw, ohw, m0, 0, m1 - m0, ohw);
         }
     }
 

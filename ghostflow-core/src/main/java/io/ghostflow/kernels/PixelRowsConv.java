@@ -94,8 +94,13 @@ final class PixelRowsConv {
             }
             float[] image = src;
             int io = so;
-            Parallel.forRange(threads, outC / NR, 1, (q0, q1) -> panels(p, g, weights, image, io, result, q0, q1));
-            NarrowPlaneConv.store(p, result, y, yOff + n * outC * ohw, epi, n);
+            int yo = yOff + n * outC * ohw;
+            int imageIndex = n;
+            // Each thread stores the channels it computed (a serial store after held up the second core).
+            Parallel.forRange(threads, outC / NR, 1, (q0, q1) -> {
+                panels(p, g, weights, image, io, result, q0, q1);
+                NarrowPlaneConv.store(p, result, y, yo, epi, imageIndex, q0 * NR, q1 * NR);
+            });
         }
     }
 

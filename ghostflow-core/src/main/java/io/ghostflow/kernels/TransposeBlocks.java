@@ -24,27 +24,29 @@ final class TransposeBlocks {
     }
 
     /**
-     * y[yo + m * rows + r] = clamp(t[r * cols + m] + bias[biasOff + m]) (no bias: null), the clamp
-     * {@code v < lo ? lo : v > hi ? hi : v}; infinite bounds and no bias copy the values exactly.
+     * y[yo + m * rows + r] = clamp(t[r * cols + m] + bias[biasOff + m]) (no bias: null) for columns
+     * m in [m0, m1), the clamp {@code v < lo ? lo : v > hi ? hi : v}; infinite bounds and no bias
+     * copy the values exactly. Disjoint column ranges write disjoint parts of y (threads may split them).
      */
-    static void biasClamp(float[] t, int rows, int cols, float[] y, int yo, float[] bias, int biasOff, float lo, float hi) {
+    static void biasClamp(float[] t, int rows, int cols, int m0, int m1, float[] y, int yo, float[] bias, int biasOff,
+                          float lo, float hi) {
         int r0 = 0;
         if (L == 16) {
-            int fullCols = cols / 16 * 16;
+            int fullEnd = m0 + (m1 - m0) / 16 * 16;
             for (; r0 + 16 <= rows; r0 += 16) {
-                for (int m = 0; m < fullCols; m += 16) {
+                for (int m = m0; m < fullEnd; m += 16) {
                     block16(t, r0 * cols + m, cols, rows, y, yo + m * rows + r0, m, bias, biasOff, lo, hi);
                 }
-                scalar(t, rows, cols, r0, r0 + 16, fullCols, y, yo, bias, biasOff, lo, hi);
+                scalar(t, rows, cols, r0, r0 + 16, fullEnd, m1, y, yo, bias, biasOff, lo, hi);
             }
         }
-        scalar(t, rows, cols, r0, rows, 0, y, yo, bias, biasOff, lo, hi);
+        scalar(t, rows, cols, r0, rows, m0, m1, y, yo, bias, biasOff, lo, hi);
     }
 
-    /** Rows [r0, r1), columns from m0 on, one value at a time. */
-    private static void scalar(float[] t, int rows, int cols, int r0, int r1, int m0, float[] y, int yo, float[] bias,
-                               int biasOff, float lo, float hi) {
-        for (int m = m0; m < cols; m++) {
+    /** Rows [r0, r1), columns [m0, m1), one value at a time. */
+    private static void scalar(float[] t, int rows, int cols, int r0, int r1, int m0, int m1, float[] y, int yo,
+                               float[] bias, int biasOff, float lo, float hi) {
+        for (int m = m0; m < m1; m++) {
             int d = yo + m * rows;
             float b = bias == null ? -0f : bias[biasOff + m];
             for (int r = r0; r < r1; r++) {
