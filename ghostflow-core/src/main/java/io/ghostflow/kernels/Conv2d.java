@@ -201,6 +201,11 @@ public final class Conv2d {
         return rawWeights;
     }
 
+    /** The whole-K W^T panels of {@link PixelRowsConv#pack} (single-group convolutions, packed on first use), else null. */
+    float[] pixelWeights() {
+        return pixelWeights == null ? null : pixelWeights.get();
+    }
+
     /** The packed weights of a single-group GEMM convolution, else null (depthwise, Winograd, grouped). */
     PackedA packedSingleGroup() {
         return packed != null && packed.length == 1 ? packed[0] : null;

@@ -30,24 +30,30 @@ final class TransposeBlocks {
      */
     static void biasClamp(float[] t, int rows, int cols, int m0, int m1, float[] y, int yo, float[] bias, int biasOff,
                           float lo, float hi) {
+        biasClamp(t, rows, cols, m0, m1, y, yo, rows, bias, biasOff, lo, hi);
+    }
+
+    /** {@link #biasClamp} into rows of y ldy floats apart: y[yo + m * ldy + r] (a band of rows of each plane). */
+    static void biasClamp(float[] t, int rows, int cols, int m0, int m1, float[] y, int yo, int ldy, float[] bias,
+                          int biasOff, float lo, float hi) {
         int r0 = 0;
         if (L == 16) {
             int fullEnd = m0 + (m1 - m0) / 16 * 16;
             for (; r0 + 16 <= rows; r0 += 16) {
                 for (int m = m0; m < fullEnd; m += 16) {
-                    block16(t, r0 * cols + m, cols, rows, y, yo + m * rows + r0, m, bias, biasOff, lo, hi);
+                    block16(t, r0 * cols + m, cols, ldy, y, yo + m * ldy + r0, m, bias, biasOff, lo, hi);
                 }
-                scalar(t, rows, cols, r0, r0 + 16, fullEnd, m1, y, yo, bias, biasOff, lo, hi);
+                scalar(t, ldy, cols, r0, r0 + 16, fullEnd, m1, y, yo, bias, biasOff, lo, hi);
             }
         }
-        scalar(t, rows, cols, r0, rows, m0, m1, y, yo, bias, biasOff, lo, hi);
+        scalar(t, ldy, cols, r0, rows, m0, m1, y, yo, bias, biasOff, lo, hi);
     }
 
-    /** Rows [r0, r1), columns [m0, m1), one value at a time. */
-    private static void scalar(float[] t, int rows, int cols, int r0, int r1, int m0, int m1, float[] y, int yo,
+    /** Rows [r0, r1), columns [m0, m1), one value at a time, into rows of y ldy apart. */
+    private static void scalar(float[] t, int ldy, int cols, int r0, int r1, int m0, int m1, float[] y, int yo,
                                float[] bias, int biasOff, float lo, float hi) {
         for (int m = m0; m < m1; m++) {
-            int d = yo + m * rows;
+            int d = yo + m * ldy;
             float b = bias == null ? -0f : bias[biasOff + m];
             for (int r = r0; r < r1; r++) {
                 float v = t[r * cols + m] + b;
@@ -58,10 +64,10 @@ final class TransposeBlocks {
 
     /**
      * The 16 x 16 block of t at {@code from} (rows cols apart) transposed: channel m + j's 16 pixels
-     * to y[to + j * rows]. All vectors stay locals of this one method (a vector passed to a call C2
+     * to y[to + j * ldy]. All vectors stay locals of this one method (a vector passed to a call C2
      * does not inline is boxed).
      */
-    private static void block16(float[] t, int from, int cols, int rows, float[] y, int to, int m, float[] bias, int biasOff,
+    private static void block16(float[] t, int from, int cols, int ldy, float[] y, int to, int m, float[] bias, int biasOff,
                                 float lo, float hi) {
         FloatVector a0 = FloatVector.fromArray(S, t, from + 0 * cols);
         FloatVector a1 = FloatVector.fromArray(S, t, from + 1 * cols);
@@ -149,36 +155,36 @@ final class TransposeBlocks {
         a15 = b7.rearrange(SPREAD_HIGH).blend(b15.rearrange(SPREAD_HIGH), ODD_LANES);
         // a_j: channel m + j's 16 pixels; bias, clamp (v < lo ? lo : v > hi ? hi : v), store
         b0 = a0.add(bias == null ? -0f : bias[biasOff + m + 0]);
-        b0.blend(hi, b0.compare(VectorOperators.GT, hi)).blend(lo, b0.compare(VectorOperators.LT, lo)).intoArray(y, to + 0 * rows);
+        b0.blend(hi, b0.compare(VectorOperators.GT, hi)).blend(lo, b0.compare(VectorOperators.LT, lo)).intoArray(y, to + 0 * ldy);
         b1 = a1.add(bias == null ? -0f : bias[biasOff + m + 1]);
-        b1.blend(hi, b1.compare(VectorOperators.GT, hi)).blend(lo, b1.compare(VectorOperators.LT, lo)).intoArray(y, to + 1 * rows);
+        b1.blend(hi, b1.compare(VectorOperators.GT, hi)).blend(lo, b1.compare(VectorOperators.LT, lo)).intoArray(y, to + 1 * ldy);
         b2 = a2.add(bias == null ? -0f : bias[biasOff + m + 2]);
-        b2.blend(hi, b2.compare(VectorOperators.GT, hi)).blend(lo, b2.compare(VectorOperators.LT, lo)).intoArray(y, to + 2 * rows);
+        b2.blend(hi, b2.compare(VectorOperators.GT, hi)).blend(lo, b2.compare(VectorOperators.LT, lo)).intoArray(y, to + 2 * ldy);
         b3 = a3.add(bias == null ? -0f : bias[biasOff + m + 3]);
-        b3.blend(hi, b3.compare(VectorOperators.GT, hi)).blend(lo, b3.compare(VectorOperators.LT, lo)).intoArray(y, to + 3 * rows);
+        b3.blend(hi, b3.compare(VectorOperators.GT, hi)).blend(lo, b3.compare(VectorOperators.LT, lo)).intoArray(y, to + 3 * ldy);
         b4 = a4.add(bias == null ? -0f : bias[biasOff + m + 4]);
-        b4.blend(hi, b4.compare(VectorOperators.GT, hi)).blend(lo, b4.compare(VectorOperators.LT, lo)).intoArray(y, to + 4 * rows);
+        b4.blend(hi, b4.compare(VectorOperators.GT, hi)).blend(lo, b4.compare(VectorOperators.LT, lo)).intoArray(y, to + 4 * ldy);
         b5 = a5.add(bias == null ? -0f : bias[biasOff + m + 5]);
-        b5.blend(hi, b5.compare(VectorOperators.GT, hi)).blend(lo, b5.compare(VectorOperators.LT, lo)).intoArray(y, to + 5 * rows);
+        b5.blend(hi, b5.compare(VectorOperators.GT, hi)).blend(lo, b5.compare(VectorOperators.LT, lo)).intoArray(y, to + 5 * ldy);
         b6 = a6.add(bias == null ? -0f : bias[biasOff + m + 6]);
-        b6.blend(hi, b6.compare(VectorOperators.GT, hi)).blend(lo, b6.compare(VectorOperators.LT, lo)).intoArray(y, to + 6 * rows);
+        b6.blend(hi, b6.compare(VectorOperators.GT, hi)).blend(lo, b6.compare(VectorOperators.LT, lo)).intoArray(y, to + 6 * ldy);
         b7 = a7.add(bias == null ? -0f : bias[biasOff + m + 7]);
-        b7.blend(hi, b7.compare(VectorOperators.GT, hi)).blend(lo, b7.compare(VectorOperators.LT, lo)).intoArray(y, to + 7 * rows);
+        b7.blend(hi, b7.compare(VectorOperators.GT, hi)).blend(lo, b7.compare(VectorOperators.LT, lo)).intoArray(y, to + 7 * ldy);
         b8 = a8.add(bias == null ? -0f : bias[biasOff + m + 8]);
-        b8.blend(hi, b8.compare(VectorOperators.GT, hi)).blend(lo, b8.compare(VectorOperators.LT, lo)).intoArray(y, to + 8 * rows);
+        b8.blend(hi, b8.compare(VectorOperators.GT, hi)).blend(lo, b8.compare(VectorOperators.LT, lo)).intoArray(y, to + 8 * ldy);
         b9 = a9.add(bias == null ? -0f : bias[biasOff + m + 9]);
-        b9.blend(hi, b9.compare(VectorOperators.GT, hi)).blend(lo, b9.compare(VectorOperators.LT, lo)).intoArray(y, to + 9 * rows);
+        b9.blend(hi, b9.compare(VectorOperators.GT, hi)).blend(lo, b9.compare(VectorOperators.LT, lo)).intoArray(y, to + 9 * ldy);
         b10 = a10.add(bias == null ? -0f : bias[biasOff + m + 10]);
-        b10.blend(hi, b10.compare(VectorOperators.GT, hi)).blend(lo, b10.compare(VectorOperators.LT, lo)).intoArray(y, to + 10 * rows);
+        b10.blend(hi, b10.compare(VectorOperators.GT, hi)).blend(lo, b10.compare(VectorOperators.LT, lo)).intoArray(y, to + 10 * ldy);
         b11 = a11.add(bias == null ? -0f : bias[biasOff + m + 11]);
-        b11.blend(hi, b11.compare(VectorOperators.GT, hi)).blend(lo, b11.compare(VectorOperators.LT, lo)).intoArray(y, to + 11 * rows);
+        b11.blend(hi, b11.compare(VectorOperators.GT, hi)).blend(lo, b11.compare(VectorOperators.LT, lo)).intoArray(y, to + 11 * ldy);
         b12 = a12.add(bias == null ? -0f : bias[biasOff + m + 12]);
-        b12.blend(hi, b12.compare(VectorOperators.GT, hi)).blend(lo, b12.compare(VectorOperators.LT, lo)).intoArray(y, to + 12 * rows);
+        b12.blend(hi, b12.compare(VectorOperators.GT, hi)).blend(lo, b12.compare(VectorOperators.LT, lo)).intoArray(y, to + 12 * ldy);
         b13 = a13.add(bias == null ? -0f : bias[biasOff + m + 13]);
-        b13.blend(hi, b13.compare(VectorOperators.GT, hi)).blend(lo, b13.compare(VectorOperators.LT, lo)).intoArray(y, to + 13 * rows);
+        b13.blend(hi, b13.compare(VectorOperators.GT, hi)).blend(lo, b13.compare(VectorOperators.LT, lo)).intoArray(y, to + 13 * ldy);
         b14 = a14.add(bias == null ? -0f : bias[biasOff + m + 14]);
-        b14.blend(hi, b14.compare(VectorOperators.GT, hi)).blend(lo, b14.compare(VectorOperators.LT, lo)).intoArray(y, to + 14 * rows);
+        b14.blend(hi, b14.compare(VectorOperators.GT, hi)).blend(lo, b14.compare(VectorOperators.LT, lo)).intoArray(y, to + 14 * ldy);
         b15 = a15.add(bias == null ? -0f : bias[biasOff + m + 15]);
-        b15.blend(hi, b15.compare(VectorOperators.GT, hi)).blend(lo, b15.compare(VectorOperators.LT, lo)).intoArray(y, to + 15 * rows);
+        b15.blend(hi, b15.compare(VectorOperators.GT, hi)).blend(lo, b15.compare(VectorOperators.LT, lo)).intoArray(y, to + 15 * ldy);
     }
 }
