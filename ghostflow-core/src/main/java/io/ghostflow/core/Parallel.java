@@ -34,6 +34,20 @@ public final class Parallel {
     }
 
     /**
+     * Wakes the helpers of the team for {@code threads} if they have parked, so that a run's first
+     * parallel loop, a few microseconds on, finds them spinning: between the runs of a session
+     * that are not back to back (a server's requests, ONNX Runtime's runs in the peer benchmark)
+     * they park, and a loop that has to wake them first waits tens of microseconds for its second
+     * core.
+     */
+    public static void wake(int threads) {
+        int size = Math.min(threads, availableThreads());
+        if (size > 1 && !INSIDE.get()[0]) {
+            team(size).wake();
+        }
+    }
+
+    /**
      * Runs {@code body} over [0, n) split into up to {@code threads} chunks of at least
      * {@code grain} items each.
      */

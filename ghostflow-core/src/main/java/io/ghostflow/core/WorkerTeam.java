@@ -103,6 +103,15 @@ final class WorkerTeam {
         return true;
     }
 
+    /** Unparks parked helpers: each spins again for the spin time, then parks unless a loop came. */
+    void wake() {
+        for (Helper h : helpers) {
+            if (h.parked) {
+                LockSupport.unpark(h);
+            }
+        }
+    }
+
     private final class Helper extends Thread {
         volatile boolean parked;
 

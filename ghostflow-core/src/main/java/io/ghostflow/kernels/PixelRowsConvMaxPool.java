@@ -76,7 +76,9 @@ final class PixelRowsConvMaxPool {
         for (int n = 0; n < p.n() && finite.get(); n++) {
             int xo = xOff + n * p.c() * p.h() * p.w();
             float[] framed = FRAMED.get(0, p.c() * hp * wp);
-            Parallel.forRange(threads, p.c(), 1, (c0, c1) -> FramedImage.copy(p, x, xo, framed, hp, wp, c0, c1));
+            // by rows across the channels: by channel, a 3-channel stem went 2 + 1 over two threads
+            Parallel.forRange(threads, p.c() * hp, Math.max(1, 4096 / wp),
+                    (i0, i1) -> FramedImage.copyRows(p, x, xo, framed, hp, wp, i0, i1));
             int yo = yOff + n * p.outC() * pooled;
             Parallel.forRange(threads, pool.oh(), 1, (o0, o1) -> {
                 if (!bands(p, hp, wp, weights, framed, epi, pool, y, yo, o0, o1)) {

@@ -2,6 +2,7 @@ package io.ghostflow.runtime.exec;
 
 import io.ghostflow.core.ErrorCode;
 import io.ghostflow.core.GhostFlowException;
+import io.ghostflow.core.Parallel;
 import io.ghostflow.runtime.graph.Graph;
 import io.ghostflow.runtime.graph.Node;
 import io.ghostflow.runtime.graph.ValueInfo;
@@ -217,6 +218,7 @@ public final class CompiledGraph implements SubgraphRunner {
 
     /** Runs with inputs by name; returns all graph outputs by name. */
     public Map<String, Value> run(Map<String, ? extends Value> feeds, NodeListener listener, ExecContext outer) {
+        Parallel.wake(settings.threads());
         Frame frame = new Frame(outer);
         for (var e : feeds.entrySet()) {
             Integer s = slotOf.get(e.getKey());
