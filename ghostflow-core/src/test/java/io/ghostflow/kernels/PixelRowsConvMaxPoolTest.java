@@ -143,25 +143,6 @@ class PixelRowsConvMaxPoolTest {
                 }
             }
         }
-        int planes = p.n() * p.outC();
-        float[] y = new float[planes * pool.oh() * pool.ow()];
-        for (int pl = 0; pl < planes; pl++) {
-            for (int py = 0; py < pool.oh(); py++) {
-                for (int px = 0; px < pool.ow(); px++) {
-                    float best = Float.NEGATIVE_INFINITY;
-                    for (int ky = 0; ky < pool.kh(); ky++) {
-                        for (int kx = 0; kx < pool.kw(); kx++) {
-                            int iy = py * pool.sh() - pool.padTop() + ky;
-                            int ix = px * 2 - pool.padLeft() + kx;
-                            if (iy >= 0 && iy < oh && ix >= 0 && ix < ow && conv[(pl * oh + iy) * ow + ix] > best) {
-                                best = conv[(pl * oh + iy) * ow + ix];
-                            }
-                        }
-                    }
-                    y[(pl * pool.oh() + py) * pool.ow() + px] = best;
-                }
-            }
-        }
-        return y;
+        return StridedConvMaxPoolTest.windowMaxima(conv, p.n() * p.outC(), oh, ow, pool);
     }
 }

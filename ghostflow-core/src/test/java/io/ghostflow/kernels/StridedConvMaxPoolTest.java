@@ -101,13 +101,15 @@ class StridedConvMaxPoolTest {
     /** The convolution whole, then each window's maximum over its taps inside the plane (first of equals kept). */
     private static float[] expected(Conv2d conv, Epilogue epi, StridedConvMaxPool.Pool pool, float[] x) {
         Conv2d.Params p = conv.params();
-        int ih = p.outH();
-        int iw = p.outW();
-        float[] mid = new float[p.n() * p.outC() * ih * iw];
+        float[] mid = new float[p.n() * p.outC() * p.outH() * p.outW()];
         conv.run(x, mid, epi, 1);
-        int planes = p.n() * p.outC();
-        float[] y = new float[planes * pool.oh() * pool.ow()];
-        for (int pl = 0; pl < planes; pl++) {
+        return windowMaxima(mid, p.n() * p.outC(), p.outH(), p.outW(), pool);
+    }
+
+    /** Each window's maximum over its taps inside the planes (ih x iw, column stride 2), the first of equals kept. */
+    static float[] windowMaxima(float[] planes, int count, int ih, int iw, StridedConvMaxPool.Pool pool) {
+        float[] y = new float[count * pool.oh() * pool.ow()];
+        for (int pl = 0; pl < count; pl++) {
             for (int oy = 0; oy < pool.oh(); oy++) {
                 for (int ox = 0; ox < pool.ow(); ox++) {
                     float best = Float.NEGATIVE_INFINITY;
@@ -115,8 +117,8 @@ class StridedConvMaxPoolTest {
                         for (int kx = 0; kx < pool.kw(); kx++) {
                             int iy = oy * pool.sh() - pool.padTop() + ky;
                             int ix = ox * 2 - pool.padLeft() + kx;
-                            if (iy >= 0 && iy < ih && ix >= 0 && ix < iw && mid[(pl * ih + iy) * iw + ix] > best) {
-                                best = mid[(pl * ih + iy) * iw + ix];
+                            if (iy >= 0 && iy < ih && ix >= 0 && ix < iw && planes[(pl * ih + iy) * iw + ix] > best) {
+                                best = planes[(pl * ih + iy) * iw + ix];
                             }
                         }
                     }
