@@ -75,13 +75,18 @@ final class PixelRowsConvMaxPool {
         AtomicBoolean finite = new AtomicBoolean(true);
         for (int n = 0; n < p.n() && finite.get(); n++) {
             int xo = xOff + n * p.c() * p.h() * p.w();
-            float[] framed = FRAMED.get(0, p.c() * hp * wp);
-            // by rows across the channels: by channel, a 3-channel stem went 2 + 1 over two threads
-            Parallel.forRange(threads, p.c() * hp, Math.max(1, 4096 / wp),
-                    (i0, i1) -> FramedImage.copyRows(p, x, xo, framed, hp, wp, i0, i1));
+            // Without padding the image is its own frame (squeezenet1_1's stem): read in place.
+            boolean padded = hp != p.h() || wp != p.w();
+            float[] src = padded ? FRAMED.get(0, p.c() * hp * wp) : x;
+            int so = padded ? 0 : xo;
+            if (padded) {
+                // by rows across the channels: by channel, a 3-channel stem went 2 + 1 over two threads
+                Parallel.forRange(threads, p.c() * hp, Math.max(1, 4096 / wp),
+                        (i0, i1) -> FramedImage.copyRows(p, x, xo, src, hp, wp, i0, i1));
+            }
             int yo = yOff + n * p.outC() * pooled;
             Parallel.forRange(threads, pool.oh(), 1, (o0, o1) -> {
-                if (!bands(p, hp, wp, weights, framed, epi, pool, y, yo, o0, o1)) {
+                if (!bands(p, hp, wp, weights, src, so, epi, pool, y, yo, o0, o1)) {
                     finite.set(false);
                 }
             });
@@ -90,7 +95,7 @@ final class PixelRowsConvMaxPool {
     }
 
     /** Pooled rows [o0, o1) of one image, band by band; false once a convolution output is NaN or infinite. */
-    private static boolean bands(Conv2d.Params p, int hp, int wp, float[] weights, float[] framed, Epilogue epi,
+    private static boolean bands(Conv2d.Params p, int hp, int wp, float[] weights, float[] framed, int fo, Epilogue epi,
                                  StridedConvMaxPool.Pool pool, float[] y, int yo, int o0, int o1) {
         int ow = p.outW();
         int outC = p.outC();
@@ -106,7 +111,7 @@ final class PixelRowsConvMaxPool {
             int b1 = Math.min(o1, b0 + BAND_ROWS);
             int need = Math.min(p.outH(), (b1 - 1) * pool.sh() - pool.padTop() + pool.kh());
             for (; next < need; next++) {
-                probe += convRow(p, hp, wp, weights, framed, next, ring, (next % ringRows) * rowFloats);
+                probe += convRow(p, hp, wp, weights, framed, fo, next, ring, (next % ringRows) * rowFloats);
             }
             if (Float.isNaN(probe)) {
                 return false;
@@ -121,12 +126,12 @@ final class PixelRowsConvMaxPool {
     }
 
     /**
-     * Convolution row oy, every pixel and channel, into row[ro + ox * outC + m]; returns NaN if an
-     * output is NaN or infinite, else 0. A row's last tile ends at its last pixel, overlapping the
-     * tile before it with the same values.
+     * Convolution row oy, every pixel and channel, from the zero-framed image at framed[fo] (hp x wp
+     * planes), into row[ro + ox * outC + m]; returns NaN if an output is NaN or infinite, else 0. A
+     * row's last tile ends at its last pixel, overlapping the tile before it with the same values.
      */
-    private static float convRow(Conv2d.Params p, int hp, int wp, float[] weights, float[] framed, int oy, float[] row,
-                                 int ro) {
+    private static float convRow(Conv2d.Params p, int hp, int wp, float[] weights, float[] framed, int fo, int oy,
+                                 float[] row, int ro) {
         int ow = p.outW();
         int outC = p.outC();
         int k = p.c() * p.kH() * p.kW();
@@ -145,7 +150,7 @@ final class PixelRowsConvMaxPool {
             int bo = q / NR * k * NR;
             for (int ox = 0; ox < ow; ox += PIXELS) {
                 int x0 = Math.min(ox, ow - PIXELS);
-                probe += tile(k, offsets, sw, framed, oy * p.strideH() * wp + x0 * sw, weights, bo, bo + k * NR, row,
+                probe += tile(k, offsets, sw, framed, fo + oy * p.strideH() * wp + x0 * sw, weights, bo, bo + k * NR, row,
                         ro + x0 * outC + q, outC);
             }
         }
