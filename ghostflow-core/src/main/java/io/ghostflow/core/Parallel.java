@@ -41,6 +41,9 @@ public final class Parallel {
      * core.
      */
     public static void wake(int threads) {
+        if (threads <= 1) {
+            return;
+        }
         int size = Math.min(threads, availableThreads());
         if (size > 1 && !INSIDE.get()[0]) {
             team(size).wake();
@@ -77,6 +80,12 @@ public final class Parallel {
     }
 
     private static void run(int threads, int n, int chunks, RangeBody body) {
+        // One thread or one chunk: inline at once (the core count is a native call, a tenth of a
+        // microsecond, paid per loop of every operator of a small model otherwise).
+        if (threads <= 1 || chunks <= 1) {
+            body.run(0, n);
+            return;
+        }
         // No more helpers than cores: a spinning helper without a core of its own would only delay the caller.
         int size = Math.min(threads, availableThreads());
         // Inline without the inside mark: a single chunk's own loops may still use the threads.
