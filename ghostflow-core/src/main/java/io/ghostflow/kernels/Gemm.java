@@ -23,7 +23,13 @@ import io.ghostflow.core.Parallel;
 public final class Gemm {
     /** Below this many multiply-adds handing chunks to the worker team costs more than it saves. */
     private static final long PARALLEL_MIN_MACS = 1L << 17;
-    private static final long SINGLE_ROW_PARALLEL_MIN_MACS = 1L << 21;
+    /**
+     * Fewest multiply-adds for which a single row (a classifier head at batch 1, memory-bound: it streams
+     * its weights once) is split over the threads: resnet18's 512 -> 1000 head ran 0.11 ms on one thread
+     * and 0.17 ms split over two; mobilenet_v2_bn's 1280 -> 1000 (5 MB of weights, 0.18 ms on one thread)
+     * split ran the model in 0.972-0.978 of the time on 2 threads (medians of 30 paired blocks in one JVM).
+     */
+    private static final long SINGLE_ROW_PARALLEL_MIN_MACS = 1L << 20;
     /** Deepest K a pointwise convolution takes in one block (its A micro-panel, 4 x K floats, stays within half of L1). */
     private static final int WHOLE_K_MAX = Integer.getInteger("ghostflow.gemm.wholeK", 1024);
 
@@ -190,8 +196,6 @@ public final class Gemm {
         int tilesM = (m + MR - 1) / MR;
         int tilesN = (n + NR - 1) / NR;
         long macs = (long) m * n * k;
-        // A single row (a classifier head at batch 1) streams its weights once, memory-bound: resnet18's
-        // 512 -> 1000 head ran 0.11 ms on one thread and 0.17 ms split over two.
         boolean singleRowTooSmall = m == 1 && macs < SINGLE_ROW_PARALLEL_MIN_MACS;
         if (threads <= 1 || macs < PARALLEL_MIN_MACS || singleRowTooSmall || (tilesM < 2 && tilesN < 2)) {
             serial(m, n, k, alpha, a, 0, b, 0, beta, c, cOff, ldc, e);

@@ -119,6 +119,39 @@ class GemmTest {
         }
     }
 
+    /**
+     * A single row large enough to be split over the threads (mobilenet_v2's 1280 -> 1000 head):
+     * two threads give one thread's bits, packed and plain B, with a bias and ReLU, and both the
+     * reference's values.
+     */
+    @Test
+    void largeSingleRowsSplitOverThreadsEqualOneThreadBitForBit() {
+        Random r = new Random(6);
+        for (int iter = 0; iter < 4; iter++) {
+            int k = 1024 + r.nextInt(512);
+            int n = 1000 + r.nextInt(100);
+            float[] a = Tolerances.random(r, k);
+            float[] b = Tolerances.random(r, k * n);
+            float[] bias = Tolerances.random(r, n);
+            Epilogue epi = Epilogue.of(Activation.RELU).withColumnBias(bias, 0);
+            float[] one = new float[n];
+            float[] two = new float[n];
+            if (iter % 2 == 0) {
+                PackedB packed = Gemm.packB(b, 0, k, n, false);
+                Gemm.gemm(1, n, k, 1f, a, 0, k, false, packed, 0f, one, 0, n, epi, 1);
+                Gemm.gemm(1, n, k, 1f, a, 0, k, false, packed, 0f, two, 0, n, epi, 2);
+            } else {
+                Gemm.gemm(1, n, k, 1f, a, 0, k, false, b, 0, n, false, 0f, one, 0, n, epi, 1);
+                Gemm.gemm(1, n, k, 1f, a, 0, k, false, b, 0, n, false, 0f, two, 0, n, epi, 2);
+            }
+            assertThat(two).as("k=%d n=%d", k, n).isEqualTo(one);
+            float[] ref = new float[n];
+            double[] abs = new double[n];
+            ReferenceGemm.gemm(1, n, k, 1f, a, 0, k, false, b, 0, n, false, 0f, ref, 0, n, epi, abs);
+            compare("one row n=" + n + " k=" + k, two, ref, abs, 1, n, 0, n);
+        }
+    }
+
     /** K past the whole-K limit: packed A is laid out block by block (PackedA.blocked), also in M stripes. */
     @Test
     void deepPackedAKBlockedLayout() {
