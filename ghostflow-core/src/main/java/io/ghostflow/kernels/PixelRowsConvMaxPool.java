@@ -10,7 +10,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * A CNN stem, a shallow strided convolution (3 input channels, 3x3 or 7x7) followed by a max
+ * A CNN stem, a shallow strided convolution (a few input channels, 3x3 or 7x7) followed by a max
  * pool, with the convolution's output kept pixel-major: output channels are the vector lanes, so
  * the pool is the maximum of whole vectors (no lane shuffles) and only the pooled result, a
  * quarter of the convolution's output, is transposed into NCHW. Each tile is six output pixels by
@@ -45,14 +45,15 @@ final class PixelRowsConvMaxPool {
 
     /**
      * Whether {@code conv} with epilogue epi (bias and ReLU / Clip at most) followed by {@code pool}
-     * runs here: one group, undilated, strided across rows, at most 4 input channels and {@link #MAX_DEPTH} taps, output
-     * channels a multiple of {@link #CHANNELS}, rows of at least a tile, and pool windows (column
-     * stride 2) that each start inside the convolution's output or its padding.
+     * runs here: one group, undilated, strided across rows, at most 4 input channels and
+     * {@link #MAX_DEPTH} taps, output channels a multiple of {@link #CHANNELS}, rows of at least a
+     * tile, and pool windows (column stride 2) that each start inside the convolution's output or
+     * its padding.
      */
     static boolean suits(Conv2d conv, Epilogue epi, StridedConvMaxPool.Pool pool) {
         Conv2d.Params p = conv.params();
-        return NR == 2 * L && p.groups() == 1 && p.strideW() >= 2 && p.dilationH() == 1 && p.dilationW() == 1 && p.c() <= 4
-                && p.c() * p.kH() * p.kW() <= MAX_DEPTH && p.outC() % CHANNELS == 0 && p.outW() >= PIXELS
+        return NR == 2 * L && p.groups() == 1 && p.strideW() >= 2 && p.dilationH() == 1 && p.dilationW() == 1
+                && p.c() <= 4 && p.c() * p.kH() * p.kW() <= MAX_DEPTH && p.outC() % CHANNELS == 0 && p.outW() >= PIXELS
                 && p.outH() > 0 && epi.atMostRowBiasClamp() && epi.clampLow() <= epi.clampHigh()
                 && pool.kh() >= pool.sh() && pool.sh() >= 1 && pool.kw() >= 1 && pool.oh() > 0 && pool.ow() > 0
                 && pool.padTop() >= 0 && pool.padTop() < pool.kh() && pool.padLeft() >= 0 && pool.padLeft() < pool.kw()
@@ -105,7 +106,8 @@ final class PixelRowsConvMaxPool {
         float[] band = BAND.get(1, BAND_ROWS * pool.ow() * outC);
         float[] bias = epi.rowBias();
         float probe = 0f;
-        // Convolution rows [first, next) are in the ring, row r at slot r % ringRows.
+        // Convolution rows below next have been computed, row r at slot r % ringRows; a band reads at most
+        // ringRows of them, its first row the oldest.
         int next = Math.max(0, o0 * pool.sh() - pool.padTop());
         for (int b0 = o0; b0 < o1; b0 += BAND_ROWS) {
             int b1 = Math.min(o1, b0 + BAND_ROWS);
