@@ -54,15 +54,25 @@ public final class QuantKernels {
      * nothing, when the scale is not a positive finite number (NaN or infinite data, all zeros).
      */
     public static float scaleAndZeroPoint(float[] a, int n, int[] zeroPoint) {
-        FloatVector vmn = FloatVector.zero(F);
-        FloatVector vmx = FloatVector.zero(F);
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector vmn = zero;
+        FloatVector vmx = zero;
+        FloatVector probe = zero;
         int i = 0;
+        // Compare-and-blend minima and maxima (Java's min / max take a NaN-and-signed-zero sequence per
+        // lane: bert_tiny_int8 0.973-0.975 of the time, medians of 30 paired blocks in one JVM), which
+        // skip NaN: the products with zero catch NaN and infinities instead. The sign of a zero bound
+        // does not matter below (0 - -0 and 0 - +0 give the same zero point, mx - mn the same scale).
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(F, a, i);
-            vmn = vmn.min(v);
-            vmx = vmx.max(v);
+            vmn = vmn.blend(v, v.compare(VectorOperators.LT, vmn));
+            vmx = vmx.blend(v, v.compare(VectorOperators.GT, vmx));
+            probe = v.fma(zero, probe);
         }
-        // min and max are order-free (also for signed zeros, as Math.min/max), so lanes then tail equals the scalar scan
+        if (Float.isNaN(probe.reduceLanes(VectorOperators.ADD))) {
+            return Float.NaN;
+        }
+        // the minimum and maximum do not depend on the order: lanes, then the tail, as the scalar scan
         float mn = vmn.reduceLanes(VectorOperators.MIN);
         float mx = vmx.reduceLanes(VectorOperators.MAX);
         for (; i < n; i++) {

@@ -39,6 +39,37 @@ class QuantKernelsTest {
         assertThat(QuantKernels.dynamicQuantize(Tensor.of(new float[] {0f, 0f, 0f}, 3))).isNull();
         assertThat(QuantKernels.dynamicQuantize(Tensor.of(new float[] {1f, Float.NaN}, 2))).isNull();
         assertThat(QuantKernels.dynamicQuantize(Tensor.of(new float[] {1f, Float.POSITIVE_INFINITY}, 2))).isNull();
+        // in the vector part too, where minima and maxima skip NaN: at every position of 40 values
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            for (int at = 0; at < 40; at++) {
+                float[] a = new float[40];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = (i % 7) - 3f;
+                }
+                a[at] = bad;
+                assertThat(QuantKernels.dynamicQuantize(Tensor.of(a, a.length))).as("%s at %d", bad, at).isNull();
+            }
+        }
+    }
+
+    @Test
+    void signedZerosQuantizeAsTheGeneralPath() {
+        // -0 and +0 as the bounds (non-negative and non-positive data) in either order, in vectors and the tail
+        for (float first : new float[] {-0f, 0f}) {
+            for (float sign : new float[] {1f, -1f}) {
+                float[] a = new float[37];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = i % 3 == 0 ? (i % 2 == 0 ? first : -first) : sign * (i % 5 + 1) * 0.25f;
+                }
+                Tensor x = Tensor.of(a, a.length);
+                Value[] fast = QuantKernels.dynamicQuantize(x);
+                Value[] ref = QuantOps.dynamicQuantize(x);
+                for (int o = 0; o < 3; o++) {
+                    assertThat(((Tensor) fast[o]).contentEquals((Tensor) ref[o])).as("first %s sign %s output %d", first,
+                            sign, o).isTrue();
+                }
+            }
+        }
     }
 
     @Test
