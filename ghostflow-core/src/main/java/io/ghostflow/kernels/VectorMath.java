@@ -38,9 +38,19 @@ public final class VectorMath {
         return FloatVector.broadcast(S, v);
     }
 
+    /**
+     * v clamped to [lo, hi] (lo <= hi, neither NaN) by compare and blend; NaN stays NaN. Java's
+     * max / min take a NaN-and-signed-zero sequence per lane that a clamp to constant bounds does
+     * not need: in exp's range clamp and the quantizers, bert_tiny_int8 0.981 and bert_tiny_hf 0.994
+     * of the time (medians of 30 paired blocks in one JVM, ONNX Runtime runs between).
+     */
+    public static FloatVector clamp(FloatVector v, float lo, float hi) {
+        return v.blend(lo, v.compare(VectorOperators.LT, lo)).blend(hi, v.compare(VectorOperators.GT, hi));
+    }
+
     /** e^x. Overflows to +Inf above ~88.72, underflows through subnormals to 0, NaN stays NaN. */
     public static FloatVector exp(FloatVector x) {
-        FloatVector xc = x.max(-110f).min(89f);
+        FloatVector xc = clamp(x, -110f, 89f);
         FloatVector t = xc.mul(LOG2E).add(ROUND_MAGIC);
         IntVector n = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUND_MAGIC));
         FloatVector fn = t.sub(ROUND_MAGIC);

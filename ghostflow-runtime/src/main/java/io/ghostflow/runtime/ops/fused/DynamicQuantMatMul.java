@@ -1,5 +1,6 @@
 package io.ghostflow.runtime.ops.fused;
 
+import io.ghostflow.kernels.VectorMath;
 import io.ghostflow.core.GhostFlowException;
 import io.ghostflow.kernels.IntGemm;
 import io.ghostflow.runtime.graph.Node;
@@ -271,7 +272,7 @@ final class DynamicQuantMatMul {
         float lo = -zp;
         float hi = 255 - zp;
         for (; i < bound; i += L) {
-            FloatVector.fromArray(F, a, i).div(scale).max(lo).min(hi).add(ROUND_MAGIC).sub(ROUND_MAGIC).intoArray(q, i);
+            VectorMath.clamp(FloatVector.fromArray(F, a, i).div(scale), lo, hi).add(ROUND_MAGIC).sub(ROUND_MAGIC).intoArray(q, i);
         }
         for (; i < n; i++) {
             q[i] = (float) Math.max(lo, Math.min(hi, Math.rint(a[i] / scale)));

@@ -1,5 +1,6 @@
 package io.ghostflow.runtime.ops.fused;
 
+import io.ghostflow.kernels.VectorMath;
 import io.ghostflow.core.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -112,7 +113,7 @@ final class GeluLoops {
             FloatVector small = ps.mul(z).fma(v, v);
             // e = exp(2 |v|)
             FloatVector ex = av.mul(2f);
-            FloatVector xc = ex.max(-110f).min(89f);
+            FloatVector xc = VectorMath.clamp(ex, -110f, 89f);
             FloatVector et = xc.mul(LOG2E).add(ROUND_MAGIC);
             IntVector n = et.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
             FloatVector fn = et.sub(ROUND_MAGIC);

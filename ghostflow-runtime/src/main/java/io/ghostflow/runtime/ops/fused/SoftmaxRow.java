@@ -60,7 +60,7 @@ final class SoftmaxRow {
         FloatVector acc = FloatVector.zero(S);
         for (j = 0; j < bound; j += L) {
             FloatVector x = FloatVector.fromArray(S, v, base + j).sub(mv);
-            FloatVector xc = x.max(-110f).min(89f);
+            FloatVector xc = VectorMath.clamp(x, -110f, 89f);
             FloatVector et = xc.mul(LOG2E).add(ROUND_MAGIC);
             IntVector n = et.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
             FloatVector fn = et.sub(ROUND_MAGIC);

@@ -1,5 +1,6 @@
 package io.ghostflow.runtime.ops.quant;
 
+import io.ghostflow.kernels.VectorMath;
 import io.ghostflow.tensor.DType;
 import io.ghostflow.tensor.Tensor;
 import io.ghostflow.tensor.Value;
@@ -99,12 +100,11 @@ public final class QuantKernels {
             return Float.NaN;
         }
         int zp = zeroPoint[0];
-        FloatVector lo = FloatVector.broadcast(F, -zp);
-        FloatVector hi = FloatVector.broadcast(F, 255 - zp);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             // clamping to the integer bounds before rounding equals rounding then clamping
-            FloatVector v = FloatVector.fromArray(F, a, i).div(scale).max(lo).min(hi).add(ROUND_MAGIC).sub(ROUND_MAGIC);
+            FloatVector v = VectorMath.clamp(FloatVector.fromArray(F, a, i).div(scale), -zp, 255 - zp).add(ROUND_MAGIC)
+                    .sub(ROUND_MAGIC);
             IntVector qi = ((IntVector) v.convert(VectorOperators.F2I, 0)).add(zp);
             ((ByteVector) qi.convertShape(VectorOperators.I2B, B, 0)).intoArray(q, i);
         }
