@@ -45,15 +45,16 @@ final class PixelRowsConvMaxPool {
 
     /**
      * Whether {@code conv} with epilogue epi (bias and ReLU / Clip at most) followed by {@code pool}
-     * runs here: one group, undilated, strided across rows, at most 4 input channels and
+     * runs here: 32 vector registers (the tile's 24 sums and 4 weight vectors; with 16 they would
+     * spill), one group, undilated, strided across rows, at most 4 input channels and
      * {@link #MAX_DEPTH} taps, output channels a multiple of {@link #CHANNELS}, rows of at least a
      * tile, and pool windows (column stride 2) that each start inside the convolution's output or
      * its padding.
      */
     static boolean suits(Conv2d conv, Epilogue epi, StridedConvMaxPool.Pool pool) {
         Conv2d.Params p = conv.params();
-        return NR == 2 * L && p.groups() == 1 && p.strideW() >= 2 && p.dilationH() == 1 && p.dilationW() == 1
-                && p.c() <= 4 && p.c() * p.kH() * p.kW() <= MAX_DEPTH && p.outC() % CHANNELS == 0 && p.outW() >= PIXELS
+        return GemmPairKernel.ENABLED && NR == 2 * L && p.groups() == 1 && p.strideW() >= 2 && p.dilationH() == 1
+                && p.dilationW() == 1 && p.c() <= 4 && p.c() * p.kH() * p.kW() <= MAX_DEPTH && p.outC() % CHANNELS == 0 && p.outW() >= PIXELS
                 && p.outH() > 0 && epi.atMostRowBiasClamp() && epi.clampLow() <= epi.clampHigh()
                 && pool.kh() >= pool.sh() && pool.sh() >= 1 && pool.kw() >= 1 && pool.oh() > 0 && pool.ow() > 0
                 && pool.padTop() >= 0 && pool.padTop() < pool.kh() && pool.padLeft() >= 0 && pool.padLeft() < pool.kw()

@@ -19,7 +19,7 @@ class PixelRowsConvMaxPoolTest {
 
     @Test
     void theStemsOfSqueezenetAndResnetTakeIt() {
-        assumeTrue(GemmBlocking.NR == 2 * GemmBlocking.L, "two-vector panels");
+        assumeTrue(GemmPairKernel.ENABLED && GemmBlocking.NR == 2 * GemmBlocking.L, "32 registers, two-vector panels");
         Epilogue relu = Epilogue.of(Activation.RELU).withRowBias(new float[64], 0);
         Conv2d squeezenet = Conv2d.prepare(new float[64 * 27], new Conv2d.Params(1, 3, 224, 224, 64, 3, 3, 2, 2, 0, 0, 0, 0, 1,
                 1, 1));
@@ -43,7 +43,7 @@ class PixelRowsConvMaxPoolTest {
 
     @Test
     void randomStemsMatchTheFmaChainThenTheWindowMaximaBitForBit() {
-        assumeTrue(GemmBlocking.NR == 2 * GemmBlocking.L, "two-vector panels");
+        assumeTrue(GemmPairKernel.ENABLED && GemmBlocking.NR == 2 * GemmBlocking.L, "32 registers, two-vector panels");
         Random r = new Random(47);
         int taken = 0;
         for (int iter = 0; iter < 200 && taken < 60; iter++) {
@@ -84,7 +84,7 @@ class PixelRowsConvMaxPoolTest {
 
     @Test
     void nonFiniteConvolutionOutputsAreLeftToTheCaller() {
-        assumeTrue(GemmBlocking.NR == 2 * GemmBlocking.L, "two-vector panels");
+        assumeTrue(GemmPairKernel.ENABLED && GemmBlocking.NR == 2 * GemmBlocking.L, "32 registers, two-vector panels");
         Conv2d.Params p = new Conv2d.Params(1, 3, 80, 80, CHANNELS, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1);
         Random r = new Random(48);
         Conv2d conv = Conv2d.prepare(Tolerances.random(r, CHANNELS * 27), p);
