@@ -54,8 +54,8 @@ final class PixelRowsConvMaxPool {
     static boolean suits(Conv2d conv, Epilogue epi, StridedConvMaxPool.Pool pool) {
         Conv2d.Params p = conv.params();
         return GemmPairKernel.ENABLED && NR == 2 * L && p.groups() == 1 && p.strideW() >= 2 && p.dilationH() == 1
-                && p.dilationW() == 1 && p.c() <= 4 && p.c() * p.kH() * p.kW() <= MAX_DEPTH && p.outC() % CHANNELS == 0 && p.outW() >= PIXELS
-                && p.outH() > 0 && epi.atMostRowBiasClamp() && epi.clampLow() <= epi.clampHigh()
+                && p.dilationW() == 1 && p.c() <= 4 && p.c() * p.kH() * p.kW() <= MAX_DEPTH && p.outC() % CHANNELS == 0
+                && p.outW() >= PIXELS && p.outH() > 0 && epi.atMostRowBiasClamp() && epi.clampLow() <= epi.clampHigh()
                 && pool.kh() >= pool.sh() && pool.sh() >= 1 && pool.kw() >= 1 && pool.oh() > 0 && pool.ow() > 0
                 && pool.padTop() >= 0 && pool.padTop() < pool.kh() && pool.padLeft() >= 0 && pool.padLeft() < pool.kw()
                 && (long) (pool.oh() - 1) * pool.sh() - pool.padTop() < p.outH()
