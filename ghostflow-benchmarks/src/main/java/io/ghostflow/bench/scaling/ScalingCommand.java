@@ -5,6 +5,8 @@ import io.ghostflow.runtime.InferenceSession;
 import io.ghostflow.runtime.Result;
 import io.ghostflow.runtime.SessionOptions;
 import io.ghostflow.tensor.Tensor;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -20,7 +22,8 @@ import picocli.CommandLine.Parameters;
  * {@code ghostflow-bench scaling}: a 1-thread and a T-thread session of the same model, run
  * alternately in one JVM, so that both see the same moments of a shared machine's load (runs
  * minutes apart on these hosts differ by up to 1.6x). Prints the median of whole runs of each and
- * their ratio, and with {@code --nodes} the median per node.
+ * their ratio, the median CPU time per run over all the threads each session computes on (spin-waits
+ * included), and with {@code --nodes} the median per node.
  */
 @Command(name = "scaling", description = "Speedup of T intra-op threads over 1, sessions alternated run by run in one JVM.")
 public final class ScalingCommand implements Callable<Integer> {
@@ -52,10 +55,14 @@ public final class ScalingCommand implements Callable<Integer> {
             sessions[i % 2].run(feeds).close();
         }
         long[][] whole = new long[2][iters];
+        // CPU time per run of every thread the session computes on: the caller and the intra-op helpers
+        long[][] cpu = new long[2][iters];
+        List<Thread> helpers = helpers(threads);
         Map<String, long[][]> perNode = new LinkedHashMap<>();
         for (int i = 0; i < 2 * iters; i++) {
             int s = i % 2;
             int it = i / 2;
+            long cpu0 = cpuTime(s == 0 ? List.of() : helpers);
             long[] last = {System.nanoTime()};
             long start = last[0];
             try (Result r = sessions[s].run(feeds, outputs, nodes ? (node, t0, d, in, out) -> {
@@ -65,6 +72,7 @@ public final class ScalingCommand implements Callable<Integer> {
             } : null)) {
                 whole[s][it] = System.nanoTime() - start;
             }
+            cpu[s][it] = cpuTime(s == 0 ? List.of() : helpers) - cpu0;
         }
         for (var e : perNode.entrySet()) {
             double one = median(e.getValue()[0]);
@@ -73,13 +81,33 @@ public final class ScalingCommand implements Callable<Integer> {
         }
         double one = median(whole[0]);
         double many = median(whole[1]);
-        System.out.printf("%s 1t_p50_ms=%.2f %dt_p50_ms=%.2f speedup=%.2f%n", model.getFileName(), one / 1e6, threads, many / 1e6,
-                one / many);
+        // CPU time per run over every thread a session computes on (the caller and the intra-op helpers;
+        // spin-waits count): against 1t_cpu, what the second core cost, in parallel overhead and waiting.
+        System.out.printf("%s 1t_p50_ms=%.2f %dt_p50_ms=%.2f speedup=%.2f 1t_cpu_p50_ms=%.2f %dt_cpu_p50_ms=%.2f%n",
+                model.getFileName(), one / 1e6, threads, many / 1e6, one / many, median(cpu[0]) / 1e6, threads,
+                median(cpu[1]) / 1e6);
         for (InferenceSession s : sessions) {
             s.close();
         }
         return 0;
     }
+
+    /** The intra-op helper threads of the team for {@code threads} (fewer when the machine has fewer cores). */
+    private static List<Thread> helpers(int threads) {
+        String prefix = "ghostflow-intra-op-" + Math.min(threads, Runtime.getRuntime().availableProcessors()) + "-";
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix)).toList();
+    }
+
+    /** CPU time of the calling thread and of the given threads, in nanoseconds. */
+    private static long cpuTime(List<Thread> others) {
+        long sum = CPU.getCurrentThreadCpuTime();
+        for (Thread t : others) {
+            sum += CPU.getThreadCpuTime(t.threadId());
+        }
+        return sum;
+    }
+
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     private static double median(long[] values) {
         long[] v = values.clone();
