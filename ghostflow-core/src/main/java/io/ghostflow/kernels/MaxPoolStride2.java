@@ -194,8 +194,8 @@ public final class MaxPoolStride2 {
         return probe.reduceLanes(VectorOperators.ADD);
     }
 
-    /** The max of three rows' vectors, ties to the first (as the loop over rows in {@link #windows}). */
-    private static FloatVector max3(FloatVector a, FloatVector b, FloatVector c) {
+    /** The max of three vectors, ties to the first (as the loop over rows in {@link #windows}). */
+    static FloatVector max3(FloatVector a, FloatVector b, FloatVector c) {
         a = a.blend(b, a.compare(VectorOperators.LT, b));
         return a.blend(c, a.compare(VectorOperators.LT, c));
     }

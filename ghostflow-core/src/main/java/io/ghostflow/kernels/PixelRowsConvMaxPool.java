@@ -288,23 +288,15 @@ final class PixelRowsConvMaxPool {
      */
     private static void window3x3(float[] ring, int a0, int a1, int a2, int outC, float[] band, int bo) {
         for (int m = 0; m < outC; m += L) {
-            FloatVector best = FloatVector.fromArray(S, ring, a0 + m);
-            FloatVector v = FloatVector.fromArray(S, ring, a0 + outC + m);
-            best = best.blend(v, best.compare(VectorOperators.LT, v));
-            v = FloatVector.fromArray(S, ring, a0 + 2 * outC + m);
-            best = best.blend(v, best.compare(VectorOperators.LT, v));
-            v = FloatVector.fromArray(S, ring, a1 + m);
-            best = best.blend(v, best.compare(VectorOperators.LT, v));
-            v = FloatVector.fromArray(S, ring, a1 + outC + m);
-            best = best.blend(v, best.compare(VectorOperators.LT, v));
-            v = FloatVector.fromArray(S, ring, a1 + 2 * outC + m);
-            best = best.blend(v, best.compare(VectorOperators.LT, v));
-            v = FloatVector.fromArray(S, ring, a2 + m);
-            best = best.blend(v, best.compare(VectorOperators.LT, v));
-            v = FloatVector.fromArray(S, ring, a2 + outC + m);
-            best = best.blend(v, best.compare(VectorOperators.LT, v));
-            v = FloatVector.fromArray(S, ring, a2 + 2 * outC + m);
-            best = best.blend(v, best.compare(VectorOperators.LT, v));
+            // the nine taps in row order, three at a time: the same comparisons in the same order as the loop
+            FloatVector best = MaxPoolStride2.max3(FloatVector.fromArray(S, ring, a0 + m),
+                    FloatVector.fromArray(S, ring, a0 + outC + m), FloatVector.fromArray(S, ring, a0 + 2 * outC + m));
+            best = MaxPoolStride2.max3(best, FloatVector.fromArray(S, ring, a1 + m),
+                    FloatVector.fromArray(S, ring, a1 + outC + m));
+            best = MaxPoolStride2.max3(best, FloatVector.fromArray(S, ring, a1 + 2 * outC + m),
+                    FloatVector.fromArray(S, ring, a2 + m));
+            best = MaxPoolStride2.max3(best, FloatVector.fromArray(S, ring, a2 + outC + m),
+                    FloatVector.fromArray(S, ring, a2 + 2 * outC + m));
             best.intoArray(band, bo + m);
         }
     }

@@ -136,16 +136,12 @@ public final class VectorMath {
             case LEAKY_RELU -> x.blend(x.mul(act.alpha()), x.compare(VectorOperators.LT, 0f));
             case SIGMOID -> sigmoid(x);
             case TANH -> tanh(x);
-            case HARD_SIGMOID -> clamp01(x.mul(act.alpha()).add(act.beta()));
-            case HARD_SWISH -> x.mul(clamp01(x.mul(1f / 6f).add(0.5f)));
+            case HARD_SIGMOID -> clamp(x.mul(act.alpha()).add(act.beta()), 0f, 1f);
+            case HARD_SWISH -> x.mul(clamp(x.mul(1f / 6f).add(0.5f), 0f, 1f));
             case GELU_ERF -> geluErf(x);
             case GELU_TANH -> geluTanh(x);
             case SILU -> x.mul(sigmoid(x));
         };
-    }
-
-    private static FloatVector clamp01(FloatVector v) {
-        return v.blend(0f, v.compare(VectorOperators.LT, 0f)).blend(1f, v.compare(VectorOperators.GT, 1f));
     }
 
     // ---------------------------------------------------------------- unary array helpers

@@ -5,7 +5,6 @@ import static io.ghostflow.kernels.GemmBlocking.L;
 import io.ghostflow.core.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * A Winograd F(t x t, 3x3) convolution with its weights transformed into packed GEMM operands,
@@ -148,15 +147,14 @@ abstract class WinogradKernel {
         for (; j < bound; j += L) {
             FloatVector v = FloatVector.fromArray(GemmBlocking.S, src, s + j).add(bias)
                     .add(FloatVector.fromArray(GemmBlocking.S, res, r + j * resStep));
-            v.blend(lo, v.compare(VectorOperators.LT, lo)).blend(hi, v.compare(VectorOperators.GT, hi)).intoArray(y, d + j);
+            VectorMath.clamp(v, lo, hi).intoArray(y, d + j);
         }
         if (j < n) {
             // The ragged end as one masked vector: rows of 13, 27 or 55 outputs are mostly tail.
             VectorMask<Float> live = GemmBlocking.S.indexInRange(j, n);
             FloatVector v = FloatVector.fromArray(GemmBlocking.S, src, s + j, live).add(bias)
                     .add(FloatVector.fromArray(GemmBlocking.S, res, r + j * resStep, live));
-            v.blend(lo, v.compare(VectorOperators.LT, lo)).blend(hi, v.compare(VectorOperators.GT, hi))
-                    .intoArray(y, d + j, live);
+            VectorMath.clamp(v, lo, hi).intoArray(y, d + j, live);
         }
     }
 }
