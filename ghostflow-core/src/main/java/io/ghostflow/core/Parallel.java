@@ -51,6 +51,20 @@ public final class Parallel {
     }
 
     /**
+     * The smallest multiple of the threads a loop of {@code threads} gets (no more than the cores)
+     * that is at least {@code items}; items itself on one thread. For kernels that choose how many
+     * equal items (bands of rows) to cut their work into: 7 bands on 2 threads take 4 bands' time,
+     * 8 smaller ones take 4 smaller bands' time.
+     */
+    public static int evenItems(int threads, int items) {
+        if (threads <= 1 || items <= 0) {
+            return items;
+        }
+        int participants = Math.min(threads, availableThreads());
+        return (items + participants - 1) / participants * participants;
+    }
+
+    /**
      * Runs {@code body} over [0, n) split into up to {@code threads} chunks of at least
      * {@code grain} items each.
      */

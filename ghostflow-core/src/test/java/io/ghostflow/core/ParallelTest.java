@@ -33,6 +33,22 @@ class ParallelTest {
     }
 
     @Test
+    void evenItemsRoundUpToAMultipleOfTheThreadsThatTakePart() {
+        int cores = Parallel.availableThreads();
+        assertThat(Parallel.evenItems(1, 7)).isEqualTo(7);
+        assertThat(Parallel.evenItems(2, 0)).isZero();
+        for (int threads = 2; threads <= 4; threads++) {
+            int participants = Math.min(threads, cores);
+            for (int items = 1; items <= 20; items++) {
+                int even = Parallel.evenItems(threads, items);
+                assertThat(even).as("threads %d items %d", threads, items).isGreaterThanOrEqualTo(items)
+                        .isLessThan(items + participants);
+                assertThat(even % participants).as("threads %d items %d", threads, items).isZero();
+            }
+        }
+    }
+
+    @Test
     void nestedCallsCoverTheirItemsToo() {
         AtomicIntegerArray hits = new AtomicIntegerArray(8 * 16);
         Parallel.forRangeBalanced(2, 8, (s, e) -> {

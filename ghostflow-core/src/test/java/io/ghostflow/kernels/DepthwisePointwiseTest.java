@@ -27,6 +27,19 @@ class DepthwisePointwiseTest {
     }
 
     @Test
+    void bandsSplitEvenlyOverTheThreads() {
+        // mobilenet_v2_bn's block 1: 7 bands of 18 of its 112 rows on one thread, 8 of 14 on two
+        assertThat(DepthwisePointwise.evenBand(112, 18, 1, 1)).isEqualTo(18);
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.ghostflow.core.Parallel.availableThreads() >= 2);
+        assertThat(DepthwisePointwise.evenBand(112, 18, 1, 2)).isEqualTo(14);
+        // block 4: 3 bands of 11 of 28 rows, then 4 of 7; bands that already split evenly stay
+        assertThat(DepthwisePointwise.evenBand(28, 11, 1, 2)).isEqualTo(7);
+        assertThat(DepthwisePointwise.evenBand(56, 7, 1, 2)).isEqualTo(7);
+        // an odd number of bands per image is fine when the batch makes the total even
+        assertThat(DepthwisePointwise.evenBand(28, 11, 2, 2)).isEqualTo(11);
+    }
+
+    @Test
     void onlyDepthwiseOutputsBeyondL2AreFused() {
         Epilogue relu6 = Epilogue.of(Activation.relu6());
         // mobilenet_v2's block 1 (32 x 112 x 112) and block 3 (144 x 56 x 56) are; block 4 (144 x 28 x 28) is not
