@@ -23,9 +23,13 @@ import picocli.CommandLine.Parameters;
  * alternately in one JVM, so that both see the same moments of a shared machine's load (runs
  * minutes apart on these hosts differ by up to 1.6x). Prints the median of whole runs of each and
  * their ratio, the median CPU time per run over all the threads each session computes on (spin-waits
- * included), and with {@code --nodes} the median per node.
+ * included), and with {@code --nodes} the median per node. Run by run (the default), every run of
+ * the T-thread session starts with its helpers parked during the other session's run (tens of
+ * microseconds to wake on a virtual machine) and its caches filled by that run, as for a server's
+ * sporadic requests; {@code --block N} alternates blocks of N runs instead, so that runs follow one
+ * another as under steady traffic.
  */
-@Command(name = "scaling", description = "Speedup of T intra-op threads over 1, sessions alternated run by run in one JVM.")
+@Command(name = "scaling", description = "Speedup of T intra-op threads over 1, sessions alternated (run by run, or in blocks) in one JVM.")
 public final class ScalingCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL_DIR_OR_ONNX", description = "the model")
     Path model;
@@ -42,6 +46,10 @@ public final class ScalingCommand implements Callable<Integer> {
     @Option(names = "--nodes", description = "also print the median time of every node")
     boolean nodes;
 
+    @Option(names = "--block", defaultValue = "1", description = "runs of one session before switching to the other"
+            + " (default ${DEFAULT-VALUE}: run by run); --iters is rounded up to a multiple of it")
+    int block;
+
     @Override
     public Integer call() {
         Path file = Files.isDirectory(model) ? model.resolve("model.onnx") : model;
@@ -54,20 +62,22 @@ public final class ScalingCommand implements Callable<Integer> {
         for (int i = 0; i < 2 * warmup; i++) {
             sessions[i % 2].run(feeds).close();
         }
-        long[][] whole = new long[2][iters];
+        int perBlock = Math.max(1, block);
+        int runs = (iters + perBlock - 1) / perBlock * perBlock;
+        long[][] whole = new long[2][runs];
         // CPU time per run of every thread the session computes on: the caller and the intra-op helpers
-        long[][] cpu = new long[2][iters];
+        long[][] cpu = new long[2][runs];
         List<Thread> helpers = helpers(threads);
         Map<String, long[][]> perNode = new LinkedHashMap<>();
-        for (int i = 0; i < 2 * iters; i++) {
-            int s = i % 2;
-            int it = i / 2;
+        for (int i = 0; i < 2 * runs; i++) {
+            int s = session(i, perBlock);
+            int it = index(i, perBlock);
             long cpu0 = cpuTime(s == 0 ? List.of() : helpers);
             long[] last = {System.nanoTime()};
             long start = last[0];
             try (Result r = sessions[s].run(feeds, outputs, nodes ? (node, t0, d, in, out) -> {
                 long now = System.nanoTime();
-                perNode.computeIfAbsent(node.name() + " " + node.opType(), k -> new long[2][iters])[s][it] = now - last[0];
+                perNode.computeIfAbsent(node.name() + " " + node.opType(), k -> new long[2][runs])[s][it] = now - last[0];
                 last[0] = now;
             } : null)) {
                 whole[s][it] = System.nanoTime() - start;
@@ -83,13 +93,23 @@ public final class ScalingCommand implements Callable<Integer> {
         double many = median(whole[1]);
         // CPU time per run over every thread a session computes on (the caller and the intra-op helpers;
         // spin-waits count): against 1t_cpu, what the second core cost, in parallel overhead and waiting.
-        System.out.printf("%s 1t_p50_ms=%.2f %dt_p50_ms=%.2f speedup=%.2f 1t_cpu_p50_ms=%.2f %dt_cpu_p50_ms=%.2f%n",
+        System.out.printf("%s 1t_p50_ms=%.2f %dt_p50_ms=%.2f speedup=%.2f 1t_cpu_p50_ms=%.2f %dt_cpu_p50_ms=%.2f%s%n",
                 model.getFileName(), one / 1e6, threads, many / 1e6, one / many, median(cpu[0]) / 1e6, threads,
-                median(cpu[1]) / 1e6);
+                median(cpu[1]) / 1e6, perBlock > 1 ? " block=" + perBlock : "");
         for (InferenceSession s : sessions) {
             s.close();
         }
         return 0;
+    }
+
+    /** The session (0: one thread, 1: T) of the i-th timed run, the two alternating in blocks of perBlock runs. */
+    static int session(int i, int perBlock) {
+        return i / perBlock % 2;
+    }
+
+    /** Which of its session's timed runs the i-th run overall is. */
+    static int index(int i, int perBlock) {
+        return i / (2 * perBlock) * perBlock + i % perBlock;
     }
 
     /** The intra-op helper threads of the team for {@code threads} (fewer when the machine has fewer cores). */
