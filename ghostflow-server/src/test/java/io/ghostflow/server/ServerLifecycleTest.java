@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ghostflow.runtime.SessionOptions;
 import io.ghostflow.server.repository.ModelManager;
+import io.ghostflow.server.stats.ModelStats;
 import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpResponse;
@@ -160,11 +161,17 @@ class ServerLifecycleTest {
     void gracefulShutdownUnderLoadFinishesInFlightRequests() throws Exception {
         GhostFlowServer s = start(ServerOptions.localFreePort());
         String url = s.url();
+        ModelStats stats = s.models().served("rowmix").versions().firstEntry().getValue().stats();
         Load load = new Load(url + "/v2/models/rowmix/infer", 6, 100_000);
         load.awaitRequests(100);
         assertThat(s.stop(Duration.ofSeconds(10))).isTrue();
         load.close();
-        assertThat(load.errors).isEmpty();
+        // Every request the model took in was answered: as many 200s as it counted successes. A
+        // connection the kernel had queued but the server never accepted is reset when the listening
+        // socket closes, and its request fails on the client without having reached the server: a
+        // transport error, like a refusal (seen once in a full test run on a loaded machine).
+        assertThat(load.count(200)).isEqualTo(stats.success.count());
+        assertThat(load.errors).allSatisfy(e -> assertThat(e).isInstanceOf(java.io.IOException.class));
         assertThat(load.statuses.keySet()).containsOnly(200);
         assertThat(load.refused.get()).isPositive();
         assertThat(load.count(200)).isGreaterThanOrEqualTo(100);
