@@ -280,7 +280,9 @@ public final class Conv2d {
         }
         int ohw = oh * ow;
         int kg = p.c / p.groups * p.kH * p.kW;
-        prefetchOperands(x, xOff);
+        if (threads <= 1) {
+            prefetchOperands(x, xOff);
+        }
         if (panels != null && p.groups == 1 && p.n > 1 && ohw < BATCH_FOLD_MAX_OHW) {
             runBatchFolded(x, xOff, y, yOff, e, threads, kg, ohw);
             return;
@@ -303,7 +305,8 @@ public final class Conv2d {
      * 64 MB written elsewhere, 96 -> 576 channels on 14 x 14 took 0.118 instead of 0.130 ms, 576 -> 96
      * 0.113 instead of 0.136; the model, alternating with ONNX Runtime as in the peer benchmark,
      * 0.980-0.981 of the time (resnet18, squeezenet1_1 and lenet_bn 0.993-1.000: few of their layers
-     * come here).
+     * come here). One thread only: on two, the caller's sweep held up the helper and the GEMM split
+     * the operands between two L2s anyway (mobilenet_v2_bn 1.017-1.024x the time).
      */
     private void prefetchOperands(float[] x, int xOff) {
         if (packed == null || p.groups != 1) {
