@@ -302,11 +302,12 @@ public final class Conv2d {
     /**
      * The packed weights, then the input, swept into the caches if they fit L2 ({@link Prefetch}):
      * mobilenet_v2_bn's pointwise layers on 14 x 14 and larger planes, which run here. Alone, after
-     * 64 MB written elsewhere, 96 -> 576 channels on 14 x 14 took 0.118 instead of 0.130 ms, 576 -> 96
-     * 0.113 instead of 0.136; the model, alternating with ONNX Runtime as in the peer benchmark,
-     * 0.980-0.981 of the time (resnet18, squeezenet1_1 and lenet_bn 0.993-1.000: few of their layers
-     * come here). One thread only: on two, the caller's sweep held up the helper and the GEMM split
-     * the operands between two L2s anyway (mobilenet_v2_bn 1.017-1.024x the time).
+     * 64 MB written elsewhere, 96 -> 576 channels on 14 x 14 took 0.111-0.113 instead of 0.131-0.135 ms,
+     * 64 -> 384 0.051-0.053 instead of 0.062 (warm, 1-1.5 us more); the model, alternating with ONNX
+     * Runtime as in the peer benchmark, 0.980-0.981 of the time (resnet18, squeezenet1_1 and lenet_bn
+     * 0.993-1.000: few of their layers come here). One thread only: on two, the caller's sweep held up
+     * the helper and the GEMM split the operands between two L2s anyway (mobilenet_v2_bn 1.017-1.024x
+     * the time).
      */
     private void prefetchOperands(float[] x, int xOff) {
         if (packed == null || p.groups != 1) {
