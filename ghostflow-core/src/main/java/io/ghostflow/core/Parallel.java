@@ -73,13 +73,17 @@ public final class Parallel {
     }
 
     /**
-     * Chunks per participating thread in {@link #forRangeBalanced}. With 4, the last chunk of a
-     * Winograd GEMM phase (36 positions in 8 chunks) could leave one core idle for a fifth of the
-     * phase; with 16, on 2 threads, resnet18's 3 x 3 layers on 56 x 56 and 28 x 28 took 0.94-0.95 of
-     * the time (median of run-by-run pairs; mean 0.72-0.83 with less tail), those on 14 x 14 and
-     * 7 x 7 and mobilenet_v2_bn unchanged; 64 ran the 14 x 14 and 7 x 7 layers 1.05x slower.
+     * Chunks per participating thread in {@link #forRangeBalanced}. Every claim and every finished
+     * chunk moves the loop's counters from one core to the other, and on this project's 2-core
+     * virtual machine the host sometimes places the two cores in different L3 domains, where such a
+     * round trip takes 430-540 ns instead of 45-130. With 2 instead of 16 (on 2 threads, one JVM,
+     * blocks of 20 runs alternating): resnet18 0.981-0.989 of the time with the cores in one L3 and
+     * 0.940-0.955 in two, squeezenet1_1 0.905-0.970, mobilenet_v2_bn 1.001-1.016, bert_tiny_hf 1.002;
+     * against 4, resnet18 0.975-0.993 and squeezenet1_1 0.960-0.980. One chunk per thread ran as 2
+     * (0.992-1.002); 2 lets a descheduled thread hold up half of its share, not all of it. (16 had
+     * measured better than 4 in an earlier round, before later changes to the hand-off.)
      */
-    private static final int CHUNKS_PER_THREAD = 16;
+    private static final int CHUNKS_PER_THREAD = 2;
 
     /**
      * {@link #forRange} for independent, similar items (images, channels, whole GEMMs): [0, n) is
